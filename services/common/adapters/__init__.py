@@ -1,0 +1,1 @@
+"""Adapters: one module per engine, each implementing a port from services.common.ports."""

@@ -1,0 +1,128 @@
+"""Bearer tokens (DESIGN §3): signed JWTs carrying a role, a subject, an org and whom an agency acts for.
+
+Roles: `worker` (subject = worker id), `employer` (org owns its postings), `agency` (acts for the
+workers whose agency_id is its org and for the employer orgs it lists in `acts_for`), `admin`, and
+`service` (one service calling another's public API, e.g. jobs reading contact data after the
+handshake). Tokens are HS256-signed; verification accepts the current key and previous ones, so a
+key can be rotated without logging everyone out.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import jwt
+
+from services.common.errors import Forbidden, Unauthenticated
+
+ISSUER = "talentflow"
+
+
+class Role(StrEnum):
+    worker = "worker"
+    employer = "employer"
+    agency = "agency"
+    admin = "admin"
+    service = "service"
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    role: Role
+    subject: str
+    org: str | None = None
+    acts_for: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.admin
+
+    def may_act_for_org(self, org_id: str) -> bool:
+        """An employer for its own org, an agency for the orgs it lists, an admin for any."""
+        if self.role is Role.admin:
+            return True
+        if self.role is Role.employer:
+            return self.org == org_id
+        if self.role is Role.agency:
+            return org_id in self.acts_for or self.org == org_id
+        return False
+
+    def may_manage_worker(self, worker_id: str, agency_id: str | None) -> bool:
+        """The worker itself, its managing agency (or one listing it in acts_for), or an admin."""
+        if self.role is Role.admin:
+            return True
+        if self.role is Role.worker:
+            return self.subject == worker_id
+        if self.role is Role.agency:
+            return (agency_id is not None and agency_id == self.org) or worker_id in self.acts_for
+        return False
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Forbidden(f"role {self.role.value} may not do this")
+
+
+class TokenIssuer:
+    def __init__(self, keys: list[str], ttl_s: int = 30 * 86400):
+        if not keys:
+            raise ValueError("at least one signing key is required")
+        self.keys = keys
+        self.ttl_s = ttl_s
+
+    def issue(
+        self,
+        role: Role | str,
+        subject: str,
+        org: str | None = None,
+        acts_for: list[str] | tuple[str, ...] = (),
+        ttl_s: int | None = None,
+    ) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": ISSUER,
+            "sub": subject,
+            "role": Role(role).value,
+            "iat": now,
+            "exp": now + (ttl_s or self.ttl_s),
+            "jti": uuid.uuid4().hex,
+        }
+        if org:
+            claims["org"] = org
+        if acts_for:
+            claims["acts_for"] = list(acts_for)
+        return jwt.encode(claims, self.keys[0], algorithm="HS256")
+
+    def verify(self, token: str) -> Principal:
+        last_error: Exception | None = None
+        for key in self.keys:
+            try:
+                claims = jwt.decode(
+                    token, key, algorithms=["HS256"], issuer=ISSUER, options={"require": ["exp", "sub", "iss"]}
+                )
+                break
+            except jwt.InvalidSignatureError as exc:
+                last_error = exc
+                continue
+            except jwt.PyJWTError as exc:
+                raise Unauthenticated(f"invalid token: {exc}") from None
+        else:
+            raise Unauthenticated(f"invalid token: {last_error}") from None
+        try:
+            role = Role(claims.get("role"))
+        except ValueError:
+            raise Unauthenticated("invalid token: unknown role") from None
+        acts_for = claims.get("acts_for") or []
+        if not isinstance(acts_for, list) or not all(isinstance(a, str) for a in acts_for):
+            raise Unauthenticated("invalid token: acts_for must be a list of ids")
+        return Principal(role=role, subject=str(claims["sub"]), org=claims.get("org"), acts_for=tuple(acts_for))
+
+    def verify_header(self, authorization: str | None) -> Principal:
+        if not authorization:
+            raise Unauthenticated("missing Authorization: Bearer <token>")
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("Authorization must be 'Bearer <token>'")
+        return self.verify(token.strip())

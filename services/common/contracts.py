@@ -1,0 +1,326 @@
+"""The shared vocabulary of TalentFlow (DESIGN §1, §3): value types every service and event uses.
+
+Validation is strict and bounded: unknown fields are refused, strings and lists have maximum sizes,
+numbers have ranges. Services build their API families (`WorkerIn`, `WorkerPatch`, `Worker` …)
+from `WorkerFields` and `PostingFields`, and the events carry the same shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from services.common import taxonomy
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+Number = StrictInt | StrictFloat
+
+
+class Strict(BaseModel):
+    """Base of every contract model: unknown fields are errors, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class SkillLevel(StrEnum):
+    """The national skill ladder (职业技能等级), lowest first; compare with `rank`."""
+
+    apprentice = "apprentice"
+    junior = "junior"
+    intermediate = "intermediate"
+    senior = "senior"
+    technician = "technician"
+    senior_technician = "senior_technician"
+    principal_technician = "principal_technician"
+    chief_technician = "chief_technician"
+
+    @property
+    def rank(self) -> int:
+        return LEVEL_ORDER.index(self)
+
+    @property
+    def high_skill(self) -> bool:
+        return self.rank >= SkillLevel.senior.rank
+
+    @property
+    def label_zh(self) -> str:
+        return LEVEL_LABELS_ZH[self]
+
+
+LEVEL_ORDER: list[SkillLevel] = list(SkillLevel)
+LEVEL_LABELS_ZH = {
+    SkillLevel.apprentice: "学徒工",
+    SkillLevel.junior: "初级工",
+    SkillLevel.intermediate: "中级工",
+    SkillLevel.senior: "高级工",
+    SkillLevel.technician: "技师",
+    SkillLevel.senior_technician: "高级技师",
+    SkillLevel.principal_technician: "特级技师",
+    SkillLevel.chief_technician: "首席技师",
+}
+
+
+class AvailabilityMode(StrEnum):
+    full_time = "full_time"
+    part_time = "part_time"
+    project = "project"
+    remote_service = "remote_service"
+
+
+class PostingKind(StrEnum):
+    full_time = "full_time"
+    part_time = "part_time"
+    project = "project"
+    service = "service"
+
+
+class WageUnit(StrEnum):
+    hour = "hour"
+    day = "day"
+    month = "month"
+    project = "project"
+
+
+class AwardTier(StrEnum):
+    national = "national"
+    provincial = "provincial"
+    city = "city"
+    enterprise = "enterprise"
+
+
+class AchievementKind(StrEnum):
+    patent = "patent"
+    process_innovation = "process_innovation"
+    work_method = "work_method"
+    other = "other"
+
+
+class WorkerStatus(StrEnum):
+    active = "active"
+    paused = "paused"
+
+
+class PostingStatus(StrEnum):
+    open = "open"
+    paused = "paused"
+    closed = "closed"
+    filled = "filled"
+    expired = "expired"
+
+
+RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{6}$")]
+RegionPrefix = Annotated[str, StringConstraints(pattern=r"^(\d{2}|\d{4}|\d{6})$")]
+
+
+def check_region(code: str) -> str:
+    """A GB/T 2260 code (6 digits; 2 or 4 for a province or city) whose province exists."""
+    if not taxonomy.valid_region(code):
+        raise ValueError(f"unknown region code {code!r}: the first two digits must be a province of GB/T 2260")
+    return code
+
+
+class Location(Strict):
+    lat: Number = Field(ge=-90, le=90)
+    lon: Number = Field(ge=-180, le=180)
+
+
+class Occupation(Strict):
+    """A code of the national classification with its name, or free text (no code) where none fits."""
+
+    code: str | None = Field(None, pattern=r"^\d(-\d{2}){1,3}(-\d{2})?$", max_length=16)
+    name: Name
+
+    @field_validator("code")
+    @classmethod
+    def _known_code(cls, code: str | None) -> str | None:
+        if code is not None and taxonomy.occupation(code) is None:
+            raise ValueError(f"unknown occupation code {code!r} (职业分类大典 2022)")
+        return code
+
+
+class Skill(Strict):
+    name: Name
+    proficiency: StrictInt = Field(ge=1, le=5)
+    years: Number = Field(0, ge=0, le=70)
+
+
+class SkillRequirement(Strict):
+    name: Name
+    min_proficiency: StrictInt = Field(1, ge=1, le=5)
+    required: StrictBool = True
+
+
+class Certificate(Strict):
+    occupation: Name
+    level: SkillLevel
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    issuer: Name | None = None
+    issued_on: dt.date | None = None
+    verified: StrictBool = False
+
+
+class Award(Strict):
+    name: Text
+    tier: AwardTier
+    rank: StrictInt | None = Field(None, ge=1, le=1000)
+    year: StrictInt = Field(ge=1950, le=2100)
+
+
+class Achievement(Strict):
+    kind: AchievementKind
+    title: Text
+    year: StrictInt = Field(ge=1950, le=2100)
+
+
+class Availability(Strict):
+    modes: list[AvailabilityMode] = Field(min_length=1, max_length=4)
+    hours_per_week: StrictInt | None = Field(None, ge=1, le=84)
+    available_from: dt.date | None = None
+
+    @field_validator("modes")
+    @classmethod
+    def _unique_modes(cls, modes: list[AvailabilityMode]) -> list[AvailabilityMode]:
+        if len(set(modes)) != len(modes):
+            raise ValueError("availability modes must not repeat")
+        return modes
+
+
+class Wage(Strict):
+    """An amount range in CNY per unit."""
+
+    min: Number = Field(ge=0, le=10_000_000)
+    max: Number = Field(ge=0, le=10_000_000)
+    unit: WageUnit
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Wage:
+        if self.max < self.min:
+            raise ValueError("wage max must not be below min")
+        return self
+
+
+class Consent(Strict):
+    matching: StrictBool = False
+    share_contact: StrictBool = False
+
+
+class Contact(Strict):
+    """Personal data: never in events, search hits or logs; shown only after mutual interest."""
+
+    phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9][0-9 -]{5,19}$")] | None = None
+    email: Annotated[str, StringConstraints(pattern=r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{1,63}$")] | None = None
+
+
+class WorkerFields(Strict):
+    """Every field of a worker a client writes, except contact data (kept out of events)."""
+
+    name: Name
+    region: RegionCode
+    location: Location | None = None
+    occupations: list[Occupation] = Field(default_factory=list, max_length=10)
+    skill_level: SkillLevel = SkillLevel.junior
+    skills: list[Skill] = Field(default_factory=list, max_length=50)
+    certificates: list[Certificate] = Field(default_factory=list, max_length=30)
+    awards: list[Award] = Field(default_factory=list, max_length=30)
+    achievements: list[Achievement] = Field(default_factory=list, max_length=30)
+    experience_years: Number = Field(0, ge=0, le=70)
+    availability: Availability | None = None
+    wage_expectation: Wage | None = None
+    open_regions: list[RegionPrefix] = Field(default_factory=list, max_length=50)
+    consent: Consent = Field(default_factory=Consent)
+    agency_id: Id | None = None
+    status: WorkerStatus = WorkerStatus.active
+
+    _region = field_validator("region")(classmethod(lambda cls, v: check_region(v)))
+
+    @field_validator("open_regions")
+    @classmethod
+    def _regions(cls, regions: list[str]) -> list[str]:
+        return [check_region(r) for r in regions]
+
+
+class PostingFields(Strict):
+    """Every field of a posting an employer writes (DESIGN §3)."""
+
+    kind: PostingKind
+    title: Text
+    description: LongText = ""
+    occupation: Occupation | None = None
+    skills: list[SkillRequirement] = Field(default_factory=list, max_length=30)
+    min_skill_level: SkillLevel | None = None
+    certificates: list[Name] = Field(default_factory=list, max_length=10)
+    headcount: StrictInt = Field(1, ge=1, le=10_000)
+    wage: Wage | None = None
+    region: RegionCode
+    location: Location | None = None
+    remote_ok: StrictBool = False
+    start_on: dt.date | None = None
+    duration_days: StrictInt | None = Field(None, ge=1, le=3650)
+    deadline: dt.date | None = None
+    status: PostingStatus = PostingStatus.open
+
+    _region = field_validator("region")(classmethod(lambda cls, v: check_region(v)))
+
+    @model_validator(mode="after")
+    def _dates_ordered(self) -> PostingFields:
+        if self.start_on and self.deadline and self.deadline > self.start_on:
+            raise ValueError("deadline must not be after start_on")
+        return self
+
+
+def province_of(region: str) -> str:
+    return region[:2]
+
+
+def city_of(region: str) -> str:
+    return region[:4]
+
+
+def region_within(region: str, prefix: str) -> bool:
+    """True when a 6-digit region lies inside a 2-, 4- or 6-digit prefix."""
+    return region.startswith(prefix)
+
+
+_MASK_KEEP = re.compile(r"^(.{3}).*(.{2})$")
+
+
+def mask_phone(phone: str | None) -> str | None:
+    if not phone:
+        return phone
+    digits = phone.replace(" ", "").replace("-", "")
+    return digits[:3] + "*" * max(len(digits) - 5, 0) + digits[-2:] if len(digits) > 5 else "***"
+
+
+def mask_email(email: str | None) -> str | None:
+    if not email or "@" not in email:
+        return email
+    local, domain = email.split("@", 1)
+    return (local[:1] + "***@" + domain) if local else "***@" + domain
+
+
+def mask_certificate_number(number: str | None) -> str | None:
+    if not number:
+        return number
+    return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:] if len(number) > 4 else "****"
+
+
+def mask_name(name: str) -> str:
+    """王建国 → 王**: enough for a person to recognise a hit, not enough to identify someone."""
+    return name[:1] + "*" * max(len(name) - 1, 1)

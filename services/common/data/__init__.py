@@ -1,0 +1,1 @@
+"""Reference data shipped with the platform (see OCCUPATIONS-README.md for source and licence)."""

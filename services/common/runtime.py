@@ -1,0 +1,67 @@
+"""Choosing adapters: the one place that maps settings to engines (cosmicpython's bootstrap).
+
+No URL → the embedded default (SQLite, local log, in-process key-value) under `TALENTFLOW_HOME`;
+`DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `REDIS_URL` switch each port to its engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.engine import Engine
+
+from services.common.auth import TokenIssuer
+from services.common.ports import EventLog, KeyValue
+from services.common.settings import PlatformSettings
+from services.common.store import make_engine
+
+
+def make_event_log(settings: PlatformSettings, *, client_id: str = "talentflow") -> EventLog:
+    if settings.kafka_bootstrap_servers:
+        from services.common.adapters.eventlog_kafka import KafkaEventLog
+
+        return KafkaEventLog(settings.kafka_bootstrap_servers, client_id=client_id, partitions=settings.partitions)
+    from services.common.adapters.eventlog_local import LocalEventLog
+
+    settings.home.mkdir(parents=True, exist_ok=True)
+    return LocalEventLog(settings.home / "events.db", partitions=settings.partitions)
+
+
+def make_key_value(settings: PlatformSettings, *, namespace: str) -> KeyValue:
+    if settings.redis_url:
+        from services.common.adapters.kv_redis import RedisKeyValue
+
+        return RedisKeyValue(settings.redis_url, namespace=f"tf:{namespace}:")
+    from services.common.adapters.kv_memory import MemoryKeyValue
+
+    return MemoryKeyValue()
+
+
+@dataclass
+class Runtime:
+    """The adapters one service runs on, built once in its app.py."""
+
+    service: str
+    settings: PlatformSettings
+    engine: Engine
+    event_log: EventLog
+    key_value: KeyValue
+    token_issuer: TokenIssuer
+
+    def close(self) -> None:
+        for closer in (self.event_log.close, self.key_value.close, self.engine.dispose):
+            try:
+                closer()
+            except Exception:
+                pass
+
+
+def build_runtime(service: str, settings: PlatformSettings, *, schema: str | None = None) -> Runtime:
+    return Runtime(
+        service=service,
+        settings=settings,
+        engine=make_engine(settings.database_url, home=settings.home, service=service, schema=schema),
+        event_log=make_event_log(settings, client_id=f"talentflow-{service}"),
+        key_value=make_key_value(settings, namespace=service),
+        token_issuer=TokenIssuer(settings.signing_keys(), ttl_s=settings.token_ttl_s),
+    )

@@ -1,0 +1,338 @@
+"""The store kit: engines for SQLite (embedded) and PostgreSQL, the outbox, its relay, migrations.
+
+A service writes its entity and the entity's event in one transaction (`Outbox.add` on the same
+connection); the `OutboxRelay` publishes committed rows in order and marks them sent. Nothing is
+published for a rolled-back write, and a relay that crashes between publishing and marking
+publishes the same rows again (at-least-once; consumers are idempotent by event id and version).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import threading
+import time
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from services.common.events import CloudEvent, encode
+from services.common.ports import EventLog, OutgoingMessage
+
+log = logging.getLogger(__name__)
+
+
+def make_engine(database_url: str | None, *, home: Path, service: str, schema: str | None = None) -> Engine:
+    """SQLite file `<home>/<service>.db` by default; with a PostgreSQL URL, the service's own schema.
+
+    Each service owns its data: on a shared PostgreSQL server it lives in a schema named after the
+    service (tests pass a random schema so runs never collide).
+    """
+    if not database_url:
+        home.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(
+            f"sqlite:///{home / f'{service}.db'}",
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=8,
+            max_overflow=8,
+        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        _sqlite_begin_immediate(engine)
+        return engine
+    url = sa.make_url(database_url)
+    if url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    if not url.drivername.startswith("postgresql"):
+        if url.drivername.startswith("sqlite"):
+            engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+            _sqlite_begin_immediate(engine)
+            return engine
+        raise ValueError(f"unsupported DATABASE_URL driver {url.drivername!r}")
+    schema = schema or service
+    engine = sa.create_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+
+    @sa.event.listens_for(engine, "connect")
+    def _search_path(dbapi_conn, _record):  # every pooled connection works in the service's schema
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f'SET search_path TO "{schema}"')
+        dbapi_conn.commit()
+
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    return engine
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin_immediate)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def _sqlite_begin_immediate(engine: Engine) -> None:
+    # Writers take the lock at BEGIN, so two transactions never deadlock upgrading read locks.
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"
+
+
+def ping(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+        return True
+    except sa.exc.SQLAlchemyError:
+        return False
+
+
+# --- outbox ------------------------------------------------------------------------------------
+
+
+def outbox_table(metadata: sa.MetaData) -> sa.Table:
+    """The outbox: one row per event, in commit order of `id`; `published_at` set once sent."""
+    return sa.Table(
+        "outbox",
+        metadata,
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(64), nullable=False, unique=True),
+        sa.Column("topic", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("value", sa.LargeBinary, nullable=False),
+        sa.Column("headers", sa.JSON, nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Index("ix_outbox_unpublished", "published_at", "id"),
+    )
+
+
+class Outbox:
+    """Writes events into the outbox on the caller's connection, inside the caller's transaction."""
+
+    def __init__(self, table: sa.Table):
+        self.table = table
+
+    def add(self, conn: Connection, *events: CloudEvent) -> None:
+        if not events:
+            return
+        now = dt.datetime.now(dt.UTC)
+        rows = []
+        for event in events:
+            msg = encode(event)
+            rows.append(
+                {
+                    "event_id": event.id,
+                    "topic": msg.topic,
+                    "key": msg.key,
+                    "value": msg.value,
+                    "headers": {k: v.decode() for k, v in msg.headers.items()},
+                    "created_at": now,
+                    "published_at": None,
+                }
+            )
+        conn.execute(self.table.insert(), rows)
+
+    def pending(self, conn: Connection) -> int:
+        return conn.execute(
+            sa.select(sa.func.count()).select_from(self.table).where(self.table.c.published_at.is_(None))
+        ).scalar_one()
+
+    def purge_published(self, conn: Connection, older_than: dt.timedelta) -> int:
+        cutoff = dt.datetime.now(dt.UTC) - older_than
+        t = self.table
+        return conn.execute(t.delete().where(t.c.published_at.is_not(None), t.c.published_at < cutoff)).rowcount
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows in `id` order and marks them sent; one active relay per store.
+
+    On PostgreSQL an advisory lock keeps a second relay replica from publishing out of order; on
+    SQLite one process owns the file's relay (the embedded run starts one per service).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        table: sa.Table,
+        event_log: EventLog,
+        *,
+        batch_size: int = 500,
+        idle_sleep_s: float = 0.02,
+        keep_published: dt.timedelta = dt.timedelta(days=1),
+        name: str = "relay",
+        on_published: Callable[[int], None] | None = None,
+    ):
+        self.engine = engine
+        self.table = table
+        self.log = event_log
+        self.batch_size = batch_size
+        self.idle_sleep_s = idle_sleep_s
+        self.keep_published = keep_published
+        self.name = name
+        self.on_published = on_published
+        self.published = 0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._wake = threading.Event()
+        self._lock_key = zlib.crc32(f"talentflow-outbox-{table.fullname}".encode()) & 0x7FFFFFFF
+        self._last_purge = 0.0
+
+    def wake(self) -> None:
+        """Called after a commit so the relay publishes at once instead of at its next poll."""
+        self._wake.set()
+
+    def publish_once(self) -> int:
+        """Publish one batch of pending rows; returns how many were published."""
+        t = self.table
+        with self.engine.connect() as conn:
+            if is_postgres(self.engine):
+                got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": self._lock_key}).scalar()
+                conn.commit()
+                if not got:
+                    return 0
+            try:
+                rows = conn.execute(
+                    sa.select(t.c.id, t.c.topic, t.c.key, t.c.value, t.c.headers)
+                    .where(t.c.published_at.is_(None))
+                    .order_by(t.c.id)
+                    .limit(self.batch_size)
+                ).all()
+                conn.commit()
+                if not rows:
+                    return 0
+                self.log.publish(
+                    [
+                        OutgoingMessage(r.topic, r.key, bytes(r.value), {k: v.encode() for k, v in r.headers.items()})
+                        for r in rows
+                    ]
+                )
+                # Crash here → rows are published again on restart: at-least-once, never lost.
+                ids = [r.id for r in rows]
+                conn.execute(
+                    t.update().where(t.c.id.in_(ids)).values(published_at=dt.datetime.now(dt.UTC))
+                )
+                conn.commit()
+            finally:
+                if is_postgres(self.engine):
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key})
+                    conn.commit()
+        self.published += len(rows)
+        if self.on_published:
+            self.on_published(len(rows))
+        self._maybe_purge()
+        return len(rows)
+
+    def _maybe_purge(self) -> None:
+        now = time.monotonic()
+        if now - self._last_purge < 60:
+            return
+        self._last_purge = now
+        with self.engine.begin() as conn:
+            Outbox(self.table).purge_published(conn, self.keep_published)
+
+    def drain(self, timeout_s: float = 10.0) -> int:
+        """Publish until nothing is pending (tests and shutdown)."""
+        total, deadline = 0, time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            n = self.publish_once()
+            total += n
+            if n == 0:
+                return total
+        return total
+
+    def _run(self) -> None:
+        backoff = 0.1
+        while not self._stop.is_set():
+            try:
+                n = self.publish_once()
+                backoff = 0.1
+            except Exception:  # the relay must outlive a broker or database hiccup
+                log.exception("outbox relay %s failed; retrying in %.1fs", self.name, backoff)
+                self._stop.wait(backoff)
+                backoff = min(backoff * 2, 10.0)
+                continue
+            if n == 0:
+                self._wake.wait(self.idle_sleep_s)
+                self._wake.clear()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name=f"outbox-{self.name}", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread:
+            self._thread.join(timeout_s)
+
+
+# --- migrations --------------------------------------------------------------------------------
+
+
+def run_migrations(engine: Engine, script_location: str | Path, *, version_table: str = "alembic_version") -> None:
+    """Bring the service's schema to Alembic head (the service's `migrations/` folder).
+
+    A module with its own tables beside a service's (matching's market read model) keeps its own
+    migration chain with its own `version_table`.
+    """
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(script_location))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        cfg.attributes["version_table"] = version_table
+        command.upgrade(cfg, "head")
+
+
+def run_env() -> None:
+    """Body of every service's `migrations/env.py`: online migrations on the given connection."""
+    from alembic import context
+
+    conn = context.config.attributes.get("connection")
+    if conn is None:
+        raise RuntimeError("run migrations through services.common.store.run_migrations")
+    context.configure(
+        connection=conn,
+        render_as_batch=conn.dialect.name == "sqlite",
+        version_table=context.config.attributes.get("version_table", "alembic_version"),
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def schema_drift(engine: Engine, metadata: sa.MetaData) -> list:
+    """Differences between the migrated database and the tables the code declares (empty = none)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn)
+        return [d for d in compare_metadata(ctx, metadata) if not _ignorable(d)]
+
+
+def schema_drift_for(engine: Engine, metadata: sa.MetaData) -> list:
+    """Like schema_drift, but only for the tables `metadata` declares (a module sharing a store)."""
+    names = set(metadata.tables)
+    return [d for d in schema_drift(engine, metadata) if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name not in names)]
+
+
+def _ignorable(diff) -> bool:
+    # alembic's own version tables are not part of the service's metadata
+    return isinstance(diff, tuple) and diff[0] == "remove_table" and diff[1].name.endswith("alembic_version")
+
+
+def json_dumps(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)

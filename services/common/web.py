@@ -1,0 +1,515 @@
+"""The HTTP kit every service uses (DESIGN §3).
+
+- RFC 9457 problem+json for every error: validation names each field, a too-large body is 413,
+  an unexpected error is a bare 500 with a request id and never a stack trace;
+- bearer-token auth as a FastAPI dependency (`current_principal`);
+- `Idempotency-Key` on POST: a retried request returns the first response;
+- ETag / If-Match helpers, cursor pagination;
+- `/healthz`, `/readyz`, `/metrics` (Prometheus), JSON logs with request ids and no bodies.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextvars
+import hashlib
+import json
+import logging
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any, Generic, TypeVar
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from services.common.auth import Principal, TokenIssuer
+from services.common.errors import DomainError, InvalidInput, PreconditionRequired, StaleVersion
+from services.common.ports import KeyValue
+
+log = logging.getLogger("talentflow.http")
+request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
+
+PROBLEM = "application/problem+json"
+PROBLEM_BASE = "https://talentflow.example/problems/"
+
+HTTP_REQUESTS = Counter(
+    "talentflow_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "talentflow_http_request_seconds",
+    "HTTP request latency",
+    ["service", "method", "route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
+
+# --- problem+json ------------------------------------------------------------------------------
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    type_slug: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + (type_slug or str(status)),
+        "title": title,
+        "status": status,
+        "detail": detail or title,
+        "request_id": request_id_var.get(),
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def _field_name(loc: Sequence[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        where, rest = parts[0], parts[1:]
+        return (where + "." + ".".join(rest)) if rest else where
+    return ".".join(parts)
+
+
+def validation_errors(exc_errors: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for err in exc_errors:
+        out.append({"field": _field_name(err.get("loc", ())), "message": err.get("msg", "invalid"), "type": err.get("type", "value_error")})
+    return out
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError):
+        errors = validation_errors(exc.errors())
+        fields = ", ".join(e["field"] for e in errors[:5])
+        return problem(422, "Invalid input", f"invalid fields: {fields}", type_slug="validation", errors=errors)
+
+    @app.exception_handler(DomainError)
+    async def _domain(_request: Request, exc: DomainError):
+        return problem(exc.status, exc.title, exc.detail, type_slug=exc.type_slug, errors=exc.errors, headers=exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException):
+        return problem(exc.status_code, _reason(exc.status_code), str(exc.detail), headers=getattr(exc, "headers", None))
+
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+# --- auth --------------------------------------------------------------------------------------
+
+
+def current_principal(request: Request) -> Principal:
+    """FastAPI dependency: the verified caller, or 401 problem+json."""
+    issuer: TokenIssuer = request.app.state.token_issuer
+    principal = issuer.verify_header(request.headers.get("authorization"))
+    request.state.principal = principal
+    return principal
+
+
+Caller = Depends(current_principal)
+
+
+# --- ETag / If-Match ---------------------------------------------------------------------------
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def parse_if_match(request: Request) -> int | None | str:
+    """The version named by If-Match: an int, '*' for any, or None when the header is absent."""
+    value = request.headers.get("if-match")
+    if value is None:
+        return None
+    value = value.strip()
+    if value == "*":
+        return "*"
+    tags = [t.strip().removeprefix("W/").strip('"') for t in value.split(",")]
+    for t in tags:
+        if not t.isdigit():
+            raise InvalidInput.field("header.If-Match", "must be an ETag this API returned, like \"3\"")
+    return int(tags[0]) if len(tags) == 1 else max(int(t) for t in tags)
+
+
+def check_if_match(request: Request, current_version: int, *, required: bool = False) -> None:
+    """412 when If-Match names another version; 428 when required and absent."""
+    wanted = parse_if_match(request)
+    if wanted is None:
+        if required:
+            raise PreconditionRequired("send If-Match with the ETag you last read")
+        return
+    if wanted != "*" and wanted != current_version:
+        raise StaleVersion(f"the resource is at version {current_version}, not {wanted}; read it again")
+
+
+# --- cursor pagination -------------------------------------------------------------------------
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+def encode_cursor(position: dict[str, Any]) -> str:
+    raw = json.dumps(position, separators=(",", ":"), default=str).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(value, dict):
+            raise ValueError
+        return value
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput.field("query.cursor", "not a cursor this API returned") from None
+
+
+# --- idempotency -------------------------------------------------------------------------------
+
+
+class IdempotencyMiddleware:
+    """`Idempotency-Key` on POST: the first response is kept for a day and returned to retries.
+
+    The key is scoped by the caller's token and the path. A retry with another body is 422; a retry
+    while the first is still running is 409. Responses of 5xx are not kept (a retry may succeed).
+    """
+
+    def __init__(self, app: ASGIApp, kv_getter: Callable[[], KeyValue], ttl_s: float = 86400):
+        self.app = app
+        self.kv_getter = kv_getter
+        self.ttl_s = ttl_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        idem = headers.get(b"idempotency-key")
+        if not idem:
+            return await self.app(scope, receive, send)
+        if len(idem) > 200:
+            resp = problem(422, "Invalid input", "Idempotency-Key is too long", type_slug="validation",
+                           errors=[{"field": "header.Idempotency-Key", "message": "at most 200 characters", "type": "value_error"}])
+            return await resp(scope, receive, send)
+        body_chunks = []
+        more = True
+        while more:
+            message = await receive()
+            body_chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(body_chunks)
+        scope_key = hashlib.sha256(
+            headers.get(b"authorization", b"") + b"|" + scope["path"].encode() + b"|" + idem
+        ).hexdigest()
+        fingerprint = hashlib.sha256(body).hexdigest()
+        kv = self.kv_getter()
+        key = f"idem:{scope_key}"
+        if not kv.set_if_absent(key, json.dumps({"state": "running", "fp": fingerprint}).encode(), ttl_s=60):
+            stored = json.loads(kv.get(key) or b"{}")
+            if stored.get("fp") != fingerprint:
+                resp = problem(422, "Invalid input", "this Idempotency-Key was used with another request body",
+                               type_slug="idempotency-mismatch",
+                               errors=[{"field": "header.Idempotency-Key", "message": "reused with a different body", "type": "value_error"}])
+                return await resp(scope, receive, send)
+            if stored.get("state") == "running":
+                resp = problem(409, "Conflict", "the first request with this Idempotency-Key is still running",
+                               type_slug="idempotency-in-progress", headers={"Retry-After": "1"})
+                return await resp(scope, receive, send)
+            replay_headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in stored["headers"]]
+            replay_headers.append((b"idempotent-replayed", b"true"))
+            await send({"type": "http.response.start", "status": stored["status"], "headers": replay_headers})
+            await send({"type": "http.response.body", "body": base64.b64decode(stored["body"])})
+            return
+
+        sent = False
+
+        async def replay_receive() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        captured: dict[str, Any] = {"body": []}
+
+        async def capture_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", [])]
+            elif message["type"] == "http.response.body":
+                captured["body"].append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, replay_receive, capture_send)
+        except BaseException:
+            kv.delete(key)
+            raise
+        status = captured.get("status", 500)
+        if status >= 500:
+            kv.delete(key)
+            return
+        record = {
+            "state": "done",
+            "fp": fingerprint,
+            "status": status,
+            "headers": [h for h in captured.get("headers", []) if h[0].lower() not in ("content-length", "date", "server")]
+            + [("content-length", str(sum(len(b) for b in captured["body"])))],
+            "body": base64.b64encode(b"".join(captured["body"])).decode(),
+        }
+        kv.set(key, json.dumps(record).encode(), ttl_s=self.ttl_s)
+
+
+# --- request id, logs, metrics, body limit -----------------------------------------------------
+
+
+class JsonLogFormatter(logging.Formatter):
+    """One JSON object per line; carries the request id; messages never contain bodies."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created)) + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+            "request_id": request_id_var.get(),
+        }
+        for attr in ("service", "method", "path", "status", "duration_ms"):
+            if hasattr(record, attr):
+                entry[attr] = getattr(record, attr)
+        if record.exc_info:
+            entry["error"] = f"{record.exc_info[0].__name__}" if record.exc_info[0] else None
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    root = logging.getLogger()
+    if any(isinstance(h.formatter, JsonLogFormatter) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonLogFormatter())
+    root.handlers = [handler]
+    root.setLevel(level)
+    logging.getLogger("kafka").setLevel(logging.WARNING)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+
+
+class RequestContextMiddleware:
+    """Request id (from `X-Request-Id` or new), access log line, metrics, and the body size limit."""
+
+    def __init__(self, app: ASGIApp, service: str, max_body_bytes: int):
+        self.app = app
+        self.service = service
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope["headers"])
+        rid = headers.get(b"x-request-id", b"").decode("latin-1")[:64] or uuid.uuid4().hex
+        token = request_id_var.set(rid)
+        start = time.perf_counter()
+        status_holder = {"status": 500}
+        declared = headers.get(b"content-length")
+        too_large = False
+        if declared is not None:
+            try:
+                too_large = int(declared) > self.max_body_bytes
+            except ValueError:
+                too_large = True
+        try:
+            if too_large:
+                resp = problem(413, "Payload too large", f"the body is over {self.max_body_bytes} bytes", type_slug="payload-too-large")
+                status_holder["status"] = 413
+                return await resp(scope, receive, send)
+            received = 0
+            limit = self.max_body_bytes
+
+            async def limited_receive() -> Message:
+                nonlocal received
+                message = await receive()
+                if message["type"] == "http.request":
+                    received += len(message.get("body", b""))
+                    if received > limit:
+                        raise _BodyTooLarge
+                return message
+
+            async def send_with_id(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    status_holder["status"] = message["status"]
+                    status_holder["started"] = True
+                    message.setdefault("headers", [])
+                    message["headers"] = list(message["headers"]) + [(b"x-request-id", rid.encode())]
+                await send(message)
+
+            try:
+                await self.app(scope, limited_receive if not _is_streaming_upload(scope) else receive, send_with_id)
+            except _BodyTooLarge:
+                status_holder["status"] = 413
+                resp = problem(413, "Payload too large", f"the body is over {self.max_body_bytes} bytes", type_slug="payload-too-large")
+                await resp(scope, receive, send)
+            except Exception as exc:
+                # Answer here rather than in Starlette's outer error middleware, so the 500 carries
+                # the request id; only the exception's type is logged (messages may hold personal data).
+                log.error("unhandled error %s", type(exc).__name__)
+                if status_holder.get("started"):
+                    raise
+                status_holder["status"] = 500
+                resp = problem(500, "Internal server error", "an unexpected error occurred; quote the request id")
+                await send_with_id_raw(resp, scope, receive, send, rid)
+        finally:
+            elapsed = time.perf_counter() - start
+            route = scope.get("route")
+            route_path = getattr(route, "path", None) or "unmatched"
+            HTTP_REQUESTS.labels(self.service, scope["method"], route_path, str(status_holder["status"])).inc()
+            HTTP_LATENCY.labels(self.service, scope["method"], route_path).observe(elapsed)
+            log.info(
+                "%s %s %s",
+                scope["method"],
+                route_path,
+                status_holder["status"],
+                extra={"service": self.service, "method": scope["method"], "path": route_path,
+                       "status": status_holder["status"], "duration_ms": round(elapsed * 1000, 2)},
+            )
+            request_id_var.reset(token)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def send_with_id_raw(resp: Response, scope: Scope, receive: Receive, send: Send, rid: str) -> None:
+    async def _send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = list(message.get("headers", [])) + [(b"x-request-id", rid.encode())]
+        await send(message)
+
+    await resp(scope, receive, _send)
+
+
+# Bulk imports stream bodies larger than the JSON limit; their handlers enforce their own limits.
+STREAMING_UPLOAD_SUFFIXES = ("/import",)
+
+
+def _is_streaming_upload(scope: Scope) -> bool:
+    return scope["method"] == "POST" and scope["path"].endswith(STREAMING_UPLOAD_SUFFIXES)
+
+
+# --- health, readiness, metrics ----------------------------------------------------------------
+
+
+def ops_router(service: str, checks: dict[str, Callable[[], bool]]) -> APIRouter:
+    router = APIRouter(tags=["operations"])
+
+    @router.get("/healthz", operation_id=f"{service}_healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": service}
+
+    @router.get("/readyz", operation_id=f"{service}_readyz")
+    def readyz() -> Response:
+        results = {}
+        for name, check in checks.items():
+            try:
+                results[name] = bool(check())
+            except Exception:
+                results[name] = False
+        ready = all(results.values())
+        return JSONResponse({"status": "ready" if ready else "unready", "service": service, "checks": results},
+                            status_code=200 if ready else 503)
+
+    @router.get("/metrics", operation_id=f"{service}_metrics")
+    def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    return router
+
+
+class Worker:
+    """Anything with start/stop that runs beside the HTTP API (outbox relay, consumers, schedulers)."""
+
+    def start(self) -> None: ...
+
+    def stop(self, timeout_s: float = 5.0) -> None: ...
+
+
+def create_service_app(
+    *,
+    service: str,
+    title: str,
+    version: str,
+    token_issuer: TokenIssuer,
+    key_value: KeyValue,
+    routers: Sequence[APIRouter],
+    checks: dict[str, Callable[[], bool]],
+    workers: Sequence[Any] = (),
+    run_workers: bool = True,
+    max_body_bytes: int = 2 * 1024 * 1024,
+    on_shutdown: Sequence[Callable[[], None]] = (),
+    description: str = "",
+) -> FastAPI:
+    """The FastAPI app of one service: kit middleware, problem handlers, ops routes, and workers.
+
+    Workers start with the app's lifespan when `run_workers` (the embedded run); in scale-out they
+    run in their own process (`talentflow work SERVICE`).
+    """
+    configure_logging()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        if run_workers:
+            for w in workers:
+                w.start()
+        try:
+            yield
+        finally:
+            for w in reversed(list(workers)):
+                try:
+                    w.stop()
+                except Exception:
+                    log.exception("stopping a worker failed")
+            for fn in on_shutdown:
+                try:
+                    fn()
+                except Exception:
+                    log.exception("shutdown hook failed")
+
+    app = FastAPI(title=title, version=version, lifespan=lifespan, description=description,
+                  generate_unique_id_function=lambda route: route.name)
+    app.state.service = service
+    app.state.token_issuer = token_issuer
+    app.state.key_value = key_value
+    app.state.workers = list(workers)
+    install_problem_handlers(app)
+    for router in routers:
+        app.include_router(router)
+    app.include_router(ops_router(service, checks))
+    # Outermost first: request context (ids, limits, metrics) wraps idempotency, which wraps routes.
+    app.add_middleware(IdempotencyMiddleware, kv_getter=lambda: app.state.key_value)
+    app.add_middleware(RequestContextMiddleware, service=service, max_body_bytes=max_body_bytes)
+    return app
