@@ -24,14 +24,20 @@ def make_event_log(settings: PlatformSettings, *, client_id: str = "talentflow")
     from services.common.adapters.eventlog_local import LocalEventLog
 
     settings.home.mkdir(parents=True, exist_ok=True)
-    return LocalEventLog(settings.home / "events.db", partitions=settings.partitions)
+    # Workers and postings are the log the index is rebuilt from (replay): the local log cannot
+    # compact, so those topics are kept for good; the others age out after the default retention.
+    return LocalEventLog(
+        settings.home / "events.db",
+        partitions=settings.partitions,
+        retention_by_topic={"talentflow.workers": None, "talentflow.postings": None},
+    )
 
 
 def make_key_value(settings: PlatformSettings, *, namespace: str) -> KeyValue:
     if settings.redis_url:
         from services.common.adapters.kv_redis import RedisKeyValue
 
-        return RedisKeyValue(settings.redis_url, namespace=f"tf:{namespace}:")
+        return RedisKeyValue(settings.redis_url, namespace=f"tf:{settings.instance_prefix}{namespace}:")
     from services.common.adapters.kv_memory import MemoryKeyValue
 
     return MemoryKeyValue()
@@ -60,7 +66,9 @@ def build_runtime(service: str, settings: PlatformSettings, *, schema: str | Non
     return Runtime(
         service=service,
         settings=settings,
-        engine=make_engine(settings.database_url, home=settings.home, service=service, schema=schema),
+        engine=make_engine(
+            settings.database_url, home=settings.home, service=service, schema=schema or settings.instance_prefix + service
+        ),
         event_log=make_event_log(settings, client_id=f"talentflow-{service}"),
         key_value=make_key_value(settings, namespace=service),
         token_issuer=TokenIssuer(settings.signing_keys(), ttl_s=settings.token_ttl_s),

@@ -38,6 +38,9 @@ class PlatformSettings(BaseSettings):
     matching_url: str = Field("http://127.0.0.1:8003", validation_alias="TALENTFLOW_MATCHING_URL")
     notify_url: str = Field("http://127.0.0.1:8004", validation_alias="TALENTFLOW_NOTIFY_URL")
     run_workers: bool = Field(True, validation_alias="TALENTFLOW_RUN_WORKERS")
+    # Prefix of each service's PostgreSQL schema and Redis namespace: lets two deployments (or test
+    # runs) share one database server and one Redis without seeing each other's data.
+    instance_prefix: str = Field("", validation_alias="TALENTFLOW_INSTANCE_PREFIX", pattern=r"^[a-z0-9_]{0,20}$")
 
     @property
     def embedded(self) -> bool:

@@ -1,0 +1,585 @@
+"""The embedded `EventLog`: a durable local log in one SQLite file shared by the processes of one machine.
+
+It gives the services what they rely on from Kafka, with zero set-up:
+
+- topics split into a fixed number of partitions; a message's partition is `crc32(key) % partitions`,
+  stable across processes and runs, so one key's messages stay in order;
+- per-partition offsets that only grow, assigned inside the write transaction;
+- consumer groups whose committed offsets live in the same file: a consumer that restarts resumes
+  from its group's committed offset (at-least-once), and a new group created with
+  `from_beginning=False` starts at the current end;
+- several members of one group share the partitions: each member registers with a heartbeat
+  (refreshed by `poll`), the live members (sorted by id) take the partitions of each topic round-robin,
+  and a member reads only partitions it has claimed. A member gives up partitions that are no longer
+  its share on its next poll; a member whose heartbeat expired drops out and its partitions are
+  claimed by the others, who re-read them from the committed offset;
+- retention by age (`purge_expired`, also run from `publish` at most once a minute per process).
+
+Storage layout. A record's rowid is `pid << 40 | offset`, where `pid` numbers a (topic, partition):
+a partition's records are one contiguous rowid range, so fetching from an offset is a primary-key
+range scan and no secondary index has to be maintained on the hot write path.
+
+Each thread gets its own connection (sqlite3 connections must not be shared across threads);
+writes use `BEGIN IMMEDIATE` so concurrent writers queue on SQLite's lock (`busy_timeout`) instead
+of failing on a stale read snapshot. Failures to write raise `services.common.errors.Unavailable`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from services.common.errors import Unavailable
+from services.common.ports import OutgoingMessage, Record
+
+__all__ = ["LocalEventLog", "partition_for"]
+
+log = logging.getLogger(__name__)
+
+_OFFSET_BITS = 40  # 1.1e12 offsets per partition, 8e6 partitions in one file
+_OFFSET_MASK = (1 << _OFFSET_BITS) - 1
+_NO_HEADERS: Mapping[str, bytes] = MappingProxyType({})
+_PURGE_EVERY_S = 60.0
+_PURGE_CHUNK = 50_000  # rows per partition per purge transaction: keeps the write lock short
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS topics (
+    name TEXT PRIMARY KEY,
+    partitions INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS partitions (
+    pid INTEGER PRIMARY KEY,
+    topic TEXT NOT NULL,
+    partition INTEGER NOT NULL,
+    next_offset INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (topic, partition)
+);
+CREATE TABLE IF NOT EXISTS records (
+    id INTEGER PRIMARY KEY,      -- pid << 40 | offset
+    key TEXT NOT NULL,
+    value BLOB NOT NULL,
+    headers TEXT,                -- JSON object of latin-1 strings; NULL when empty
+    ts_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS group_offsets (
+    grp TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    next_offset INTEGER NOT NULL,
+    PRIMARY KEY (grp, pid)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS members (
+    grp TEXT NOT NULL,
+    member_id TEXT NOT NULL,
+    topics TEXT NOT NULL,        -- JSON list of subscribed topics
+    heartbeat_ms INTEGER NOT NULL,
+    PRIMARY KEY (grp, member_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS owners (
+    grp TEXT NOT NULL,
+    pid INTEGER NOT NULL,
+    member_id TEXT NOT NULL,
+    epoch INTEGER NOT NULL,      -- changes on every claim, so a member notices it lost and regained a partition
+    PRIMARY KEY (grp, pid)
+) WITHOUT ROWID;
+"""
+
+
+def partition_for(key: str, partitions: int) -> int:
+    """The partition of a key: crc32 is stable across processes, unlike Python's salted hash()."""
+    return zlib.crc32(key.encode("utf-8")) % partitions
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _encode_headers(headers: Mapping[str, bytes]) -> str | None:
+    if not headers:
+        return None
+    # latin-1 maps every byte to one code point, so any bytes round-trip through JSON text.
+    return json.dumps({name: bytes(value).decode("latin-1") for name, value in headers.items()})
+
+
+def _decode_headers(text: str | None) -> Mapping[str, bytes]:
+    if not text:
+        return _NO_HEADERS
+    return {name: value.encode("latin-1") for name, value in json.loads(text).items()}
+
+
+class LocalEventLog:
+    """An `EventLog` in one SQLite file; safe to open from several threads and processes at once."""
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        partitions: int = 8,
+        retention_s: float | None = 7 * 86400,
+        member_ttl_s: float = 10.0,
+        *,
+        retention_by_topic: Mapping[str, float | None] | None = None,
+        synchronous: str = "NORMAL",
+        busy_timeout_s: float = 30.0,
+    ) -> None:
+        """Open (or create) the log at `path`.
+
+        `partitions` applies to topics this log creates; a topic keeps the count it was created with.
+        `retention_s=None` keeps records forever; `retention_by_topic` overrides it per topic.
+        `synchronous="NORMAL"` survives any process crash (WAL); "FULL" also survives power loss at
+        the cost of an fsync per write transaction.
+        """
+        if partitions < 1:
+            raise ValueError("partitions must be at least 1")
+        if synchronous.upper() not in ("NORMAL", "FULL", "EXTRA"):
+            raise ValueError("synchronous must be NORMAL, FULL or EXTRA")
+        self.path = Path(path)
+        self.partitions = partitions
+        self.retention_s = retention_s
+        self.retention_by_topic = dict(retention_by_topic or {})
+        self.member_ttl_s = member_ttl_s
+        self._synchronous = synchronous.upper()
+        self._busy_timeout_ms = int(busy_timeout_s * 1000)
+        self._local = threading.local()
+        self._pid = os.getpid()
+        self._connections: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self._topic_pids: dict[str, tuple[int, ...]] = {}
+        self._pid_topic: dict[int, tuple[str, int]] = {}
+        self._next_purge = time.monotonic() + _PURGE_EVERY_S
+        self._closed = False
+        self._conn().executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+
+    # -- connections ----------------------------------------------------------------------------
+
+    def _conn(self) -> sqlite3.Connection:
+        if self._pid != os.getpid():
+            # A forked child must not touch its parent's connections (SQLite's locks are per process).
+            self._pid, self._local, self._connections = os.getpid(), threading.local(), []
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        if self._closed:
+            raise Unavailable("event log is closed")
+        # isolation_level=None: we issue BEGIN IMMEDIATE ourselves, so no statement opens a
+        # deferred transaction behind our back. check_same_thread=False only so close() can close
+        # every thread's connection; each connection is still used by its own thread.
+        conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=self._busy_timeout_ms / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {self._synchronous}")
+        conn.execute("PRAGMA cache_size = -16000")  # 16 MiB page cache per connection
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    # -- topics ---------------------------------------------------------------------------------
+
+    def _pids(self, topic: str) -> tuple[int, ...]:
+        """The partition ids of a topic, creating the topic on first use (cached: they never change)."""
+        pids = self._topic_pids.get(topic)
+        if pids is not None:
+            return pids
+        if not topic:
+            raise ValueError("topic must not be empty")
+        conn = self._conn()
+        with _write(conn):
+            conn.execute(
+                "INSERT OR IGNORE INTO topics (name, partitions, created_ms) VALUES (?, ?, ?)",
+                (topic, self.partitions, _now_ms()),
+            )
+            (count,) = conn.execute("SELECT partitions FROM topics WHERE name = ?", (topic,)).fetchone()
+            conn.executemany(
+                "INSERT OR IGNORE INTO partitions (topic, partition) VALUES (?, ?)",
+                [(topic, p) for p in range(count)],
+            )
+            rows = conn.execute(
+                "SELECT pid, partition FROM partitions WHERE topic = ? ORDER BY partition", (topic,)
+            ).fetchall()
+        pids = tuple(pid for pid, _ in rows)
+        for pid, partition in rows:
+            self._pid_topic[pid] = (topic, partition)
+        self._topic_pids[topic] = pids
+        return pids
+
+    def _pid_of(self, topic: str, partition: int) -> int:
+        pids = self._pids(topic)
+        if not 0 <= partition < len(pids):
+            raise ValueError(f"topic {topic!r} has no partition {partition}")
+        return pids[partition]
+
+    # -- EventLog -------------------------------------------------------------------------------
+
+    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+        """Append all messages in one transaction: either every one is stored or none is."""
+        if not messages:
+            return
+        routed: list[tuple[int, OutgoingMessage]] = []
+        for message in messages:
+            pids = self._pids(message.topic)
+            routed.append((pids[partition_for(message.key, len(pids))], message))
+        involved = sorted({pid for pid, _ in routed})
+        now = _now_ms()
+        conn = self._conn()
+        try:
+            with _write(conn):
+                marks = ",".join("?" * len(involved))
+                heads = dict(
+                    conn.execute(f"SELECT pid, next_offset FROM partitions WHERE pid IN ({marks})", involved)
+                )
+                rows = []
+                for pid, message in routed:
+                    offset = heads[pid]
+                    heads[pid] = offset + 1
+                    rows.append(
+                        ((pid << _OFFSET_BITS) | offset, message.key, message.value, _encode_headers(message.headers), now)
+                    )
+                conn.executemany("INSERT INTO records (id, key, value, headers, ts_ms) VALUES (?, ?, ?, ?, ?)", rows)
+                conn.executemany(
+                    "UPDATE partitions SET next_offset = ? WHERE pid = ?",
+                    [(head, pid) for pid, head in heads.items()],
+                )
+        except sqlite3.Error as exc:
+            raise Unavailable(f"event log: publish failed ({type(exc).__name__}: {exc})") from exc
+        if time.monotonic() >= self._next_purge:
+            self._next_purge = time.monotonic() + _PURGE_EVERY_S
+            try:
+                self.purge_expired()
+            except sqlite3.Error:
+                # Retention is housekeeping: a busy file must not fail a publish that succeeded.
+                log.warning("event log: purge of expired records failed; will retry", exc_info=True)
+
+    def consumer(self, group: str, topics: Sequence[str], *, from_beginning: bool = True) -> LocalConsumer:
+        return LocalConsumer(self, group, topics, from_beginning=from_beginning)
+
+    def ping(self) -> bool:
+        try:
+            self._conn().execute("SELECT 1 FROM topics LIMIT 1").fetchall()
+            return True
+        except (sqlite3.Error, Unavailable):
+            return False
+
+    def close(self) -> None:
+        """Close every thread's connection. Consumers should be closed first."""
+        self._closed = True
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
+        self._local = threading.local()
+
+    # -- housekeeping ---------------------------------------------------------------------------
+
+    def purge_expired(self, now_ms: int | None = None) -> int:
+        """Delete records older than their topic's retention; returns how many were deleted.
+
+        Offsets are assigned in time order, so a partition's expired records are a prefix of its
+        rowid range: finding the first live record scans only what is about to be deleted.
+        """
+        now_ms = _now_ms() if now_ms is None else now_ms
+        conn = self._conn()
+        topics = conn.execute("SELECT name FROM topics").fetchall()
+        deleted = 0
+        for (topic,) in topics:
+            retention = self.retention_by_topic.get(topic, self.retention_s)
+            if retention is None:
+                continue
+            cutoff = now_ms - int(retention * 1000)
+            for pid in self._pids(topic):
+                low, high = pid << _OFFSET_BITS, (pid + 1) << _OFFSET_BITS
+                while True:
+                    with _write(conn):
+                        first = conn.execute(
+                            "SELECT id FROM records WHERE id >= ? AND id < ? ORDER BY id LIMIT 1", (low, high)
+                        ).fetchone()
+                        if first is None:
+                            break
+                        bound = min(high, first[0] + _PURGE_CHUNK)
+                        live = conn.execute(
+                            "SELECT id FROM records WHERE id >= ? AND id < ? AND ts_ms >= ? ORDER BY id LIMIT 1",
+                            (first[0], bound, cutoff),
+                        ).fetchone()
+                        end = live[0] if live else bound
+                        count = conn.execute("DELETE FROM records WHERE id >= ? AND id < ?", (first[0], end)).rowcount
+                    deleted += count
+                    if live is not None or count == 0:
+                        break
+        return deleted
+
+
+class _write:
+    """`with _write(conn):` — one IMMEDIATE write transaction, rolled back on any error."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self.conn.execute("COMMIT")
+                return
+            except sqlite3.Error:
+                self.conn.execute("ROLLBACK")
+                raise
+        self.conn.execute("ROLLBACK")
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    release: set[int]  # held by us, no longer our share
+    claim: set[int]  # our share, free to take (unheld, held by a dead member, or re-claimed)
+    lost: set[int]  # cached as ours, but the file says otherwise
+    write: bool  # whether a write transaction is needed (changes or a heartbeat)
+
+
+class LocalConsumer:
+    """One member of a consumer group on a `LocalEventLog`. Use it from one thread at a time."""
+
+    def __init__(self, log: LocalEventLog, group: str, topics: Sequence[str], *, from_beginning: bool = True) -> None:
+        if not group:
+            raise ValueError("group must not be empty")
+        if isinstance(topics, str) or not topics:
+            raise ValueError("topics must be a non-empty sequence of topic names")
+        self._log = log
+        self.group = group
+        self.topics = tuple(sorted(set(topics)))
+        self.member_id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._ttl_ms = int(log.member_ttl_s * 1000)
+        self._pids_by_topic = {topic: log._pids(topic) for topic in self.topics}
+        self._subscribed = {pid for pids in self._pids_by_topic.values() for pid in pids}
+        self._owned: dict[int, tuple[int, int]] = {}  # pid -> (claim epoch, next offset to fetch)
+        self._last_heartbeat_ms = 0
+        self._rotation = 0
+        self._closed = False
+        conn = log._conn()
+        with _write(conn):
+            if not from_beginning:
+                # A new group starts at the end: fix its start now, so nothing published after this
+                # call is skipped even if the first poll comes much later.
+                marks = ",".join("?" * len(self._subscribed))
+                conn.execute(
+                    "INSERT OR IGNORE INTO group_offsets (grp, pid, next_offset) "
+                    f"SELECT ?, pid, next_offset FROM partitions WHERE pid IN ({marks})",
+                    (group, *sorted(self._subscribed)),
+                )
+            self._heartbeat(conn, _now_ms())
+
+    # -- membership -----------------------------------------------------------------------------
+
+    def _heartbeat(self, conn: sqlite3.Connection, now: int) -> None:
+        conn.execute(
+            "INSERT INTO members (grp, member_id, topics, heartbeat_ms) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (grp, member_id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms, topics = excluded.topics",
+            (self.group, self.member_id, json.dumps(self.topics), now),
+        )
+        self._last_heartbeat_ms = now
+
+    def _target(self, members: list[tuple[str, str, int]], now: int) -> set[int]:
+        """This member's share: per topic, the live subscribers sorted by id take partitions round-robin."""
+        live = {member_id: json.loads(topics) for member_id, topics, beat in members if beat >= now - self._ttl_ms}
+        live[self.member_id] = list(self.topics)
+        target: set[int] = set()
+        for topic, pids in self._pids_by_topic.items():
+            subscribers = sorted(member_id for member_id, topics in live.items() if topic in topics)
+            index, count = subscribers.index(self.member_id), len(subscribers)
+            target.update(pid for partition, pid in enumerate(pids) if partition % count == index)
+        return target
+
+    def _plan(self, conn: sqlite3.Connection, now: int) -> _Plan:
+        """Compare this member's share with what it holds; reads only."""
+        members = conn.execute(
+            "SELECT member_id, topics, heartbeat_ms FROM members WHERE grp = ?", (self.group,)
+        ).fetchall()
+        live_ids = {member_id for member_id, _, beat in members if beat >= now - self._ttl_ms}
+        registered = self.member_id in live_ids
+        live_ids.add(self.member_id)
+        target = self._target(members, now)
+        owners = {
+            pid: (member_id, epoch)
+            for pid, member_id, epoch in conn.execute(
+                "SELECT pid, member_id, epoch FROM owners WHERE grp = ?", (self.group,)
+            )
+            if pid in self._subscribed
+        }
+        mine = {pid: epoch for pid, (member_id, epoch) in owners.items() if member_id == self.member_id}
+        # Held under another claim than ours: we expired and someone took it, or it was re-claimed.
+        lost = {pid for pid, (epoch, _) in self._owned.items() if mine.get(pid) != epoch}
+        release = {pid for pid in mine if pid not in target}
+
+        def claimable(pid: int) -> bool:
+            holder = owners.get(pid)
+            if holder is None:
+                return True
+            if holder[0] == self.member_id:
+                return pid in lost or pid not in self._owned
+            # A live member gives a partition up itself on its next poll; a dead one never will.
+            return holder[0] not in live_ids
+
+        claim = {pid for pid in target if claimable(pid)}
+        heartbeat_due = not registered or now - self._last_heartbeat_ms >= self._ttl_ms // 4
+        return _Plan(release, claim, lost, heartbeat_due or bool(release or claim))
+
+    def _rebalance(self) -> None:
+        conn = self._log._conn()
+        now = _now_ms()
+        plan = self._plan(conn, now)  # the common case is a read that finds nothing to change
+        for pid in plan.lost:
+            del self._owned[pid]
+        if not plan.write:
+            return
+        with _write(conn):
+            # Plan again under the write lock: another member may have moved in between.
+            plan = self._plan(conn, now)
+            for pid in plan.lost:
+                del self._owned[pid]
+            self._heartbeat(conn, now)
+            if plan.release:
+                conn.executemany(
+                    "DELETE FROM owners WHERE grp = ? AND pid = ? AND member_id = ?",
+                    [(self.group, pid, self.member_id) for pid in plan.release],
+                )
+                for pid in plan.release:
+                    self._owned.pop(pid, None)
+            if plan.claim:
+                epoch = time.time_ns()
+                conn.executemany(
+                    "INSERT INTO owners (grp, pid, member_id, epoch) VALUES (?, ?, ?, ?) "
+                    "ON CONFLICT (grp, pid) DO UPDATE SET member_id = excluded.member_id, epoch = excluded.epoch",
+                    [(self.group, pid, self.member_id, epoch) for pid in plan.claim],
+                )
+                marks = ",".join("?" * len(plan.claim))
+                committed = dict(
+                    conn.execute(
+                        f"SELECT pid, next_offset FROM group_offsets WHERE grp = ? AND pid IN ({marks})",
+                        (self.group, *plan.claim),
+                    )
+                )
+                # A (re)claimed partition is read again from the group's committed offset.
+                for pid in plan.claim:
+                    self._owned[pid] = (epoch, committed.get(pid, 0))
+            # Expired members leave the table; one that comes back registers again on its next poll.
+            conn.execute(
+                "DELETE FROM members WHERE grp = ? AND heartbeat_ms < ? AND member_id != ?",
+                (self.group, now - self._ttl_ms, self.member_id),
+            )
+
+    def assignment(self) -> list[tuple[str, int]]:
+        """The (topic, partition) pairs this member holds now."""
+        return sorted(self._log._pid_topic[pid] for pid in self._owned)
+
+    # -- Consumer -------------------------------------------------------------------------------
+
+    def poll(self, timeout_s: float = 1.0, max_records: int = 500) -> list[Record]:
+        if self._closed:
+            raise RuntimeError("consumer is closed")
+        deadline = time.monotonic() + max(0.0, timeout_s)
+        pause = 0.005
+        while True:
+            try:
+                self._rebalance()
+                records = self._fetch(max_records)
+            except sqlite3.Error as exc:
+                raise Unavailable(f"event log: poll failed ({type(exc).__name__}: {exc})") from exc
+            remaining = deadline - time.monotonic()
+            if records or remaining <= 0:
+                return records
+            # Other processes append without telling us: look again soon, backing off to 50 ms.
+            time.sleep(min(pause, remaining))
+            pause = min(pause * 2, 0.05)
+
+    def _fetch(self, max_records: int) -> list[Record]:
+        if not self._owned:
+            return []
+        conn = self._log._conn()
+        owned = sorted(self._owned)
+        marks = ",".join("?" * len(owned))
+        heads = dict(conn.execute(f"SELECT pid, next_offset FROM partitions WHERE pid IN ({marks})", owned))
+        ready = [(pid, self._owned[pid][1], heads[pid]) for pid in owned if self._owned[pid][1] < heads[pid]]
+        if not ready:
+            return []
+        # Start at a rotating partition and take at most max_records partitions, so none starves.
+        start = self._rotation % len(ready)
+        self._rotation += 1
+        ready = (ready[start:] + ready[:start])[: max(1, max_records)]
+        # Share the batch among the partitions that have records, so none starves; one query for all.
+        share, extra = divmod(max(max_records, len(ready)), len(ready))
+        parts, params = [], []
+        for index, (pid, position, head) in enumerate(ready):
+            parts.append("SELECT * FROM (SELECT id, key, value, headers, ts_ms FROM records WHERE id >= ? AND id < ? ORDER BY id LIMIT ?)")
+            params += [(pid << _OFFSET_BITS) | position, (pid << _OFFSET_BITS) | head, share + (1 if index < extra else 0)]
+        rows = conn.execute(" UNION ALL ".join(parts), params).fetchall()
+        pid_topic = self._log._pid_topic
+        records = []
+        for rid, key, value, headers, ts_ms in rows:
+            pid, offset = rid >> _OFFSET_BITS, rid & _OFFSET_MASK
+            topic, partition = pid_topic[pid]
+            records.append(Record(topic, partition, offset, key, value, _decode_headers(headers), ts_ms))
+            self._owned[pid] = (self._owned[pid][0], offset + 1)
+        return records
+
+    def commit(self, records: Sequence[Record]) -> None:
+        if self._closed:
+            raise RuntimeError("consumer is closed")
+        if not records:
+            return
+        ends: dict[int, int] = {}
+        for record in records:
+            pid = self._log._pid_of(record.topic, record.partition)
+            ends[pid] = max(ends.get(pid, 0), record.offset + 1)
+        conn = self._log._conn()
+        try:
+            with _write(conn):
+                # MAX: a late commit from a member that lost the partition never moves the group back.
+                conn.executemany(
+                    "INSERT INTO group_offsets (grp, pid, next_offset) VALUES (?, ?, ?) "
+                    "ON CONFLICT (grp, pid) DO UPDATE SET next_offset = MAX(next_offset, excluded.next_offset)",
+                    [(self.group, pid, end) for pid, end in ends.items()],
+                )
+                now = _now_ms()
+                if now - self._last_heartbeat_ms >= self._ttl_ms // 4:
+                    self._heartbeat(conn, now)
+        except sqlite3.Error as exc:
+            raise Unavailable(f"event log: commit failed ({type(exc).__name__}: {exc})") from exc
+
+    def committed(self, topic: str, partition: int) -> int | None:
+        """The group's committed offset (next offset to read) on one partition, None if never committed."""
+        row = self._log._conn().execute(
+            "SELECT next_offset FROM group_offsets WHERE grp = ? AND pid = ?",
+            (self.group, self._log._pid_of(topic, partition)),
+        ).fetchone()
+        return None if row is None else row[0]
+
+    def close(self) -> None:
+        """Leave the group at once, so the other members take over without waiting for the TTL."""
+        if self._closed:
+            return
+        self._closed = True
+        self._owned.clear()
+        try:
+            conn = self._log._conn()
+            with _write(conn):
+                conn.execute("DELETE FROM owners WHERE grp = ? AND member_id = ?", (self.group, self.member_id))
+                conn.execute("DELETE FROM members WHERE grp = ? AND member_id = ?", (self.group, self.member_id))
+        except (sqlite3.Error, Unavailable):
+            # Closing after the log closed, or on a busy file: the heartbeat will simply expire.
+            log.debug("event log: could not leave group %s cleanly", self.group, exc_info=True)

@@ -1,0 +1,239 @@
+"""The consumer loop every service runs: poll, handle, commit — with retries and a dead-letter topic.
+
+`ConsumerWorker` owns one group member of an `EventLog`. For each polled batch it calls the handler
+(per record, or once with the whole batch when `batch_handler=True`) and commits the batch only
+after the handler returned, i.e. after its effect is stored: delivery is at-least-once, so handlers
+must be idempotent (DESIGN §6).
+
+A record whose handler keeps raising is retried with exponential backoff (`backoff_s`, doubling, at
+most `backoff_max_s`) up to `max_attempts` times, then published to `<topic><dlq_suffix>` with its
+key, value and headers plus `error`, `error-attempts`, `original-topic`, `original-partition` and
+`original-offset` headers, committed, and the worker goes on. A failing batch falls back to handling
+its records one by one, so one poison message does not hold back the others.
+
+The worker thread never dies of an exception: it logs (never payloads: they may hold personal data),
+backs off, and carries on with a fresh consumer. Counters are plain attributes for /metrics.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from services.common.ports import Consumer, EventLog, OutgoingMessage, Record
+
+__all__ = ["ConsumerWorker", "dead_letter_message"]
+
+log = logging.getLogger(__name__)
+
+_ERROR_HEADER_MAX = 1000  # bytes of repr(exception) kept in the DLQ's `error` header
+
+RecordHandler = Callable[[Record], Any]
+BatchHandler = Callable[[list[Record]], Any]
+
+
+class _Stopping(Exception):
+    """Raised inside the loop when stop() was asked for during a backoff: leave without committing."""
+
+
+def dead_letter_message(record: Record, error: BaseException, attempts: int, dlq_suffix: str = ".dlq") -> OutgoingMessage:
+    """The DLQ copy of a record: same key, value and headers, plus what failed and where it came from."""
+    headers = dict(record.headers)
+    headers.update(
+        {
+            "error": repr(error).encode("utf-8", "replace")[:_ERROR_HEADER_MAX],
+            "error-attempts": str(attempts).encode(),
+            "original-topic": record.topic.encode("utf-8"),
+            "original-partition": str(record.partition).encode(),
+            "original-offset": str(record.offset).encode(),
+        }
+    )
+    return OutgoingMessage(topic=record.topic + dlq_suffix, key=record.key, value=record.value, headers=headers)
+
+
+class ConsumerWorker:
+    """Runs a handler over a consumer group's records, in a daemon thread or one cycle at a time.
+
+    Use either `start()`/`stop()` or `run_once()` (tests), not both at once: the underlying consumer
+    (kafka-python's in particular) must be driven from one thread.
+    """
+
+    def __init__(
+        self,
+        log: EventLog,
+        group: str,
+        topics: Sequence[str],
+        handler: RecordHandler | BatchHandler,
+        *,
+        max_attempts: int = 5,
+        backoff_s: float = 0.2,
+        backoff_max_s: float = 30.0,
+        dlq_suffix: str = ".dlq",
+        batch_handler: bool = False,
+        poll_timeout_s: float = 0.5,
+        max_records: int = 500,
+        from_beginning: bool = True,
+        name: str | None = None,
+    ) -> None:
+        if isinstance(topics, str) or not topics:
+            raise ValueError("topics must be a non-empty sequence of topic names")
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self.log = log
+        self.group = group
+        self.topics = list(topics)
+        self.handler = handler
+        self.max_attempts = max_attempts
+        self.backoff_s = backoff_s
+        self.backoff_max_s = backoff_max_s
+        self.dlq_suffix = dlq_suffix
+        self.batch_handler = batch_handler
+        self.poll_timeout_s = poll_timeout_s
+        self.max_records = max_records
+        self.from_beginning = from_beginning
+        self.name = name or f"consumer-{group}"
+        # Counters, read by /metrics and tests.
+        self.processed = 0  # records whose handler returned
+        self.dead_lettered = 0  # records sent to the DLQ
+        self.retries = 0  # handler calls repeated after a failure
+        self.commits = 0
+        self.errors = 0  # poll/commit/loop failures (not handler failures)
+        self._consumer: Consumer | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Run the loop in a daemon thread until `stop()`."""
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the loop to finish its cycle, wait for it, and leave the group."""
+        self._stop.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+            if thread.is_alive():
+                log.warning("%s: did not stop within %.1f s", self.name, timeout)
+                return  # the thread still owns the consumer; it closes it when it ends
+        self._thread = None
+        self._close_consumer()
+
+    close = stop
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def _run(self) -> None:
+        failures = 0
+        try:
+            while not self._stop.is_set():
+                try:
+                    self.run_once()
+                    failures = 0
+                except _Stopping:
+                    break
+                except Exception as exc:  # noqa: BLE001 — the loop must outlive any failure
+                    self.errors += 1
+                    failures += 1
+                    log.warning("%s: consumer loop failed (%s); restarting the consumer", self.name, type(exc).__name__)
+                    log.debug("%s: consumer loop failure", self.name, exc_info=True)
+                    # A fresh member re-reads from the committed offsets: nothing is lost.
+                    self._close_consumer()
+                    self._stop.wait(self._backoff(failures))
+        finally:
+            self._close_consumer()
+
+    def _close_consumer(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            try:
+                consumer.close()
+            except Exception:  # noqa: BLE001
+                log.debug("%s: consumer close failed", self.name, exc_info=True)
+
+    # -- one cycle ------------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Poll once, handle what came, commit it; returns how many records were taken care of."""
+        if self._consumer is None:
+            self._consumer = self.log.consumer(self.group, self.topics, from_beginning=self.from_beginning)
+        consumer = self._consumer
+        records = consumer.poll(self.poll_timeout_s, self.max_records)
+        if not records:
+            return 0
+        if self.batch_handler:
+            self._handle_batch(records)
+        else:
+            for record in records:
+                self._handle_record(record)
+        # Every record is now handled or dead-lettered: only now may the group move past them.
+        consumer.commit(records)
+        self.commits += 1
+        return len(records)
+
+    def _handle_batch(self, records: list[Record]) -> None:
+        try:
+            self.handler(records)  # type: ignore[arg-type]
+            self.processed += len(records)
+            return
+        except Exception as exc:  # noqa: BLE001
+            log.warning(
+                "%s: batch of %d records failed (%s); handling them one by one",
+                self.name, len(records), type(exc).__name__,
+            )
+        for record in records:
+            self._handle_record(record)
+
+    def _handle_record(self, record: Record) -> None:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                self.handler([record] if self.batch_handler else record)  # type: ignore[arg-type]
+                self.processed += 1
+                return
+            except Exception as exc:  # noqa: BLE001
+                where = f"{record.topic}[{record.partition}]@{record.offset}"
+                if attempt >= self.max_attempts:
+                    log.error(
+                        "%s: %s failed %d times (%s); sending it to the DLQ",
+                        self.name, where, attempt, type(exc).__name__,
+                    )
+                    self._dead_letter(record, exc, attempt)
+                    return
+                self.retries += 1
+                delay = self._backoff(attempt)
+                log.warning(
+                    "%s: %s failed (%s), attempt %d of %d; retrying in %.2f s",
+                    self.name, where, type(exc).__name__, attempt, self.max_attempts, delay,
+                )
+                if self._stop.wait(delay):
+                    raise _Stopping from None
+
+    def _dead_letter(self, record: Record, error: Exception, attempts: int) -> None:
+        message = dead_letter_message(record, error, attempts, self.dlq_suffix)
+        failures = 0
+        # The record is committed only once its DLQ copy is stored, so keep trying until then.
+        while True:
+            try:
+                self.log.publish([message])
+                self.dead_lettered += 1
+                return
+            except Exception as exc:  # noqa: BLE001
+                failures += 1
+                self.errors += 1
+                log.error("%s: DLQ publish to %s failed (%s)", self.name, message.topic, type(exc).__name__)
+                if self._stop.wait(self._backoff(failures)):
+                    raise _Stopping from None
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.backoff_max_s, self.backoff_s * 2 ** max(0, attempt - 1))
