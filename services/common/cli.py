@@ -71,11 +71,24 @@ def cmd_work(args: argparse.Namespace) -> int:
     for worker in app.state.workers:
         worker.start()
     print(f"{args.service}: {len(app.state.workers)} workers running", file=sys.stderr)
-    stop.wait()
+    # Liveness for containers: a file touched while every worker thread is alive (deploy/docker/healthcheck.py).
+    heartbeat = os.environ.get("TALENTFLOW_HEARTBEAT_FILE")
+    while not stop.wait(10):
+        if heartbeat and all(_alive(w) for w in app.state.workers):
+            with open(heartbeat, "a"):
+                os.utime(heartbeat)
     for worker in reversed(app.state.workers):
         worker.stop()
     app.state.runtime.close()
     return 0
+
+
+def _alive(worker) -> bool:
+    thread = getattr(worker, "_thread", None)
+    running = getattr(worker, "running", None)
+    if running is not None:
+        return bool(running)
+    return thread is None or thread.is_alive()
 
 
 def cmd_up(args: argparse.Namespace) -> int:

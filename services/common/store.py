@@ -292,6 +292,10 @@ def run_migrations(engine: Engine, script_location: str | Path, *, version_table
     cfg = Config()
     cfg.set_main_option("script_location", str(script_location))
     with engine.begin() as conn:
+        if is_postgres(engine):
+            # Several replicas may start at once: one migrates, the others wait and find it done.
+            lock = zlib.crc32(f"talentflow-migrate-{script_location}".encode()) & 0x7FFFFFFF
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock})
         cfg.attributes["connection"] = conn
         cfg.attributes["version_table"] = version_table
         command.upgrade(cfg, "head")

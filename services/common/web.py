@@ -389,7 +389,9 @@ class RequestContextMiddleware:
             route_path = getattr(route, "path", None) or "unmatched"
             HTTP_REQUESTS.labels(self.service, scope["method"], route_path, str(status_holder["status"])).inc()
             HTTP_LATENCY.labels(self.service, scope["method"], route_path).observe(elapsed)
-            log.info(
+            quiet = route_path in ("/healthz", "/readyz", "/metrics")  # probes would drown the log
+            log.log(
+                logging.DEBUG if quiet else logging.INFO,
                 "%s %s %s",
                 scope["method"],
                 route_path,
