@@ -26,9 +26,11 @@ from pydantic import (
 
 from services.common import taxonomy
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# No NUL characters: PostgreSQL refuses them, and both stores must answer the same (a 422, not a 500).
+_NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_NUL)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000, pattern=_NO_NUL)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_NO_NUL)]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 Number = StrictInt | StrictFloat
 

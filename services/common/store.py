@@ -171,6 +171,7 @@ class OutboxRelay:
         idle_sleep_s: float = 0.02,
         keep_published: dt.timedelta = dt.timedelta(days=1),
         name: str = "relay",
+        linger_s: float = 0.0,
         on_published: Callable[[int], None] | None = None,
     ):
         self.engine = engine
@@ -180,6 +181,7 @@ class OutboxRelay:
         self.idle_sleep_s = idle_sleep_s
         self.keep_published = keep_published
         self.name = name
+        self.linger_s = linger_s
         self.on_published = on_published
         self.published = 0
         self._stop = threading.Event()
@@ -265,6 +267,9 @@ class OutboxRelay:
             if n == 0:
                 self._wake.wait(self.idle_sleep_s)
                 self._wake.clear()
+            elif n < self.batch_size and self.linger_s:
+                # Under a steady trickle of writes, wait a moment so the next publish is one larger batch.
+                self._stop.wait(self.linger_s)
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name=f"outbox-{self.name}", daemon=True)

@@ -15,6 +15,7 @@ import contextvars
 import hashlib
 import json
 import logging
+import re
 import sys
 import time
 import uuid
@@ -75,8 +76,14 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+# pydantic appends the member of a union that failed (`…experience_years.int`): not a field name.
+_UNION_MEMBER = re.compile(r"^(int|float|str|bool|bytes|none|list\[.*\]|dict\[.*\]|function-\w+\[.*\]|constrained-\w+|.*\[.*\])$")
+
+
 def _field_name(loc: Sequence[Any]) -> str:
     parts = [str(p) for p in loc]
+    while len(parts) > 1 and _UNION_MEMBER.match(parts[-1]):
+        parts.pop()
     if parts and parts[0] in ("body", "query", "path", "header"):
         where, rest = parts[0], parts[1:]
         return (where + "." + ".".join(rest)) if rest else where
@@ -194,6 +201,11 @@ def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
 # --- idempotency -------------------------------------------------------------------------------
 
 
+def idempotency_cache_key(authorization: bytes, path: str, key: bytes) -> str:
+    """Where the first response to a POST with this Idempotency-Key is kept (erasure removes it)."""
+    return "idem:" + hashlib.sha256(authorization + b"|" + path.encode() + b"|" + key).hexdigest()
+
+
 class IdempotencyMiddleware:
     """`Idempotency-Key` on POST: the first response is kept for a day and returned to retries.
 
@@ -207,7 +219,9 @@ class IdempotencyMiddleware:
         self.ttl_s = ttl_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST":
+        if scope["type"] != "http" or scope["method"] != "POST" or _is_streaming_upload(scope):
+            # Bulk uploads are not buffered here (they can be hundreds of MiB); their job resource
+            # is what a client polls and retries against.
             return await self.app(scope, receive, send)
         headers = dict(scope["headers"])
         idem = headers.get(b"idempotency-key")
@@ -224,12 +238,9 @@ class IdempotencyMiddleware:
             body_chunks.append(message.get("body", b""))
             more = message.get("more_body", False)
         body = b"".join(body_chunks)
-        scope_key = hashlib.sha256(
-            headers.get(b"authorization", b"") + b"|" + scope["path"].encode() + b"|" + idem
-        ).hexdigest()
         fingerprint = hashlib.sha256(body).hexdigest()
         kv = self.kv_getter()
-        key = f"idem:{scope_key}"
+        key = idempotency_cache_key(headers.get(b"authorization", b""), scope["path"], idem)
         if not kv.set_if_absent(key, json.dumps({"state": "running", "fp": fingerprint}).encode(), ttl_s=60):
             stored = json.loads(kv.get(key) or b"{}")
             if stored.get("fp") != fingerprint:

@@ -1,0 +1,344 @@
+"""HTTP routes of the profiles service: parse, authorise, call a handler, shape the answer.
+
+Status codes live here and in the exceptions' own classes; the handlers decide nothing about HTTP.
+Answers are serialised straight from the stored JSON (no second validation on the way out); the
+`responses=` declarations keep the OpenAPI document exact.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from pydantic import BaseModel
+from pydantic_core import to_json
+
+from services.common.auth import Principal
+from services.common.contracts import SkillLevel, WorkerStatus
+from services.common.errors import InvalidInput, PayloadTooLarge
+from services.common.web import (
+    Caller,
+    decode_cursor,
+    encode_cursor,
+    etag,
+    idempotency_cache_key,
+    parse_if_match,
+    request_id_var,
+)
+from services.profiles import domain, import_format
+from services.profiles.domain import ContactCard, Worker, WorkerCreated, WorkerIn, WorkerPatch, WorkerToken
+from services.profiles.handlers import ImportRunner, ProfileHandlers, may_import
+
+router = APIRouter(prefix="/v1", tags=["profiles"])
+
+ID = r"^[A-Za-z0-9_.:-]{1,64}$"
+WorkerId = Annotated[str, Path(pattern=ID, description="the worker id")]
+
+JSON = "application/json"
+
+
+def _handlers(request: Request) -> ProfileHandlers:
+    return request.app.state.handlers
+
+
+def _importer(request: Request) -> ImportRunner:
+    return request.app.state.importer
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(to_json(body), status_code=status, media_type=JSON, headers=headers)
+
+
+def _worker_response(state: domain.ProfileState, status: int = 200, extra: dict[str, Any] | None = None) -> Response:
+    body = domain.worker_view(state)
+    if extra:
+        body.update(extra)
+    # personal data: never kept by shared caches
+    headers = {"ETag": etag(state.version), "Cache-Control": "no-store"}
+    if status == 201:
+        headers["Location"] = f"/v1/workers/{state.id}"
+    return json_response(body, status, headers)
+
+
+def _replay_key(request: Request) -> str | None:
+    """The kit's Idempotency-Key cache entry for this POST (same derivation as IdempotencyMiddleware)."""
+    idem = request.headers.get("idempotency-key")
+    if not idem:
+        return None
+    authorization = request.headers.get("authorization", "").encode("latin-1")
+    return idempotency_cache_key(authorization, request.url.path, idem.encode("latin-1"))
+
+
+def _traceparent(request: Request) -> str | None:
+    return domain.traceparent_of(request.headers.get("traceparent"))
+
+
+PROBLEMS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no valid bearer token"},
+    403: {"description": "this role may not do this, or a field it may not set (named in `errors`)"},
+    404: {"description": "no such worker, or not one the caller may see"},
+    422: {"description": "invalid input; `errors` names each field"},
+}
+WRITE_PROBLEMS = {
+    **PROBLEMS,
+    412: {"description": "If-Match names another version"},
+    428: {"description": "If-Match is required: the profile is managed by an agency"},
+}
+
+
+# --- workers -------------------------------------------------------------------------------------
+
+
+@router.post("/workers", status_code=201, response_model=WorkerCreated, responses={**PROBLEMS, 409: {"description": "the worker already has a profile"}},
+             operation_id="create_worker")
+def create_worker(request: Request, worker: WorkerIn, principal: Principal = Caller) -> Response:
+    """Create a profile. A worker token creates its own (id = its subject); an agency or admin gets a
+    new id and a `worker_token` for the person. Accepts `Idempotency-Key`."""
+    state, token = _handlers(request).create_worker(
+        principal, worker, replay_key=_replay_key(request), traceparent=_traceparent(request)
+    )
+    return _worker_response(state, 201, {"worker_token": token} if token else None)
+
+
+class WorkerPage(BaseModel):
+    items: list[Worker]
+    next_cursor: str | None = None
+
+
+@router.get("/workers", response_model=WorkerPage, responses=PROBLEMS, operation_id="list_workers")
+def list_workers(
+    request: Request,
+    principal: Principal = Caller,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = Query(None, max_length=200),
+    status: WorkerStatus | None = None,
+    region: str | None = Query(None, pattern=r"^(\d{2}|\d{4}|\d{6})$", description="province (2), city (4) or county (6) code"),
+    occupation: str | None = Query(None, max_length=16, description="occupation code; workers with any code below it count"),
+    level: SkillLevel | None = Query(None, description="exactly this skill level"),
+    min_level: SkillLevel | None = Query(None, description="this skill level or higher"),
+    agency_id: str | None = Query(None, pattern=ID, description="admin only: one agency's workers"),
+) -> Response:
+    """An agency's workers (its org's, plus those its token acts for), or for an admin everyone's, in
+    creation order."""
+    position = decode_cursor(cursor)
+    after = position.get("after") if position else None
+    if position is not None and not (isinstance(after, str) and domain.ID_PATTERN.match(after)):
+        raise InvalidInput.field("query.cursor", "not a cursor this API returned")
+    rows, next_id = _handlers(request).list_workers(
+        principal, limit=limit, after=after, status=status.value if status else None, region=region,
+        occupation=occupation, level=level, min_level=min_level, agency_id=agency_id,
+    )
+    return json_response({
+        "items": [domain.worker_view(r) for r in rows],
+        "next_cursor": encode_cursor({"after": next_id}) if next_id else None,
+    })
+
+
+# --- bulk import (declared before /workers/{worker_id} routes for readability; paths differ anyway) ----
+
+
+class ImportResult(BaseModel):
+    row: int
+    outcome: str
+    worker_id: str | None = None
+    errors: list[dict[str, str]] = []
+
+
+class ImportResultPage(BaseModel):
+    items: list[ImportResult]
+    next_cursor: str | None = None
+
+
+class ImportJobView(BaseModel):
+    id: str
+    status: str
+    format: str
+    total: int
+    processed: int
+    ok: int
+    failed: int
+    detail: str | None = None
+    created_at: str
+    updated_at: str
+    finished_at: str | None = None
+    results: ImportResultPage | None = None
+
+
+def _job_view(job, results: list[dict[str, Any]] | None = None, next_cursor: str | None = None) -> dict[str, Any]:
+    body = {
+        "id": job.id,
+        "status": job.status,
+        "format": job.format,
+        "total": job.total,
+        "processed": job.processed,
+        "ok": job.ok,
+        "failed": job.failed,
+        "detail": job.detail,
+        "created_at": job.created_at.isoformat(),
+        "updated_at": job.updated_at.isoformat(),
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
+    if results is not None:
+        body["results"] = {"items": results, "next_cursor": next_cursor}
+    return body
+
+
+@router.post(
+    "/workers/import",
+    status_code=202,
+    response_model=ImportJobView,
+    responses={**PROBLEMS, 413: {"description": "too many rows or bytes"}, 415: {"description": "not JSONL or CSV"},
+               429: {"description": "too many imports waiting"}},
+    operation_id="import_workers",
+    openapi_extra={"requestBody": {"required": True, "content": {
+        "application/x-ndjson": {"schema": {"type": "string", "description": "one worker (POST body shape, optional id) per line"}},
+        "text/csv": {"schema": {"type": "string", "description": "header row, then one worker per row (see docs/profiles.md)"}},
+    }}},
+)
+async def import_workers(request: Request, principal: Principal = Caller) -> Response:
+    """Upload JSONL or CSV (streamed, up to 100,000 rows); rows are validated and written in batches in
+    the background. Poll the job at its Location."""
+    may_import(principal)
+    try:
+        fmt, codec = import_format.media_format(request.headers.get("content-type"))
+    except import_format.FormatError as exc:
+        raise domain.UnsupportedMediaType(exc.message, errors=[{"field": exc.field, "message": exc.message, "type": "value_error"}]) from None
+    runner = _importer(request)
+    limits = runner.limits
+    runner.reserve()
+    job_id = domain.new_job_id()
+    path = runner.upload_path(job_id)
+    try:
+        splitter = import_format.RecordSplitter(csv_quotes=fmt == import_format.CSV, max_record_bytes=limits.max_row_bytes)
+        records, size = 0, 0
+        columns: list[str] | None = None
+
+        def count(found: list[bytes | import_format.RecordTooLong]) -> None:
+            nonlocal records, columns
+            for record in found:
+                records += 1
+                if fmt == import_format.CSV and records == 1:
+                    columns = _csv_header(record, codec)
+            rows = records - (1 if fmt == import_format.CSV else 0)
+            if rows > limits.max_rows:
+                raise PayloadTooLarge(f"more than {limits.max_rows} rows; split the file",
+                                      errors=[{"field": "body", "message": f"at most {limits.max_rows} rows", "type": "value_error"}])
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as upload:
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limits.max_bytes:
+                    raise PayloadTooLarge(f"the upload is over {limits.max_bytes} bytes; split the file",
+                                          errors=[{"field": "body", "message": f"at most {limits.max_bytes} bytes", "type": "value_error"}])
+                upload.write(chunk)
+                count(splitter.feed(chunk))
+            count(splitter.finish())
+        if fmt == import_format.CSV and columns is None:
+            raise InvalidInput.field("csv.header", "the upload is empty: send a header row and data rows")
+        total = records - (1 if fmt == import_format.CSV else 0)
+        if total == 0:
+            raise InvalidInput.field("body", "the upload has no rows")
+        job = await run_in_threadpool(runner.create_job, principal, job_id, fmt, codec, total)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        runner.release()
+        raise
+    runner.submit(principal, job, columns)
+    location = f"/v1/workers/import/{job.id}"
+    return json_response(_job_view(job), 202, {"Location": location})
+
+
+def _csv_header(record: bytes | import_format.RecordTooLong, codec: str) -> list[str]:
+    if isinstance(record, import_format.RecordTooLong):
+        raise InvalidInput.field("csv.header", "the header row is too long")
+    try:
+        return import_format.parse_csv_header(import_format.decode_record(record, codec, first=True))
+    except UnicodeDecodeError:
+        raise InvalidInput.field("csv.header", f"the header is not valid {codec} text") from None
+    except import_format.FormatError as exc:
+        raise InvalidInput.field(exc.field, exc.message) from None
+
+
+@router.get("/workers/import/{job_id}", response_model=ImportJobView, responses=PROBLEMS, operation_id="get_import_job")
+def get_import_job(
+    request: Request,
+    job_id: Annotated[str, Path(pattern=ID)],
+    principal: Principal = Caller,
+    limit: int = Query(100, ge=1, le=1000, description="per-row results on this page"),
+    cursor: str | None = Query(None, max_length=200),
+    outcome: str | None = Query(None, pattern="^(created|updated|failed)$", description="only rows with this outcome"),
+) -> Response:
+    """Status, counts and one page of per-row results (row order; follow `results.next_cursor`)."""
+    position = decode_cursor(cursor)
+    after_row = position.get("row") if position else 0
+    if not isinstance(after_row, int):
+        raise InvalidInput.field("query.cursor", "not a cursor this API returned")
+    job, results = _importer(request).get_job(principal, job_id, outcome=outcome, after_row=after_row, limit=limit + 1)
+    more = len(results) > limit
+    results = results[:limit]
+    next_cursor = encode_cursor({"row": results[-1]["row"]}) if more else None
+    return json_response(_job_view(job, results, next_cursor))
+
+
+# --- one worker ----------------------------------------------------------------------------------
+
+
+@router.get("/workers/{worker_id}", response_model=Worker, responses=PROBLEMS, operation_id="get_worker")
+def get_worker(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
+    """The profile with its contact data, for the worker, its agency or an admin; ETag = version."""
+    return _worker_response(_handlers(request).get_worker(principal, worker_id))
+
+
+@router.put("/workers/{worker_id}", response_model=Worker, responses=WRITE_PROBLEMS, operation_id="replace_worker")
+def replace_worker(request: Request, worker_id: WorkerId, worker: WorkerIn, principal: Principal = Caller) -> Response:
+    """Replace the whole profile (`agency_id` left out keeps the managing agency). Honours If-Match."""
+    state = _handlers(request).replace_worker(
+        principal, worker_id, worker, if_match=parse_if_match(request), traceparent=_traceparent(request)
+    )
+    return _worker_response(state)
+
+
+@router.patch(
+    "/workers/{worker_id}",
+    response_model=Worker,
+    responses=WRITE_PROBLEMS,
+    operation_id="patch_worker",
+    openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {"schema": WorkerPatch.model_json_schema()}}}},
+)
+def patch_worker(request: Request, worker_id: WorkerId, patch: dict[str, Any] = Body(...), principal: Principal = Caller) -> Response:
+    """RFC 7396 merge patch (`application/merge-patch+json` or JSON): `null` removes a field, objects
+    merge, lists replace; the result is validated as a whole profile. Honours If-Match."""
+    state = _handlers(request).patch_worker(
+        principal, worker_id, patch, if_match=parse_if_match(request), traceparent=_traceparent(request)
+    )
+    return _worker_response(state)
+
+
+@router.delete("/workers/{worker_id}", status_code=204, responses={**PROBLEMS, 412: {"description": "stale If-Match"}},
+               operation_id="erase_worker")
+def erase_worker(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
+    """Erase the person (PIPL/GDPR): the profile and contact data leave the store, `worker.erased` goes
+    out; afterwards the id answers 404."""
+    _handlers(request).erase_worker(
+        principal, worker_id, if_match=parse_if_match(request), request_id=request_id_var.get(),
+        traceparent=_traceparent(request),
+    )
+    return Response(status_code=204)
+
+
+@router.get("/workers/{worker_id}/contact", response_model=ContactCard, responses=PROBLEMS, operation_id="get_worker_contact")
+def get_worker_contact(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
+    """Name, phone and e-mail: for the worker, its agency, an admin, or a `service` token (jobs, after
+    mutual interest)."""
+    card = _handlers(request).contact_of(principal, worker_id)
+    return json_response(card.model_dump(), headers={"Cache-Control": "no-store"})
+
+
+@router.post("/workers/{worker_id}/token", response_model=WorkerToken, responses=PROBLEMS, operation_id="issue_worker_token")
+def issue_worker_token(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
+    """A fresh worker token for a worker the calling agency manages (or any, for an admin)."""
+    issued = _handlers(request).worker_token(principal, worker_id)
+    return json_response(issued.model_dump(), headers={"Cache-Control": "no-store"})

@@ -1,0 +1,681 @@
+"""What happens for each command of the profiles service: one method each, dependencies passed in.
+
+Every write is one transaction holding the row(s) and their event in the outbox; the relay is
+woken after commit. Reads check ownership (DESIGN §3): a role that may never touch profiles gets
+403 before anything is looked up; a caller who could own some profile but not this one gets 404, so
+ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import threading
+import weakref
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from services.common.auth import Principal, Role, TokenIssuer
+from services.common.contracts import SkillLevel
+from services.common.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    PreconditionRequired,
+    RateLimited,
+    StaleVersion,
+)
+from services.common.ports import KeyValue
+from services.profiles import domain, import_format, store
+from services.profiles.domain import ProfileState, WorkerIn
+
+log = logging.getLogger(__name__)
+
+IfMatch = int | str | None  # a version, "*", or absent
+# one answer whether the profile is missing or just not the caller's: ids cannot be probed
+NO_SUCH_WORKER = "no such worker, or not one you may see"
+
+
+_SQLITE_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_LOCKS_GUARD = threading.Lock()
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """`engine.begin()`, with this process's SQLite writers queued on a lock first.
+
+    SQLite admits one writer at a time; a thread that finds the file locked sleeps in SQLite's busy
+    handler with growing pauses (up to 100 ms), which under concurrent requests costs far more than
+    the write itself. Waiting on a Python lock hands the turn over at once. PostgreSQL needs none.
+    """
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:
+            yield conn
+        return
+    with _LOCKS_GUARD:
+        lock = _SQLITE_WRITE_LOCKS.setdefault(engine, threading.Lock())
+    with lock, engine.begin() as conn:
+        yield conn
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def check_precondition(wanted: IfMatch, current_version: int, *, required: bool) -> None:
+    """412 when If-Match names another version; 428 when it is required and absent."""
+    if wanted is None:
+        if required:
+            raise PreconditionRequired(
+                "this profile is managed by an agency: send If-Match with the ETag you last read"
+            )
+        return
+    if wanted != "*" and wanted != current_version:
+        raise StaleVersion(f"the profile is at version {current_version}, not {wanted}; read it again")
+
+
+def apply_change(
+    conn: Connection,
+    principal: Principal,
+    current: ProfileState,
+    worker: WorkerIn,
+    *,
+    agency_provided: bool,
+    requested_agency: str | None,
+    traceparent: str | None = None,
+    field_prefix: str = "body",
+) -> ProfileState:
+    """Write a new version of `current` from a validated document (a no-op change writes nothing)."""
+    agency_id = domain.agency_for_update(principal, current.agency_id, requested_agency, agency_provided,
+                                         field=f"{field_prefix}.agency_id" if field_prefix else "agency_id")
+    if agency_id != worker.agency_id:
+        worker = worker.model_copy(update={"agency_id": agency_id})
+    domain.check_certificates(principal, current.id, current.agency_id, worker, current.document,
+                              prefix=field_prefix)
+    document, contact = domain.split_document(worker)
+    if document == current.document and contact == current.contact:
+        return current
+    now = utcnow()
+    state = ProfileState(id=current.id, version=current.version + 1, document=document, contact=contact,
+                         created_at=current.created_at, updated_at=now)
+    codes = domain.occupation_codes(document)
+    store.update_worker(conn, state, None if codes == domain.occupation_codes(current.document) else codes)
+    store.OUTBOX.add(conn, domain.upserted_event(
+        worker, worker_id=state.id, version=state.version, created_at=state.created_at, updated_at=now,
+        traceparent=traceparent))
+    return state
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds of the bulk import (settings PROFILES_IMPORT_*)."""
+
+    max_rows: int = 100_000
+    max_bytes: int = 256 * 1024 * 1024
+    max_row_bytes: int = 64 * 1024
+    batch_size: int = 500
+    max_queued: int = 4
+
+
+class ProfileHandlers:
+    """The commands and queries of the profiles service, on one store."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        token_issuer: TokenIssuer,
+        key_value: KeyValue,
+        wake_relay: Callable[[], None],
+        require_if_match_when_managed: bool = True,
+    ):
+        self.engine = engine
+        self.token_issuer = token_issuer
+        self.key_value = key_value
+        self.wake_relay = wake_relay
+        self.require_if_match_when_managed = require_if_match_when_managed
+
+    # --- authorisation ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _may_touch_profiles(principal: Principal) -> None:
+        if principal.role not in (Role.worker, Role.agency, Role.admin):
+            raise Forbidden(f"role {principal.role.value} may not read or write worker profiles")
+
+    @staticmethod
+    def _owned(principal: Principal, state: ProfileState | None, worker_id: str) -> ProfileState:
+        if state is None or not principal.may_manage_worker(worker_id, state.agency_id):
+            raise NotFound(NO_SUCH_WORKER)
+        return state
+
+    def _precondition_required(self, state: ProfileState) -> bool:
+        # Two parties (the worker and its agency) edit a managed profile: blind writes would lose updates.
+        return self.require_if_match_when_managed and state.agency_id is not None
+
+    # --- create ----------------------------------------------------------------------------------
+
+    def create_worker(
+        self,
+        principal: Principal,
+        worker: WorkerIn,
+        *,
+        replay_key: str | None = None,
+        traceparent: str | None = None,
+    ) -> tuple[ProfileState, str | None]:
+        """A new profile; a worker creates its own (id = its subject), an agency or admin gets a new id
+        and a worker token for it."""
+        domain.may_create(principal)
+        agency_id = domain.agency_for_create(principal, worker.agency_id)
+        if agency_id != worker.agency_id:
+            worker = worker.model_copy(update={"agency_id": agency_id})
+        if principal.role is Role.worker:
+            worker_id = principal.subject
+            if not domain.ID_PATTERN.match(worker_id):
+                raise Forbidden("this worker token's subject cannot be a worker id")
+        else:
+            worker_id = domain.new_worker_id()
+        domain.check_certificates(principal, worker_id, agency_id, worker, None)
+        document, contact = domain.split_document(worker)
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            version = 1
+            if principal.role is Role.worker:
+                # a person who erased their profile and comes back continues above the erased version
+                erased = store.erased_version(conn, worker_id)
+                version = erased + 1 if erased else 1
+            state = ProfileState(id=worker_id, version=version, document=document, contact=contact,
+                                 created_at=now, updated_at=now)
+            try:
+                store.insert_workers(conn, [state], [domain.occupation_codes(document)], [replay_key])
+            except sa.exc.IntegrityError:
+                raise domain.AlreadyExists(f"worker {worker_id!r} already has a profile; PUT or PATCH it") from None
+            store.OUTBOX.add(conn, domain.upserted_event(
+                worker, worker_id=worker_id, version=version, created_at=now, updated_at=now, traceparent=traceparent))
+        self.wake_relay()
+        token = None
+        if principal.role is not Role.worker:
+            token = self.token_issuer.issue(Role.worker, worker_id)
+        return state, token
+
+    # --- read ------------------------------------------------------------------------------------
+
+    def get_worker(self, principal: Principal, worker_id: str) -> ProfileState:
+        """The profile for its owners; a `service` token (another service) may read any, never write."""
+        if principal.role is not Role.service:
+            self._may_touch_profiles(principal)
+        if principal.role is Role.worker and principal.subject != worker_id:
+            raise NotFound(NO_SUCH_WORKER)
+        with self.engine.connect() as conn:
+            state = store.get_worker(conn, worker_id)
+        if principal.role is Role.service:
+            if state is None:
+                raise NotFound(NO_SUCH_WORKER)
+            return state
+        return self._owned(principal, state, worker_id)
+
+    def contact_of(self, principal: Principal, worker_id: str) -> domain.ContactCard:
+        """Contact data for the worker, its agency, an admin, or another service (after a handshake)."""
+        if principal.role not in (Role.worker, Role.agency, Role.admin, Role.service):
+            raise Forbidden(f"role {principal.role.value} may not read contact data")
+        with self.engine.connect() as conn:
+            state = store.get_worker(conn, worker_id)
+        if state is None or (principal.role is not Role.service
+                             and not principal.may_manage_worker(worker_id, state.agency_id)):
+            raise NotFound(NO_SUCH_WORKER)
+        return domain.ContactCard(
+            name=state.document["name"],
+            phone=state.contact.get("phone"),
+            email=state.contact.get("email"),
+            share_contact=bool((state.document.get("consent") or {}).get("share_contact")),
+        )
+
+    def list_workers(
+        self,
+        principal: Principal,
+        *,
+        limit: int,
+        after: str | None,
+        status: str | None = None,
+        region: str | None = None,
+        occupation: str | None = None,
+        level: SkillLevel | None = None,
+        min_level: SkillLevel | None = None,
+        agency_id: str | None = None,
+    ) -> tuple[list[ProfileState], str | None]:
+        """An agency's own workers or, for an admin, everyone's; one page plus the next cursor id."""
+        if principal.role not in (Role.agency, Role.admin):
+            raise Forbidden(f"role {principal.role.value} may not list workers")
+        if principal.role is Role.agency:
+            if agency_id is not None and agency_id != principal.org:
+                raise domain.field_forbidden("query.agency_id", "an agency lists its own workers only")
+            scope = store.WorkerFilter(agency_id=principal.org, acts_for=principal.acts_for, restricted=True)
+        else:
+            scope = store.WorkerFilter(agency_id=agency_id)
+        where = store.WorkerFilter(
+            agency_id=scope.agency_id,
+            acts_for=scope.acts_for,
+            restricted=scope.restricted,
+            status=status,
+            region=domain.check_region_filter(region),
+            occupation=domain.check_occupation_filter(occupation),
+            level=level.value if level else None,
+            min_level_rank=min_level.rank if min_level else None,
+        )
+        with self.engine.connect() as conn:
+            rows = store.list_workers(conn, where, after=after, limit=limit + 1)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return rows, (rows[-1].id if more and rows else None)
+
+    # --- replace and patch -----------------------------------------------------------------------
+
+    def replace_worker(
+        self,
+        principal: Principal,
+        worker_id: str,
+        worker: WorkerIn,
+        *,
+        if_match: IfMatch,
+        traceparent: str | None = None,
+    ) -> ProfileState:
+        """PUT: the whole profile; `agency_id` left out keeps the managing agency."""
+        self._may_touch_profiles(principal)
+        provided = "agency_id" in worker.model_fields_set
+
+        def rewrite(current: ProfileState) -> WorkerIn:
+            return worker
+
+        return self._rewrite(principal, worker_id, rewrite, if_match=if_match, agency_provided=provided,
+                             requested_agency=worker.agency_id, traceparent=traceparent)
+
+    def patch_worker(
+        self,
+        principal: Principal,
+        worker_id: str,
+        patch: Any,
+        *,
+        if_match: IfMatch,
+        traceparent: str | None = None,
+    ) -> ProfileState:
+        """PATCH (RFC 7396 merge patch): the merged profile is validated like a PUT body."""
+        self._may_touch_profiles(principal)
+        patch = domain.check_patch(patch)
+
+        def rewrite(current: ProfileState) -> WorkerIn:
+            return domain.validate_worker(domain.merge_patch(current.as_input(), patch))
+
+        return self._rewrite(principal, worker_id, rewrite, if_match=if_match, agency_provided="agency_id" in patch,
+                             requested_agency=patch.get("agency_id"), traceparent=traceparent)
+
+    def _rewrite(
+        self,
+        principal: Principal,
+        worker_id: str,
+        rewrite: Callable[[ProfileState], WorkerIn],
+        *,
+        if_match: IfMatch,
+        agency_provided: bool,
+        requested_agency: str | None,
+        traceparent: str | None,
+    ) -> ProfileState:
+        if principal.role is Role.worker and principal.subject != worker_id:
+            raise NotFound(NO_SUCH_WORKER)
+        with write_transaction(self.engine) as conn:
+            current = self._owned(principal, store.get_worker(conn, worker_id, for_update=True), worker_id)
+            check_precondition(if_match, current.version, required=self._precondition_required(current))
+            worker = rewrite(current)
+            new_state = apply_change(conn, principal, current, worker, agency_provided=agency_provided,
+                                     requested_agency=requested_agency, traceparent=traceparent)
+        if new_state is not current:
+            self.wake_relay()
+        return new_state
+
+    # --- erase -----------------------------------------------------------------------------------
+
+    def erase_worker(
+        self,
+        principal: Principal,
+        worker_id: str,
+        *,
+        if_match: IfMatch,
+        request_id: str | None = None,
+        traceparent: str | None = None,
+    ) -> None:
+        """DELETE: the person's data leaves the store; an erasure record without personal data stays."""
+        self._may_touch_profiles(principal)
+        if principal.role is Role.worker and principal.subject != worker_id:
+            raise NotFound(NO_SUCH_WORKER)
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            current = self._owned(principal, store.get_worker(conn, worker_id, for_update=True), worker_id)
+            # erasure is the person's right: If-Match is honoured but never required
+            check_precondition(if_match, current.version, required=False)
+            replay_key = store.replay_key_of(conn, worker_id)
+            store.delete_worker(conn, worker_id)
+            store.forget_worker_events(conn, worker_id)
+            version = current.version + 1
+            store.record_erasure(conn, worker_id=worker_id, erased_at=now, version=version,
+                                 actor_role=principal.role.value, actor_id=principal.subject, request_id=request_id)
+            store.OUTBOX.add(conn, domain.erased_event(worker_id, version=version, erased_at=now,
+                                                       traceparent=traceparent))
+        self.wake_relay()
+        if replay_key:
+            # the cached first answer of the creating POST holds contact data
+            self.key_value.delete(replay_key)
+
+    # --- tokens ----------------------------------------------------------------------------------
+
+    def worker_token(self, principal: Principal, worker_id: str) -> domain.WorkerToken:
+        """A fresh worker token, for the managing agency or an admin to hand to the person."""
+        if principal.role not in (Role.agency, Role.admin):
+            raise Forbidden(f"role {principal.role.value} may not issue worker tokens")
+        with self.engine.connect() as conn:
+            self._owned(principal, store.get_worker(conn, worker_id), worker_id)
+        return domain.WorkerToken(worker_id=worker_id, worker_token=self.token_issuer.issue(Role.worker, worker_id),
+                                  expires_in=self.token_issuer.ttl_s)
+
+
+# --- bulk import ---------------------------------------------------------------------------------
+
+
+@dataclass
+class RowOutcome:
+    row: int
+    outcome: str  # created | updated | failed
+    worker_id: str | None = None
+    errors: list[dict[str, str]] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "outcome": self.outcome, "worker_id": self.worker_id, "errors": self.errors}
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    worker_id: str | None  # set: update this worker
+    worker: WorkerIn
+    agency_provided: bool
+
+
+class ImportRunner:
+    """Receives uploads into temporary files and processes them in one background thread per process.
+
+    The upload is on local disk, so the process that received it processes it; a job whose process
+    died is marked `interrupted` by the next start (its committed batches stay, with their events).
+    """
+
+    STALE_AFTER = dt.timedelta(minutes=15)
+    KEEP_FINISHED = dt.timedelta(days=30)
+
+    def __init__(self, engine: Engine, folder: Path, *, wake_relay: Callable[[], None], limits: Limits):
+        self.engine = engine
+        self.folder = Path(folder)
+        self.wake_relay = wake_relay
+        self.limits = limits
+        self._executor: ThreadPoolExecutor | None = None
+        self._queued = 0
+        self._queue_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._waiting: set[str] = set()  # submitted jobs not yet started
+
+    # lifecycle: started with the app (not with its relay workers: the upload is local to this process)
+    def start(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._stopping.clear()
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profiles-import")
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            for job_id in store.stale_import_jobs(conn, now - self.STALE_AFTER):
+                store.update_import_job(conn, job_id, status="interrupted", finished_at=now, updated_at=now,
+                                        detail="the process handling this import stopped; rows not listed were not imported")
+            store.purge_import_jobs(conn, now - self.KEEP_FINISHED)
+
+    def stop(self) -> None:
+        """Stop between batches: a running job ends `interrupted`, queued ones never start."""
+        self._stopping.set()
+        if self._executor:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        now = utcnow()
+        for job_id in list(self._waiting):
+            with write_transaction(self.engine) as conn:
+                store.update_import_job(conn, job_id, status="interrupted", finished_at=now, updated_at=now,
+                                        detail="the service stopped before this import started")
+            self.upload_path(job_id).unlink(missing_ok=True)
+            self._waiting.discard(job_id)
+            self.release()
+
+    def upload_path(self, job_id: str) -> Path:
+        return self.folder / f"{job_id}.upload"
+
+    def reserve(self) -> None:
+        with self._queue_lock:
+            if self._queued >= self.limits.max_queued:
+                raise RateLimited("too many imports are waiting in this process; retry later",
+                                  headers={"Retry-After": "30"})
+            self._queued += 1
+
+    def release(self) -> None:
+        with self._queue_lock:
+            self._queued = max(0, self._queued - 1)
+
+    def create_job(self, principal: Principal, job_id: str, fmt: str, codec: str, total: int) -> store.ImportJob:
+        now = utcnow()
+        job = store.ImportJob(id=job_id, owner_role=principal.role.value, owner_id=owner_of(principal), format=fmt,
+                              charset=codec, status="queued", total=total, processed=0, ok=0, failed=0, detail=None,
+                              created_at=now, updated_at=now, finished_at=None)
+        with write_transaction(self.engine) as conn:
+            store.create_import_job(conn, job)
+        return job
+
+    def submit(self, principal: Principal, job: store.ImportJob, columns: list[str] | None) -> None:
+        if self._executor is None:
+            self.start()
+        assert self._executor is not None
+        self._waiting.add(job.id)
+        self._executor.submit(self._run_safely, principal, job, columns)
+
+    def _run_safely(self, principal: Principal, job: store.ImportJob, columns: list[str] | None) -> None:
+        self._waiting.discard(job.id)
+        try:
+            self.run(principal, job, columns)
+        except Exception as exc:  # the job must end in a state the client can see
+            log.error("import %s failed: %s", job.id, type(exc).__name__)
+            now = utcnow()
+            with write_transaction(self.engine) as conn:
+                store.update_import_job(conn, job.id, status="failed", finished_at=now, updated_at=now,
+                                        detail="the import stopped on an internal error; rows not listed were not imported")
+        finally:
+            self.release()
+            self.upload_path(job.id).unlink(missing_ok=True)
+
+    # --- processing ------------------------------------------------------------------------------
+
+    def run(self, principal: Principal, job: store.ImportJob, columns: list[str] | None) -> None:
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            store.update_import_job(conn, job.id, status="running", updated_at=now)
+        seen_ids: dict[str, int] = {}
+        batch: list[ParsedRow] = []
+        failures: list[RowOutcome] = []
+        for row, parsed in self._rows(job, columns):
+            if isinstance(parsed, RowOutcome):
+                failures.append(parsed)
+            elif parsed.worker_id is not None and parsed.worker_id in seen_ids:
+                failures.append(RowOutcome(row, "failed", errors=[
+                    {"field": "id", "message": f"this id was already in row {seen_ids[parsed.worker_id]} of this upload"}]))
+            else:
+                if parsed.worker_id is not None:
+                    seen_ids[parsed.worker_id] = row
+                batch.append(parsed)
+            if len(batch) + len(failures) >= self.limits.batch_size:
+                self._commit_batch(principal, job.id, batch, failures)
+                batch, failures = [], []
+                if self._stopping.is_set():
+                    now = utcnow()
+                    with write_transaction(self.engine) as conn:
+                        store.update_import_job(conn, job.id, status="interrupted", finished_at=now, updated_at=now,
+                                                detail="the service stopped; rows not listed were not imported")
+                    return
+        self._commit_batch(principal, job.id, batch, failures)
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            store.update_import_job(conn, job.id, status="done", finished_at=now, updated_at=now)
+
+    def _rows(self, job: store.ImportJob, columns: list[str] | None) -> Iterator[tuple[int, ParsedRow | RowOutcome]]:
+        """Every record of the upload, numbered from 1 (CSV: the first row after the header)."""
+        is_csv = job.format == import_format.CSV
+        splitter = import_format.RecordSplitter(csv_quotes=is_csv, max_record_bytes=self.limits.max_row_bytes)
+        index = 0  # records seen, the CSV header included
+        with self.upload_path(job.id).open("rb") as upload:
+            while True:
+                chunk = upload.read(1 << 20)
+                for record in splitter.feed(chunk) if chunk else splitter.finish():
+                    index += 1
+                    if is_csv and index == 1:
+                        continue  # the header, checked when the upload came in
+                    number = index - 1 if is_csv else index
+                    yield number, self._parse(number, record, job, columns, first=index == 1)
+                if not chunk:
+                    return
+
+    def _parse(self, row: int, record: bytes | import_format.RecordTooLong, job: store.ImportJob,
+               columns: list[str] | None, *, first: bool) -> ParsedRow | RowOutcome:
+        if isinstance(record, import_format.RecordTooLong):
+            return RowOutcome(row, "failed", errors=[
+                {"field": "row", "message": f"longer than {self.limits.max_row_bytes} bytes"}])
+        try:
+            text = import_format.decode_record(record, job.charset, first=first)
+        except UnicodeDecodeError:
+            return RowOutcome(row, "failed", errors=[{"field": "row", "message": f"not valid {job.charset} text"}])
+        try:
+            if job.format == import_format.CSV:
+                document = import_format.parse_csv_row(columns or [], text)
+            else:
+                document = import_format.parse_jsonl(text)
+        except import_format.RowError as exc:
+            return RowOutcome(row, "failed", errors=exc.errors)
+        worker_id = document.pop("id", None)
+        if worker_id is not None and (not isinstance(worker_id, str) or not domain.ID_PATTERN.match(worker_id)):
+            return RowOutcome(row, "failed", errors=[{"field": "id", "message": "not a worker id"}])
+        try:
+            worker = domain.validate_worker(document, prefix="")
+        except InvalidInput as exc:
+            return RowOutcome(row, "failed", errors=[{"field": e["field"], "message": e["message"]}
+                                                     for e in exc.errors or []])
+        # an import row never releases a worker from its agency (null = keep); PATCH does that on purpose
+        return ParsedRow(row, worker_id, worker, agency_provided=document.get("agency_id") is not None)
+
+    def _commit_batch(self, principal: Principal, job_id: str, batch: list[ParsedRow],
+                      failures: list[RowOutcome]) -> None:
+        """One transaction: the batch's profiles, their events, every row's outcome and the job's counts.
+
+        If the store refuses the batch as a whole, its rows are written one transaction each, so a
+        row the store refuses fails alone and never takes its neighbours with it.
+        """
+        if not batch and not failures:
+            return
+        try:
+            with write_transaction(self.engine) as conn:
+                outcomes = self._write_rows(conn, principal, batch)
+                self._record(conn, job_id, outcomes + failures)
+        except sa.exc.DBAPIError:
+            log.warning("import %s: a batch was refused by the store; writing its rows one by one", job_id)
+            for parsed in batch:
+                try:
+                    with write_transaction(self.engine) as conn:
+                        outcome = self._write_rows(conn, principal, [parsed])[0]
+                        self._record(conn, job_id, [outcome])
+                except sa.exc.DBAPIError:
+                    with write_transaction(self.engine) as conn:
+                        self._record(conn, job_id, [RowOutcome(parsed.row, "failed", errors=[
+                            {"field": "row", "message": "the store refused this row"}])])
+            with write_transaction(self.engine) as conn:
+                self._record(conn, job_id, failures)
+        self.wake_relay()
+
+    def _record(self, conn: Connection, job_id: str, outcomes: list[RowOutcome]) -> None:
+        if not outcomes:
+            return
+        store.add_import_results(conn, job_id, [o.as_dict() for o in outcomes])
+        failed = sum(1 for o in outcomes if o.outcome == "failed")
+        store.add_import_progress(conn, job_id, processed=len(outcomes), ok=len(outcomes) - failed, failed=failed,
+                                  at=utcnow())
+
+    def _write_rows(self, conn: Connection, principal: Principal, batch: list[ParsedRow]) -> list[RowOutcome]:
+        outcomes: list[RowOutcome] = []
+        now = utcnow()
+        existing = store.get_workers(conn, [p.worker_id for p in batch if p.worker_id], for_update=True)
+        new_states: list[ProfileState] = []
+        new_codes: list[list[str]] = []
+        new_events = []
+        for parsed in batch:
+            try:
+                if parsed.worker_id is None:
+                    agency_id = domain.agency_for_create(principal, parsed.worker.agency_id, field="agency_id")
+                    worker = parsed.worker
+                    if agency_id != worker.agency_id:
+                        worker = worker.model_copy(update={"agency_id": agency_id})
+                    worker_id = domain.new_worker_id()
+                    domain.check_certificates(principal, worker_id, agency_id, worker, None, prefix="")
+                    document, contact = domain.split_document(worker)
+                    new_states.append(ProfileState(id=worker_id, version=1, document=document, contact=contact,
+                                                   created_at=now, updated_at=now))
+                    new_codes.append(domain.occupation_codes(document))
+                    new_events.append(domain.upserted_event(worker, worker_id=worker_id, version=1,
+                                                            created_at=now, updated_at=now))
+                    outcomes.append(RowOutcome(parsed.row, "created", worker_id))
+                else:
+                    current = existing.get(parsed.worker_id)
+                    if current is None or not principal.may_manage_worker(parsed.worker_id, current.agency_id):
+                        outcomes.append(RowOutcome(parsed.row, "failed", errors=[
+                            {"field": "id", "message": "no worker with this id that you manage"}]))
+                        continue
+                    # an import row updates like a PUT; If-Match does not apply to rows
+                    state = apply_change(conn, principal, current, parsed.worker,
+                                         agency_provided=parsed.agency_provided,
+                                         requested_agency=parsed.worker.agency_id, field_prefix="")
+                    existing[state.id] = state
+                    outcomes.append(RowOutcome(parsed.row, "updated", state.id))
+            except Forbidden as exc:
+                outcomes.append(RowOutcome(parsed.row, "failed", errors=[
+                    {"field": e["field"], "message": e["message"]} for e in exc.errors or []]
+                    or [{"field": "row", "message": exc.detail}]))
+        if new_states:
+            store.insert_workers(conn, new_states, new_codes)
+            store.OUTBOX.add(conn, *new_events)
+        return outcomes
+
+    # --- reading jobs ----------------------------------------------------------------------------
+
+    def get_job(self, principal: Principal, job_id: str, *, outcome: str | None, after_row: int,
+                limit: int) -> tuple[store.ImportJob, list[dict[str, Any]]]:
+        may_import(principal)
+        with self.engine.connect() as conn:
+            job = store.get_import_job(conn, job_id)
+            if job is None or (principal.role is not Role.admin and
+                               (job.owner_role, job.owner_id) != (principal.role.value, owner_of(principal))):
+                raise NotFound(f"no import job {job_id!r}")
+            results = store.list_import_results(conn, job_id, outcome=outcome, after_row=after_row, limit=limit)
+        return job, results
+
+
+def may_import(principal: Principal) -> None:
+    if principal.role not in (Role.agency, Role.admin):
+        raise Forbidden(f"role {principal.role.value} may not import workers")
+    if principal.role is Role.agency and not principal.org:
+        raise Forbidden("an agency token must carry its org to import workers")
+
+
+def owner_of(principal: Principal) -> str:
+    """Jobs belong to the agency's org (any of its staff may follow them) or to the admin subject."""
+    return principal.org if principal.role is Role.agency and principal.org else principal.subject
+

@@ -1,0 +1,378 @@
+"""SQLAlchemy tables and the repository of the profiles service: the only place SQL lives.
+
+Tables (mirrored by hand in migrations/versions/):
+
+- `workers`: one row per profile. The profile without contact is one JSON text (`document`), the
+  contact data another (`contact`); the columns the list filters use are copied out beside them.
+- `worker_occupations`: the occupation codes of each worker, for the taxonomy roll-up filter.
+- `worker_erasures`: what the law asks to keep after an erasure (id, time, actor, last version) and
+  nothing personal; the version lets a re-created profile continue above the erased one.
+- `import_jobs`, `import_results`: bulk imports and their per-row outcomes.
+- `outbox`: the events, written in the same transaction as the rows (services.common.store).
+
+Every function takes the caller's connection, so the caller decides the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic_core import to_json
+from sqlalchemy.engine import Connection
+
+from services.common import events
+from services.common.contracts import SkillLevel
+from services.common.store import Outbox, outbox_table
+from services.profiles.domain import ProfileState
+
+metadata = sa.MetaData()
+outbox = outbox_table(metadata)
+OUTBOX = Outbox(outbox)
+
+Stamp = sa.DateTime(timezone=True)
+
+workers = sa.Table(
+    "workers",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("agency_id", sa.String(64), nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("region", sa.String(6), nullable=False),
+    sa.Column("skill_level", sa.String(32), nullable=False),
+    sa.Column("level_rank", sa.SmallInteger, nullable=False),
+    sa.Column("matchable", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("document", sa.Text, nullable=False),
+    sa.Column("contact", sa.Text, nullable=False),
+    # the Idempotency-Key cache entry of the creating POST (it holds contact data): erased with the row
+    sa.Column("replay_key", sa.String(80), nullable=True),
+    sa.Column("created_at", Stamp, nullable=False),
+    sa.Column("updated_at", Stamp, nullable=False),
+    sa.Index("ix_workers_agency_id", "agency_id", "id"),
+    sa.Index("ix_workers_region", "region"),
+)
+
+worker_occupations = sa.Table(
+    "worker_occupations",
+    metadata,
+    sa.Column("worker_id", sa.String(64), sa.ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Index("ix_worker_occupations_code", "code", "worker_id"),
+)
+
+worker_erasures = sa.Table(
+    "worker_erasures",
+    metadata,
+    sa.Column("worker_id", sa.String(64), primary_key=True),
+    sa.Column("erased_at", Stamp, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("actor_role", sa.String(16), nullable=False),
+    sa.Column("actor_id", sa.String(200), nullable=False),
+    sa.Column("request_id", sa.String(64), nullable=True),
+)
+
+import_jobs = sa.Table(
+    "import_jobs",
+    metadata,
+    sa.Column("id", sa.String(48), primary_key=True),
+    sa.Column("owner_role", sa.String(16), nullable=False),
+    sa.Column("owner_id", sa.String(200), nullable=False),
+    sa.Column("format", sa.String(8), nullable=False),
+    sa.Column("charset", sa.String(16), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("total", sa.Integer, nullable=False),
+    sa.Column("processed", sa.Integer, nullable=False),
+    sa.Column("ok", sa.Integer, nullable=False),
+    sa.Column("failed", sa.Integer, nullable=False),
+    sa.Column("detail", sa.Text, nullable=True),
+    sa.Column("created_at", Stamp, nullable=False),
+    sa.Column("updated_at", Stamp, nullable=False),
+    sa.Column("finished_at", Stamp, nullable=True),
+    sa.Index("ix_import_jobs_owner", "owner_role", "owner_id", "id"),
+    sa.Index("ix_import_jobs_status", "status", "updated_at"),
+)
+
+import_results = sa.Table(
+    "import_results",
+    metadata,
+    sa.Column("job_id", sa.String(48), sa.ForeignKey("import_jobs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("row_no", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("outcome", sa.String(8), nullable=False),
+    sa.Column("worker_id", sa.String(64), nullable=True),
+    sa.Column("errors", sa.Text, nullable=True),
+)
+
+
+def dumps(value: Any) -> str:
+    return to_json(value).decode()
+
+
+def _aware(stamp: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; everything stored is UTC
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
+
+
+# --- workers -------------------------------------------------------------------------------------
+
+
+def _row_values(state: ProfileState) -> dict[str, Any]:
+    doc = state.document
+    consent = doc.get("consent") or {}
+    return {
+        "agency_id": doc.get("agency_id"),
+        "status": doc["status"],
+        "region": doc["region"],
+        "skill_level": doc["skill_level"],
+        "level_rank": SkillLevel(doc["skill_level"]).rank,
+        "matchable": bool(consent.get("matching")) and doc["status"] == "active",
+        "version": state.version,
+        "document": dumps(doc),
+        "contact": dumps(state.contact),
+        "updated_at": state.updated_at,
+    }
+
+
+def insert_workers(conn: Connection, states: Sequence[ProfileState], codes: Sequence[Sequence[str]],
+                   replay_keys: Sequence[str | None] | None = None) -> None:
+    """Insert new profiles (raises IntegrityError when an id exists)."""
+    rows = []
+    for i, state in enumerate(states):
+        row = _row_values(state)
+        row.update(id=state.id, created_at=state.created_at, replay_key=replay_keys[i] if replay_keys else None)
+        rows.append(row)
+    conn.execute(workers.insert(), rows)
+    occupation_rows = [{"worker_id": s.id, "code": c} for s, cs in zip(states, codes, strict=True) for c in cs]
+    if occupation_rows:
+        conn.execute(worker_occupations.insert(), occupation_rows)
+
+
+def update_worker(conn: Connection, state: ProfileState, codes: Sequence[str] | None) -> None:
+    """Write a profile's new version; `codes` None means its occupation codes did not change."""
+    conn.execute(workers.update().where(workers.c.id == state.id).values(**_row_values(state)))
+    if codes is not None:
+        conn.execute(worker_occupations.delete().where(worker_occupations.c.worker_id == state.id))
+        if codes:
+            conn.execute(worker_occupations.insert(), [{"worker_id": state.id, "code": c} for c in codes])
+
+
+_STATE_COLUMNS = (workers.c.id, workers.c.version, workers.c.document, workers.c.contact,
+                  workers.c.created_at, workers.c.updated_at)
+
+
+def _state(row: sa.Row) -> ProfileState:
+    return ProfileState(
+        id=row.id,
+        version=row.version,
+        document=json.loads(row.document),
+        contact=json.loads(row.contact),
+        created_at=_aware(row.created_at),
+        updated_at=_aware(row.updated_at),
+    )
+
+
+def get_worker(conn: Connection, worker_id: str, *, for_update: bool = False) -> ProfileState | None:
+    """One profile; `for_update` locks the row (PostgreSQL) until the transaction ends."""
+    query = sa.select(*_STATE_COLUMNS).where(workers.c.id == worker_id)
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    return _state(row) if row else None
+
+
+def get_workers(conn: Connection, worker_ids: Iterable[str], *, for_update: bool = False) -> dict[str, ProfileState]:
+    ids = list(worker_ids)
+    if not ids:
+        return {}
+    query = sa.select(*_STATE_COLUMNS).where(workers.c.id.in_(ids))
+    if for_update:
+        query = query.with_for_update()
+    return {row.id: _state(row) for row in conn.execute(query)}
+
+
+def replay_key_of(conn: Connection, worker_id: str) -> str | None:
+    return conn.execute(sa.select(workers.c.replay_key).where(workers.c.id == worker_id)).scalar()
+
+
+def delete_worker(conn: Connection, worker_id: str) -> None:
+    # the occupation rows go by ON DELETE CASCADE; deleting them first keeps SQLite without FKs right too
+    conn.execute(worker_occupations.delete().where(worker_occupations.c.worker_id == worker_id))
+    conn.execute(workers.delete().where(workers.c.id == worker_id))
+
+
+def forget_worker_events(conn: Connection, worker_id: str) -> None:
+    """Drop the outbox copies of a worker's earlier events: they carry the profile being erased."""
+    conn.execute(outbox.delete().where(outbox.c.topic == events.WORKERS, outbox.c.key == worker_id))
+
+
+@dataclass(frozen=True)
+class WorkerFilter:
+    agency_id: str | None = None  # only this agency's workers …
+    acts_for: tuple[str, ...] = ()  # … plus these ids
+    restricted: bool = False  # True for an agency: agency_id/acts_for limit what is seen
+    status: str | None = None
+    region: str | None = None  # 2-, 4- or 6-digit prefix
+    occupation: str | None = None  # code; children in the taxonomy count too
+    level: str | None = None  # exact level
+    min_level_rank: int | None = None
+
+
+def list_workers(conn: Connection, where: WorkerFilter, *, after: str | None, limit: int) -> list[ProfileState]:
+    """Profiles in id order (ids grow with creation time) after a cursor id."""
+    query = sa.select(*_STATE_COLUMNS)
+    if where.restricted:
+        scope = [workers.c.agency_id == where.agency_id] if where.agency_id else []
+        if where.acts_for:
+            scope.append(workers.c.id.in_(where.acts_for))
+        query = query.where(sa.or_(*scope) if scope else sa.false())
+    elif where.agency_id:
+        query = query.where(workers.c.agency_id == where.agency_id)
+    if where.status:
+        query = query.where(workers.c.status == where.status)
+    if where.region:
+        # a range on the code instead of LIKE so PostgreSQL can use the index whatever its collation
+        query = query.where(workers.c.region.between(where.region.ljust(6, "0"), where.region.ljust(6, "9")))
+    if where.occupation:
+        code = where.occupation
+        oc = worker_occupations.c
+        query = query.where(
+            sa.exists().where(
+                oc.worker_id == workers.c.id,
+                # the code itself or any code below it: '6-18' → '6-18-…' ('.' sorts right after '-')
+                sa.or_(oc.code == code, sa.and_(oc.code > code + "-", oc.code < code + ".")),
+            )
+        )
+    if where.level:
+        query = query.where(workers.c.skill_level == where.level)
+    if where.min_level_rank is not None:
+        query = query.where(workers.c.level_rank >= where.min_level_rank)
+    if after:
+        query = query.where(workers.c.id > after)
+    rows = conn.execute(query.order_by(workers.c.id).limit(limit)).all()
+    return [_state(r) for r in rows]
+
+
+# --- erasures ------------------------------------------------------------------------------------
+
+
+def erased_version(conn: Connection, worker_id: str) -> int | None:
+    """The version the erased profile had reached (its `worker.erased` event), if it was erased."""
+    return conn.execute(
+        sa.select(worker_erasures.c.version).where(worker_erasures.c.worker_id == worker_id)
+    ).scalar()
+
+
+def record_erasure(conn: Connection, *, worker_id: str, erased_at: dt.datetime, version: int,
+                   actor_role: str, actor_id: str, request_id: str | None) -> None:
+    values = {"erased_at": erased_at, "version": version, "actor_role": actor_role,
+              "actor_id": actor_id, "request_id": request_id}
+    # an id erased, re-created and erased again keeps one record: the latest erasure
+    updated = conn.execute(
+        worker_erasures.update().where(worker_erasures.c.worker_id == worker_id).values(**values)
+    ).rowcount
+    if not updated:
+        conn.execute(worker_erasures.insert().values(worker_id=worker_id, **values))
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportJob:
+    id: str
+    owner_role: str
+    owner_id: str
+    format: str
+    charset: str
+    status: str
+    total: int
+    processed: int
+    ok: int
+    failed: int
+    detail: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+def create_import_job(conn: Connection, job: ImportJob) -> None:
+    conn.execute(import_jobs.insert().values(**job.__dict__))
+
+
+def get_import_job(conn: Connection, job_id: str) -> ImportJob | None:
+    row = conn.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id)).first()
+    if row is None:
+        return None
+    values = row._asdict()
+    for key in ("created_at", "updated_at", "finished_at"):
+        if values[key] is not None:
+            values[key] = _aware(values[key])
+    return ImportJob(**values)
+
+
+def update_import_job(conn: Connection, job_id: str, **values: Any) -> None:
+    conn.execute(import_jobs.update().where(import_jobs.c.id == job_id).values(**values))
+
+
+def add_import_progress(conn: Connection, job_id: str, *, processed: int, ok: int, failed: int,
+                        at: dt.datetime) -> None:
+    c = import_jobs.c
+    conn.execute(
+        import_jobs.update()
+        .where(c.id == job_id)
+        .values(processed=c.processed + processed, ok=c.ok + ok, failed=c.failed + failed, updated_at=at)
+    )
+
+
+def add_import_results(conn: Connection, job_id: str, results: Sequence[dict[str, Any]]) -> None:
+    """Rows of {row, outcome, worker_id, errors}; errors is a list of {field, message}."""
+    if not results:
+        return
+    conn.execute(
+        import_results.insert(),
+        [
+            {
+                "job_id": job_id,
+                "row_no": r["row"],
+                "outcome": r["outcome"],
+                "worker_id": r.get("worker_id"),
+                "errors": dumps(r["errors"]) if r.get("errors") else None,
+            }
+            for r in results
+        ],
+    )
+
+
+def list_import_results(conn: Connection, job_id: str, *, outcome: str | None, after_row: int,
+                        limit: int) -> list[dict[str, Any]]:
+    c = import_results.c
+    query = sa.select(c.row_no, c.outcome, c.worker_id, c.errors).where(c.job_id == job_id, c.row_no > after_row)
+    if outcome:
+        query = query.where(c.outcome == outcome)
+    rows = conn.execute(query.order_by(c.row_no).limit(limit)).all()
+    return [
+        {"row": r.row_no, "outcome": r.outcome, "worker_id": r.worker_id, "errors": json.loads(r.errors) if r.errors else []}
+        for r in rows
+    ]
+
+
+def stale_import_jobs(conn: Connection, older_than: dt.datetime) -> list[str]:
+    c = import_jobs.c
+    return list(
+        conn.execute(
+            sa.select(c.id).where(c.status.in_(("queued", "running")), c.updated_at < older_than)
+        ).scalars()
+    )
+
+
+def purge_import_jobs(conn: Connection, finished_before: dt.datetime) -> int:
+    c = import_jobs.c
+    old = list(conn.execute(sa.select(c.id).where(c.finished_at.is_not(None), c.finished_at < finished_before)).scalars())
+    if not old:
+        return 0
+    conn.execute(import_results.delete().where(import_results.c.job_id.in_(old)))
+    return conn.execute(import_jobs.delete().where(c.id.in_(old))).rowcount
