@@ -1,0 +1,632 @@
+"""What happens for each command of the jobs service: one function each, dependencies passed in.
+
+Every write is one transaction: the row(s) and their outbox events commit together, after the
+row was locked and the caller's If-Match checked against it; `deps.wake()` then tells the relay.
+Who may do what is decided here (from the `Principal`), status codes are not: handlers raise the
+kit's domain errors and the API turns them into problem+json.
+
+Events (DESIGN §4): `posting.upserted` for every change of a posting (its whole state at the new
+version), followed by `posting.closed` when it closes, fills or expires; `posting.closed` alone on
+delete; `application.*` and `invitation.*` with the posting id as subject. Free-text messages and
+contact data never go into events.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from services.common.auth import Principal, Role
+from services.common.contracts import PostingStatus
+from services.common.errors import (
+    Conflict,
+    Forbidden,
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PreconditionRequired,
+    StaleVersion,
+)
+from services.common.events import (
+    ApplicationSubmitted,
+    ApplicationUpdated,
+    CloudEvent,
+    InvitationAnswered,
+    InvitationSent,
+    PostingClosed,
+    PostingUpserted,
+    make_event,
+)
+from services.jobs import store
+from services.jobs.domain import (
+    CLOSE_STATUS,
+    DELETED_REASON,
+    MUTUAL_INTEREST_APPLICATION,
+    SIDE_TARGETS,
+    Application,
+    ApplicationChange,
+    ApplicationIn,
+    ApplicationStatus,
+    CloseReason,
+    ContactBasis,
+    Invitation,
+    InvitationIn,
+    InvitationStatus,
+    Posting,
+    PostingContact,
+    PostingCreate,
+    PostingIn,
+    PostingPatch,
+    apply_merge_patch,
+    check_answerable,
+    check_application_move,
+    check_client_status,
+    check_editable,
+    check_posting_dates,
+    check_posting_transition,
+    managed_orgs,
+    may_manage,
+    may_read_posting,
+    new_id,
+    validate_posting,
+)
+from services.jobs.profiles_client import ProfilesClient
+
+log = logging.getLogger(__name__)
+
+SOURCE = "/talentflow/jobs"
+IfMatch = int | str | None  # as services.common.web.parse_if_match reads the header
+T = TypeVar("T")
+
+
+@dataclass
+class Deps:
+    """What the handlers run on; built once in app.py (tests build it with a fake clock)."""
+
+    engine: Engine
+    profiles: ProfilesClient
+    clock: Callable[[], dt.datetime]
+    timezone: ZoneInfo
+    invitation_ttl: dt.timedelta
+    require_if_match: bool = False
+    wake: Callable[[], None] = lambda: None
+
+    def now(self) -> dt.datetime:
+        return self.clock().astimezone(dt.UTC)
+
+    def today(self) -> dt.date:
+        """The calendar day where the postings are: deadlines are local dates."""
+        return self.clock().astimezone(self.timezone).date()
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    next_after: str | None  # the id to continue after, or None on the last page
+
+
+def _page(items: list, limit: int) -> Page:
+    """Lists fetch limit + 1 rows: the extra one only says whether another page exists."""
+    if len(items) > limit:
+        return Page(items[:limit], items[limit - 1].id)
+    return Page(items, None)
+
+
+def _precondition(deps: Deps, wanted: IfMatch, current_version: int) -> None:
+    """If-Match against the locked row: 412 on another version; 428 only when configured."""
+    if wanted is None:
+        if deps.require_if_match:
+            raise PreconditionRequired("send If-Match with the ETag you last read")
+        return
+    if wanted != "*" and wanted != current_version:
+        raise StaleVersion(f"the resource is at version {current_version}, not {wanted}; read it again")
+
+
+def _changed_concurrently() -> StaleVersion:
+    # Only reachable when a row moved between our locked read and the write (SQLite never does).
+    return StaleVersion("the resource changed while this request ran; read it again")
+
+
+# --- events ------------------------------------------------------------------------------------
+
+
+def _posting_upserted(posting: Posting) -> CloudEvent:
+    data = PostingUpserted.model_validate(
+        {**posting.fields(), "id": posting.id, "org_id": posting.org_id, "version": posting.version,
+         "created_at": posting.created_at, "updated_at": posting.updated_at}
+    )
+    return make_event("posting.upserted", data, subject=posting.id, source=SOURCE, entityversion=posting.version)
+
+
+def _posting_closed(posting: Posting, reason: str, at: dt.datetime) -> CloudEvent:
+    data = PostingClosed(id=posting.id, org_id=posting.org_id, status=posting.status, reason=reason, closed_at=at)
+    return make_event("posting.closed", data, subject=posting.id, source=SOURCE, entityversion=posting.version)
+
+
+def _application_submitted(app: Application) -> CloudEvent:
+    data = ApplicationSubmitted(
+        id=app.id, posting_id=app.posting_id, org_id=app.org_id, worker_id=app.worker_id,
+        status=app.status.value, submitted_at=app.created_at,
+    )
+    return make_event("application.submitted", data, subject=app.posting_id, source=SOURCE, entityversion=app.version)
+
+
+def _application_updated(app: Application, previous: ApplicationStatus) -> CloudEvent:
+    data = ApplicationUpdated(
+        id=app.id, posting_id=app.posting_id, org_id=app.org_id, worker_id=app.worker_id,
+        status=app.status.value, previous_status=previous.value, updated_at=app.updated_at,
+    )
+    return make_event("application.updated", data, subject=app.posting_id, source=SOURCE, entityversion=app.version)
+
+
+def _invitation_sent(inv: Invitation) -> CloudEvent:
+    data = InvitationSent(
+        id=inv.id, posting_id=inv.posting_id, org_id=inv.org_id, worker_id=inv.worker_id,
+        expires_at=inv.expires_at, sent_at=inv.updated_at,
+    )
+    return make_event("invitation.sent", data, subject=inv.posting_id, source=SOURCE, entityversion=inv.version)
+
+
+def _invitation_answered(inv: Invitation) -> CloudEvent:
+    data = InvitationAnswered(
+        id=inv.id, posting_id=inv.posting_id, org_id=inv.org_id, worker_id=inv.worker_id,
+        answer=inv.status.value, answered_at=inv.answered_at,
+    )
+    return make_event("invitation.answered", data, subject=inv.posting_id, source=SOURCE, entityversion=inv.version)
+
+
+# --- access ------------------------------------------------------------------------------------
+
+
+def _readable_posting(conn: Connection, principal: Principal, posting_id: str, **lock) -> Posting:
+    posting = store.get_posting(conn, posting_id, **lock)
+    if posting is None or not may_read_posting(principal, posting.org_id, posting.status):
+        raise NotFound(f"no posting {posting_id}")
+    return posting
+
+
+def _managed_posting(conn: Connection, principal: Principal, posting_id: str, **lock) -> Posting:
+    """The posting if the caller manages it; 403 when the caller may see but not manage it,
+    404 when even its existence is none of the caller's business."""
+    posting = _readable_posting(conn, principal, posting_id, **lock)
+    if not may_manage(principal, posting.org_id):
+        raise Forbidden("only the posting's org, an agency acting for it, or an admin may do this")
+    return posting
+
+
+def _target_worker(principal: Principal, worker_id: str | None) -> str:
+    """Whose applications or invitations a list shows: a worker's own by default; an agency for a
+    worker it lists in acts_for; an admin for anyone it names."""
+    if worker_id is None:
+        if principal.role is not Role.worker:
+            raise InvalidInput.field("query.worker_id", "required unless the caller is a worker")
+        return principal.subject
+    if not principal.may_manage_worker(worker_id, None):
+        raise Forbidden("you may list only your own (or your managed workers') engagements")
+    return worker_id
+
+
+# --- postings ----------------------------------------------------------------------------------
+
+
+def _posting_org(principal: Principal, requested: str | None) -> str:
+    if principal.role is Role.employer:
+        if not principal.org:
+            raise Forbidden("an employer token without an org cannot post")
+        if requested is not None and requested != principal.org:
+            raise Forbidden("an employer posts only for its own org")
+        return principal.org
+    if principal.role in (Role.agency, Role.admin):
+        if requested is None:
+            raise InvalidInput.field("body.org_id", "required: the org this posting is for")
+        if not principal.may_act_for_org(requested):
+            raise Forbidden(f"your token does not act for org {requested}")
+        return requested
+    raise Forbidden(f"role {principal.role.value} may not post")
+
+
+def create_posting(deps: Deps, principal: Principal, body: PostingCreate) -> Posting:
+    org_id = _posting_org(principal, body.org_id)
+    check_client_status(body.status)
+    check_posting_dates(body, deps.today())
+    now = deps.now()
+    fields = body.model_dump(exclude={"org_id"})
+    posting = Posting(**fields, id=new_id("pst"), org_id=org_id, version=1, created_at=now, updated_at=now)
+    with deps.engine.begin() as conn:
+        store.insert_posting(conn, posting)
+        store.OUTBOX.add(conn, _posting_upserted(posting))
+    deps.wake()
+    return posting
+
+
+def get_posting(deps: Deps, principal: Principal, posting_id: str) -> Posting:
+    with deps.engine.connect() as conn:
+        return _readable_posting(conn, principal, posting_id)
+
+
+def list_postings(
+    deps: Deps, principal: Principal, filters: store.PostingFilters, *, after: str | None, limit: int
+) -> Page[Posting]:
+    with deps.engine.connect() as conn:
+        items = store.list_postings(
+            conn, filters, visible_orgs=managed_orgs(principal), after_id=after, limit=limit + 1
+        )
+    return _page(items, limit)
+
+
+def _rewrite(deps: Deps, conn: Connection, current: Posting, new_fields: PostingIn) -> Posting:
+    """Write a posting's new fields (PUT or merged PATCH) after the lifecycle and date rules."""
+    check_client_status(new_fields.status)
+    check_posting_transition(current.status, new_fields.status)
+    check_posting_dates(new_fields, deps.today(), previous_deadline=current.deadline)
+    if new_fields.model_dump(mode="json") == current.fields():
+        return current  # nothing changed: no new version, no event
+    updated = Posting(
+        **new_fields.model_dump(), id=current.id, org_id=current.org_id, version=current.version + 1,
+        created_at=current.created_at, updated_at=deps.now(),
+    )
+    if not store.update_posting(conn, updated, expected_version=current.version):
+        raise _changed_concurrently()
+    store.OUTBOX.add(conn, _posting_upserted(updated))
+    return updated
+
+
+def replace_posting(deps: Deps, principal: Principal, posting_id: str, body: PostingIn, if_match: IfMatch) -> Posting:
+    with deps.engine.begin() as conn:
+        current = _managed_posting(conn, principal, posting_id, lock=True)
+        _precondition(deps, if_match, current.version)
+        check_editable(current.status)
+        updated = _rewrite(deps, conn, current, body)
+    deps.wake()
+    return updated
+
+
+def patch_posting(deps: Deps, principal: Principal, posting_id: str, patch: PostingPatch, if_match: IfMatch) -> Posting:
+    with deps.engine.begin() as conn:
+        current = _managed_posting(conn, principal, posting_id, lock=True)
+        _precondition(deps, if_match, current.version)
+        check_editable(current.status)
+        merged = apply_merge_patch(current.fields(), patch.model_dump(mode="json", exclude_unset=True))
+        updated = _rewrite(deps, conn, current, validate_posting(merged))
+    deps.wake()
+    return updated
+
+
+def close_posting(deps: Deps, principal: Principal, posting_id: str, reason: CloseReason, if_match: IfMatch) -> Posting:
+    with deps.engine.begin() as conn:
+        current = _managed_posting(conn, principal, posting_id, lock=True)
+        _precondition(deps, if_match, current.version)
+        closed = _close(conn, current, reason.value, deps.now())
+    deps.wake()
+    return closed
+
+
+def _close(conn: Connection, current: Posting, reason: str, now: dt.datetime) -> Posting:
+    target = CLOSE_STATUS[reason]
+    if current.status == target:
+        raise IllegalTransition(f"the posting is already {target.value}")
+    check_posting_transition(current.status, target)
+    closed = current.model_copy(
+        update={"status": target, "version": current.version + 1, "updated_at": now,
+                "closed_reason": reason, "closed_at": now}
+    )
+    if not store.update_posting(conn, closed, expected_version=current.version):
+        raise _changed_concurrently()
+    store.OUTBOX.add(conn, _posting_upserted(closed), _posting_closed(closed, reason, now))
+    return closed
+
+
+def delete_posting(deps: Deps, principal: Principal, posting_id: str, if_match: IfMatch) -> None:
+    """The posting disappears from every read; applications stay as the workers' history."""
+    now = deps.now()
+    with deps.engine.begin() as conn:
+        current = _managed_posting(conn, principal, posting_id, lock=True)
+        _precondition(deps, if_match, current.version)
+        update = {"version": current.version + 1, "updated_at": now}
+        if current.status in (PostingStatus.open, PostingStatus.paused):
+            update |= {"status": PostingStatus.closed, "closed_reason": DELETED_REASON, "closed_at": now}
+        deleted = current.model_copy(update=update)
+        if not store.mark_posting_deleted(conn, deleted, expected_version=current.version, at=now):
+            raise _changed_concurrently()
+        store.OUTBOX.add(conn, _posting_closed(deleted, DELETED_REASON, now))
+    deps.wake()
+
+
+def expire_due_postings(deps: Deps, *, batch: int = 200) -> int:
+    """Expire live postings whose deadline day is over; one transaction per batch."""
+    today, now, total = deps.today(), deps.now(), 0
+    while True:
+        with deps.engine.begin() as conn:
+            due = store.due_postings(conn, today, batch)
+            for posting in due:
+                _close(conn, posting, "expired", now)
+        total += len(due)
+        if due:
+            deps.wake()
+        if len(due) < batch:
+            return total
+
+
+# --- applications ------------------------------------------------------------------------------
+
+
+def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn) -> tuple[Application, bool]:
+    """A worker applies once; a second try answers the first application (created = False)."""
+    principal.require(Role.worker)
+    worker_id = principal.subject
+    try:
+        with deps.engine.begin() as conn:
+            posting = store.get_posting(conn, posting_id, lock=True, shared=True)
+            if posting is None:
+                raise NotFound(f"no posting {posting_id}")
+            existing = store.application_of(conn, posting_id, worker_id)
+            if existing is not None:
+                return existing, False
+            if posting.status != PostingStatus.open:
+                raise NotFound(f"no posting {posting_id}")  # non-open postings are not visible to workers
+            if posting.deadline is not None and posting.deadline < deps.today():
+                raise Conflict("the posting's deadline has passed")
+            now = deps.now()
+            application = Application(
+                id=new_id("app"), posting_id=posting_id, org_id=posting.org_id, worker_id=worker_id,
+                status=ApplicationStatus.submitted, message=body.message, version=1, created_at=now, updated_at=now,
+            )
+            store.insert_application(conn, application)
+            store.OUTBOX.add(conn, _application_submitted(application))
+    except IntegrityError:
+        # The same worker applied concurrently and won the race: answer with that application.
+        with deps.engine.connect() as conn:
+            existing = store.application_of(conn, posting_id, worker_id)
+        if existing is None:
+            raise
+        return existing, False
+    deps.wake()
+    return application, True
+
+
+def _application_for(conn: Connection, principal: Principal, posting_id: str, application_id: str, **lock) -> tuple[Application, str]:
+    """The application and the caller's side (`worker` or `employer`)."""
+    posting = store.get_posting(conn, posting_id)
+    if posting is None:
+        raise NotFound(f"no posting {posting_id}")
+    if principal.role is Role.worker:
+        application = store.get_application(conn, posting_id, application_id, **lock)
+        if application is None or application.worker_id != principal.subject:
+            raise NotFound(f"no application {application_id}")
+        return application, "worker"
+    if not may_manage(principal, posting.org_id):
+        if may_read_posting(principal, posting.org_id, posting.status):
+            raise Forbidden("only the posting's org, an agency acting for it, or an admin sees its applications")
+        raise NotFound(f"no posting {posting_id}")
+    application = store.get_application(conn, posting_id, application_id, **lock)
+    if application is None:
+        raise NotFound(f"no application {application_id}")
+    return application, "employer"
+
+
+def get_application(deps: Deps, principal: Principal, posting_id: str, application_id: str) -> Application:
+    with deps.engine.connect() as conn:
+        return _application_for(conn, principal, posting_id, application_id)[0]
+
+
+def list_posting_applications(
+    deps: Deps, principal: Principal, posting_id: str, status: ApplicationStatus | None, *, after: str | None, limit: int
+) -> Page[Application]:
+    with deps.engine.connect() as conn:
+        _managed_posting(conn, principal, posting_id)
+        items = store.list_applications(conn, posting_id=posting_id, status=status, after_id=after, limit=limit + 1)
+    return _page(items, limit)
+
+
+def list_worker_applications(
+    deps: Deps, principal: Principal, worker_id: str | None, status: ApplicationStatus | None, *, after: str | None, limit: int
+) -> Page[Application]:
+    target = _target_worker(principal, worker_id)
+    with deps.engine.connect() as conn:
+        items = store.list_applications(conn, worker_id=target, status=status, after_id=after, limit=limit + 1)
+    return _page(items, limit)
+
+
+def change_application(
+    deps: Deps, principal: Principal, posting_id: str, application_id: str, change: ApplicationChange, if_match: IfMatch
+) -> Application:
+    with deps.engine.begin() as conn:
+        current, side = _application_for(conn, principal, posting_id, application_id, lock=True)
+        _precondition(deps, if_match, current.version)
+        if current.status == change.status:
+            return current  # already there: nothing changes, nothing is announced
+        other_side = "employer" if side == "worker" else "worker"
+        if change.status in SIDE_TARGETS[other_side]:
+            raise Forbidden(f"only the {other_side} side may set an application to {change.status.value}")
+        check_application_move(side, current.status, change.status)
+        updated = current.model_copy(
+            update={"status": change.status, "version": current.version + 1, "updated_at": deps.now()}
+        )
+        if not store.update_application(conn, updated, expected_version=current.version):
+            raise _changed_concurrently()
+        store.OUTBOX.add(conn, _application_updated(updated, current.status))
+    deps.wake()
+    return updated
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+def invite(deps: Deps, principal: Principal, posting_id: str, body: InvitationIn) -> tuple[Invitation, bool]:
+    """Invite a worker once per posting. A pending or accepted invitation is answered again
+    (created = False); an expired one is sent anew; a declined one is final (409)."""
+    try:
+        with deps.engine.begin() as conn:
+            posting = _managed_posting(conn, principal, posting_id, lock=True, shared=True)
+            if posting.status != PostingStatus.open:
+                raise Conflict(f"the posting is {posting.status.value}; only open postings invite")
+            now = deps.now()
+            existing = store.invitation_of(conn, posting_id, body.worker_id, lock=True)
+            events: list[CloudEvent] = []
+            if existing is None:
+                invitation = Invitation(
+                    id=new_id("inv"), posting_id=posting_id, org_id=posting.org_id, worker_id=body.worker_id,
+                    status=InvitationStatus.pending, message=body.message, expires_at=now + deps.invitation_ttl,
+                    version=1, created_at=now, updated_at=now,
+                )
+                store.insert_invitation(conn, invitation)
+                events.append(_invitation_sent(invitation))
+            else:
+                if existing.status == InvitationStatus.declined:
+                    raise Conflict("the worker declined this posting's invitation")
+                if existing.status == InvitationStatus.accepted or (
+                    existing.status == InvitationStatus.pending and existing.expires_at > now
+                ):
+                    return existing, False
+                version = existing.version
+                if existing.status == InvitationStatus.pending:
+                    # Past its expiry but not swept yet: record the expiry before sending anew.
+                    version += 1
+                    lapsed = existing.model_copy(update={"status": InvitationStatus.expired, "answered_at": existing.expires_at, "version": version, "updated_at": now})
+                    events.append(_invitation_answered(lapsed))
+                invitation = existing.model_copy(
+                    update={"status": InvitationStatus.pending, "message": body.message, "answered_at": None,
+                            "expires_at": now + deps.invitation_ttl, "version": version + 1, "updated_at": now}
+                )
+                if not store.update_invitation(conn, invitation, expected_version=existing.version):
+                    raise _changed_concurrently()
+                events.append(_invitation_sent(invitation))
+            store.OUTBOX.add(conn, *events)
+    except IntegrityError:
+        with deps.engine.connect() as conn:
+            existing = store.invitation_of(conn, posting_id, body.worker_id)
+        if existing is None:
+            raise
+        return existing, False
+    deps.wake()
+    return invitation, True
+
+
+def _invitation_for(conn: Connection, principal: Principal, invitation_id: str, **lock) -> Invitation:
+    invitation = store.get_invitation(conn, invitation_id, **lock)
+    if invitation is None:
+        raise NotFound(f"no invitation {invitation_id}")
+    if principal.role is Role.worker and invitation.worker_id == principal.subject:
+        return invitation
+    if may_manage(principal, invitation.org_id):
+        return invitation
+    raise NotFound(f"no invitation {invitation_id}")
+
+
+def get_invitation(deps: Deps, principal: Principal, invitation_id: str) -> Invitation:
+    with deps.engine.connect() as conn:
+        return _invitation_for(conn, principal, invitation_id)
+
+
+def answer_invitation(deps: Deps, principal: Principal, invitation_id: str, *, accept: bool) -> Invitation:
+    with deps.engine.begin() as conn:
+        current = _invitation_for(conn, principal, invitation_id, lock=True)
+        if principal.role is not Role.worker:
+            raise Forbidden("only the invited worker answers an invitation")
+        now = deps.now()
+        check_answerable(current, now)
+        if accept:
+            posting = store.get_posting(conn, current.posting_id)
+            if posting is None or posting.status != PostingStatus.open:
+                raise Conflict("the posting is no longer open")
+        answered = current.model_copy(
+            update={"status": InvitationStatus.accepted if accept else InvitationStatus.declined,
+                    "answered_at": now, "version": current.version + 1, "updated_at": now}
+        )
+        if not store.update_invitation(conn, answered, expected_version=current.version):
+            raise _changed_concurrently()
+        store.OUTBOX.add(conn, _invitation_answered(answered))
+    deps.wake()
+    return answered
+
+
+def list_worker_invitations(
+    deps: Deps, principal: Principal, worker_id: str | None, status: InvitationStatus | None, *, after: str | None, limit: int
+) -> Page[Invitation]:
+    target = _target_worker(principal, worker_id)
+    with deps.engine.connect() as conn:
+        items = store.list_invitations(conn, worker_id=target, status=status, after_id=after, limit=limit + 1)
+    return _page(items, limit)
+
+
+def list_posting_invitations(
+    deps: Deps, principal: Principal, posting_id: str, status: InvitationStatus | None, *, after: str | None, limit: int
+) -> Page[Invitation]:
+    with deps.engine.connect() as conn:
+        _managed_posting(conn, principal, posting_id)
+        items = store.list_invitations(conn, posting_id=posting_id, status=status, after_id=after, limit=limit + 1)
+    return _page(items, limit)
+
+
+def expire_due_invitations(deps: Deps, *, batch: int = 200) -> int:
+    """Pending invitations past expires_at become expired (invitation.answered, answer expired)."""
+    now, total = deps.now(), 0
+    while True:
+        with deps.engine.begin() as conn:
+            due = store.due_invitations(conn, now, batch)
+            for invitation in due:
+                lapsed = invitation.model_copy(
+                    update={"status": InvitationStatus.expired, "answered_at": invitation.expires_at,
+                            "version": invitation.version + 1, "updated_at": now}
+                )
+                if not store.update_invitation(conn, lapsed, expected_version=invitation.version):
+                    raise _changed_concurrently()
+                store.OUTBOX.add(conn, _invitation_answered(lapsed))
+        total += len(due)
+        if due:
+            deps.wake()
+        if len(due) < batch:
+            return total
+
+
+# --- the handshake -----------------------------------------------------------------------------
+
+
+def worker_contact(deps: Deps, principal: Principal, posting_id: str, worker_id: str) -> PostingContact:
+    """A worker's contact data for one posting's org, only after mutual interest.
+
+    Mutual interest is an accepted invitation, or an application the org shortlisted or hired
+    whose worker consents to sharing contact data (asked of profiles at this moment, so a
+    withdrawn consent takes effect at once). Contact data is read from profiles, never stored.
+    """
+    with deps.engine.connect() as conn:
+        posting = _readable_posting(conn, principal, posting_id)
+        if principal.role not in (Role.employer, Role.agency) or not principal.may_act_for_org(posting.org_id):
+            raise Forbidden("contact data goes only to the posting's org (or an agency acting for it)")
+        invitation = store.invitation_of(conn, posting_id, worker_id)
+        application = store.application_of(conn, posting_id, worker_id)
+    if invitation is not None and invitation.status == InvitationStatus.accepted:
+        basis = ContactBasis.invitation_accepted
+    elif application is not None and application.status in MUTUAL_INTEREST_APPLICATION:
+        basis = (ContactBasis.application_hired if application.status == ApplicationStatus.hired
+                 else ContactBasis.application_shortlisted)
+        consent = deps.profiles.share_contact(worker_id)
+        if consent is None:
+            raise NotFound(f"no worker {worker_id}")
+        if not consent:
+            raise Forbidden("the worker has not agreed to share contact data")
+    else:
+        raise Forbidden(
+            "contact data is shared only after mutual interest: an accepted invitation, "
+            "or a shortlisted application with the worker's consent"
+        )
+    card = deps.profiles.contact(worker_id)
+    if card is None:
+        raise NotFound(f"no worker {worker_id}")
+    return PostingContact(**card.model_dump(), posting_id=posting_id, worker_id=worker_id, basis=basis)
+
+
+# --- erasure -----------------------------------------------------------------------------------
+
+
+def erase_worker(deps: Deps, worker_id: str) -> int:
+    """worker.erased: the person's applications and invitations go (idempotent: a replay finds none)."""
+    with deps.engine.begin() as conn:
+        return store.erase_worker(conn, worker_id)

@@ -1,0 +1,431 @@
+"""SQLAlchemy tables and the repository of the jobs service: the only place SQL lives.
+
+Tables: `postings` (the client-written fields as one JSON document plus the columns lists filter
+on), `applications` and `invitations` (one per posting and worker each), and the kit's `outbox`.
+Every function takes the caller's connection, so a handler composes several of them and its
+outbox events in one transaction. Ids sort by creation time (`domain.new_id`), so every list is
+newest first and pages by id alone.
+
+The Alembic chain under `migrations/versions/` mirrors these tables by hand; a test asserts that
+`schema_drift` finds nothing on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from services.common.contracts import PostingStatus
+from services.common.store import Outbox, is_postgres, outbox_table
+from services.jobs.domain import (
+    Application,
+    ApplicationStatus,
+    Invitation,
+    InvitationStatus,
+    Posting,
+)
+
+metadata = sa.MetaData()
+outbox = outbox_table(metadata)
+OUTBOX = Outbox(outbox)
+
+TZ = sa.DateTime(timezone=True)
+
+postings = sa.Table(
+    "postings",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("org_id", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("region", sa.String(6), nullable=False),
+    sa.Column("occupation_code", sa.String(16), nullable=True),
+    sa.Column("deadline", sa.Date, nullable=True),
+    # The client-written fields but status (a column of its own), as PostingFields dumps them.
+    sa.Column("fields", sa.JSON, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("updated_at", TZ, nullable=False),
+    sa.Column("closed_reason", sa.String(32), nullable=True),
+    sa.Column("closed_at", TZ, nullable=True),
+    # A deleted posting is kept (its applications are the workers' history) but never served.
+    sa.Column("deleted_at", TZ, nullable=True),
+    sa.Index("ix_postings_org", "org_id", "id"),
+    sa.Index("ix_postings_status", "status", "id"),
+    sa.Index("ix_postings_due", "status", "deadline"),
+)
+
+applications = sa.Table(
+    "applications",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("posting_id", sa.String(40), sa.ForeignKey("postings.id", name="fk_applications_posting"), nullable=False),
+    sa.Column("org_id", sa.String(64), nullable=False),
+    sa.Column("worker_id", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("message", sa.Text, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("updated_at", TZ, nullable=False),
+    sa.UniqueConstraint("posting_id", "worker_id", name="uq_applications_posting_worker"),
+    sa.Index("ix_applications_worker", "worker_id", "id"),
+    sa.Index("ix_applications_posting", "posting_id", "id"),
+)
+
+invitations = sa.Table(
+    "invitations",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("posting_id", sa.String(40), sa.ForeignKey("postings.id", name="fk_invitations_posting"), nullable=False),
+    sa.Column("org_id", sa.String(64), nullable=False),
+    sa.Column("worker_id", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("message", sa.Text, nullable=True),
+    sa.Column("expires_at", TZ, nullable=False),
+    sa.Column("answered_at", TZ, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", TZ, nullable=False),
+    sa.Column("updated_at", TZ, nullable=False),
+    sa.UniqueConstraint("posting_id", "worker_id", name="uq_invitations_posting_worker"),
+    sa.Index("ix_invitations_worker", "worker_id", "id"),
+    sa.Index("ix_invitations_posting", "posting_id", "id"),
+    sa.Index("ix_invitations_due", "status", "expires_at"),
+)
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; everything this service writes is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+def _lock(conn: Connection, query: sa.Select, *, shared: bool = False, skip_locked: bool = False) -> sa.Select:
+    # SQLite serialises writers at BEGIN IMMEDIATE, so row locks only matter on PostgreSQL.
+    if is_postgres(conn.engine):
+        return query.with_for_update(read=shared, skip_locked=skip_locked)
+    return query
+
+
+# --- postings ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostingFilters:
+    org_id: str | None = None
+    status: PostingStatus | None = None
+    kind: str | None = None
+    region: str | None = None  # a 2-, 4- or 6-digit prefix
+    occupation: str | None = None  # a code; matches it and every code below it
+
+
+def _posting(row: RowMapping) -> Posting:
+    return Posting.model_validate(
+        {
+            **row["fields"],
+            "status": row["status"],
+            "id": row["id"],
+            "org_id": row["org_id"],
+            "version": row["version"],
+            "created_at": utc(row["created_at"]),
+            "updated_at": utc(row["updated_at"]),
+            "closed_reason": row["closed_reason"],
+            "closed_at": utc(row["closed_at"]),
+        }
+    )
+
+
+def posting_values(posting: Posting) -> dict[str, Any]:
+    """The row of a posting (without `deleted_at`)."""
+    fields = posting.fields()
+    fields.pop("status")
+    return {
+        "id": posting.id,
+        "org_id": posting.org_id,
+        "status": posting.status.value,
+        "kind": posting.kind.value,
+        "region": posting.region,
+        "occupation_code": posting.occupation.code if posting.occupation else None,
+        "deadline": posting.deadline,
+        "fields": fields,
+        "version": posting.version,
+        "created_at": posting.created_at,
+        "updated_at": posting.updated_at,
+        "closed_reason": posting.closed_reason,
+        "closed_at": posting.closed_at,
+    }
+
+
+# Statements built once: parameters travel separately, so SQLAlchemy compiles each a single time.
+_INSERT_POSTING = postings.insert()
+_UPDATE_POSTING = postings.update().where(
+    postings.c.id == sa.bindparam("b_id"),
+    postings.c.version == sa.bindparam("b_version"),
+    postings.c.deleted_at.is_(None),
+)
+
+
+def insert_posting(conn: Connection, posting: Posting) -> None:
+    conn.execute(_INSERT_POSTING, {**posting_values(posting), "deleted_at": None})
+
+
+def get_posting(conn: Connection, posting_id: str, *, lock: bool = False, shared: bool = False) -> Posting | None:
+    """The posting unless deleted; `lock` holds its row until the transaction ends (PostgreSQL)."""
+    query = sa.select(postings).where(postings.c.id == posting_id, postings.c.deleted_at.is_(None))
+    if lock:
+        query = _lock(conn, query, shared=shared)
+    row = conn.execute(query).mappings().first()
+    return _posting(row) if row else None
+
+
+def update_posting(conn: Connection, posting: Posting, *, expected_version: int) -> bool:
+    """Write the posting's new state if the row is still at `expected_version`; False otherwise."""
+    values = posting_values(posting)
+    del values["id"], values["created_at"]
+    result = conn.execute(_UPDATE_POSTING, {**values, "b_id": posting.id, "b_version": expected_version})
+    return result.rowcount == 1
+
+
+def mark_posting_deleted(conn: Connection, posting: Posting, *, expected_version: int, at: dt.datetime) -> bool:
+    values = posting_values(posting)
+    del values["id"], values["created_at"]
+    result = conn.execute(
+        _UPDATE_POSTING, {**values, "deleted_at": at, "b_id": posting.id, "b_version": expected_version}
+    )
+    return result.rowcount == 1
+
+
+def list_postings(
+    conn: Connection,
+    filters: PostingFilters,
+    *,
+    visible_orgs: Sequence[str] | None,
+    after_id: str | None,
+    limit: int,
+) -> list[Posting]:
+    """Newest first. `visible_orgs`: the orgs whose non-open postings the caller may see
+    (None = all); open postings are visible to everyone."""
+    t = postings
+    query = sa.select(t).where(t.c.deleted_at.is_(None))
+    if visible_orgs is not None:
+        visible = t.c.status == PostingStatus.open.value
+        if visible_orgs:
+            visible = sa.or_(visible, t.c.org_id.in_(list(visible_orgs)))
+        query = query.where(visible)
+    if filters.org_id:
+        query = query.where(t.c.org_id == filters.org_id)
+    if filters.status:
+        query = query.where(t.c.status == filters.status.value)
+    if filters.kind:
+        query = query.where(t.c.kind == filters.kind)
+    if filters.region:
+        query = query.where(t.c.region.startswith(filters.region, autoescape=True))
+    if filters.occupation:
+        query = query.where(
+            sa.or_(
+                t.c.occupation_code == filters.occupation,
+                t.c.occupation_code.startswith(filters.occupation + "-", autoescape=True),
+            )
+        )
+    if after_id:
+        query = query.where(t.c.id < after_id)
+    rows = conn.execute(query.order_by(t.c.id.desc()).limit(limit)).mappings().all()
+    return [_posting(r) for r in rows]
+
+
+def due_postings(conn: Connection, today: dt.date, limit: int) -> list[Posting]:
+    """Live postings whose deadline day is over, locked for this transaction; rows another
+    sweeper holds are skipped, so two replicas never expire the same posting twice."""
+    t = postings
+    query = (
+        sa.select(t)
+        .where(
+            t.c.status.in_([PostingStatus.open.value, PostingStatus.paused.value]),
+            t.c.deadline < today,
+            t.c.deleted_at.is_(None),
+        )
+        .order_by(t.c.deadline, t.c.id)
+        .limit(limit)
+    )
+    rows = conn.execute(_lock(conn, query, skip_locked=True)).mappings().all()
+    return [_posting(r) for r in rows]
+
+
+# --- applications ------------------------------------------------------------------------------
+
+
+def _application(row: RowMapping) -> Application:
+    return Application(
+        id=row["id"],
+        posting_id=row["posting_id"],
+        org_id=row["org_id"],
+        worker_id=row["worker_id"],
+        status=ApplicationStatus(row["status"]),
+        message=row["message"],
+        version=row["version"],
+        created_at=utc(row["created_at"]),
+        updated_at=utc(row["updated_at"]),
+    )
+
+
+_INSERT_APPLICATION = applications.insert()
+_UPDATE_APPLICATION = applications.update().where(
+    applications.c.id == sa.bindparam("b_id"), applications.c.version == sa.bindparam("b_version")
+)
+
+
+def insert_application(conn: Connection, application: Application) -> None:
+    conn.execute(_INSERT_APPLICATION, application.model_dump())
+
+
+def get_application(conn: Connection, posting_id: str, application_id: str, *, lock: bool = False) -> Application | None:
+    query = sa.select(applications).where(
+        applications.c.id == application_id, applications.c.posting_id == posting_id
+    )
+    row = conn.execute(_lock(conn, query) if lock else query).mappings().first()
+    return _application(row) if row else None
+
+
+def application_of(conn: Connection, posting_id: str, worker_id: str) -> Application | None:
+    row = (
+        conn.execute(
+            sa.select(applications).where(
+                applications.c.posting_id == posting_id, applications.c.worker_id == worker_id
+            )
+        )
+        .mappings()
+        .first()
+    )
+    return _application(row) if row else None
+
+
+def update_application(conn: Connection, application: Application, *, expected_version: int) -> bool:
+    result = conn.execute(
+        _UPDATE_APPLICATION,
+        {"status": application.status.value, "version": application.version, "updated_at": application.updated_at,
+         "b_id": application.id, "b_version": expected_version},
+    )
+    return result.rowcount == 1
+
+
+def list_applications(
+    conn: Connection,
+    *,
+    posting_id: str | None = None,
+    worker_id: str | None = None,
+    status: ApplicationStatus | None = None,
+    after_id: str | None,
+    limit: int,
+) -> list[Application]:
+    t = applications
+    query = sa.select(t)
+    if posting_id is not None:
+        query = query.where(t.c.posting_id == posting_id)
+    if worker_id is not None:
+        query = query.where(t.c.worker_id == worker_id)
+    if status is not None:
+        query = query.where(t.c.status == status.value)
+    if after_id:
+        query = query.where(t.c.id < after_id)
+    rows = conn.execute(query.order_by(t.c.id.desc()).limit(limit)).mappings().all()
+    return [_application(r) for r in rows]
+
+
+# --- invitations -------------------------------------------------------------------------------
+
+
+def _invitation(row: RowMapping) -> Invitation:
+    return Invitation(
+        id=row["id"],
+        posting_id=row["posting_id"],
+        org_id=row["org_id"],
+        worker_id=row["worker_id"],
+        status=InvitationStatus(row["status"]),
+        message=row["message"],
+        expires_at=utc(row["expires_at"]),
+        answered_at=utc(row["answered_at"]),
+        version=row["version"],
+        created_at=utc(row["created_at"]),
+        updated_at=utc(row["updated_at"]),
+    )
+
+
+_INSERT_INVITATION = invitations.insert()
+_UPDATE_INVITATION = invitations.update().where(
+    invitations.c.id == sa.bindparam("b_id"), invitations.c.version == sa.bindparam("b_version")
+)
+
+
+def insert_invitation(conn: Connection, invitation: Invitation) -> None:
+    conn.execute(_INSERT_INVITATION, invitation.model_dump())
+
+
+def get_invitation(conn: Connection, invitation_id: str, *, lock: bool = False) -> Invitation | None:
+    query = sa.select(invitations).where(invitations.c.id == invitation_id)
+    row = conn.execute(_lock(conn, query) if lock else query).mappings().first()
+    return _invitation(row) if row else None
+
+
+def invitation_of(conn: Connection, posting_id: str, worker_id: str, *, lock: bool = False) -> Invitation | None:
+    query = sa.select(invitations).where(
+        invitations.c.posting_id == posting_id, invitations.c.worker_id == worker_id
+    )
+    row = conn.execute(_lock(conn, query) if lock else query).mappings().first()
+    return _invitation(row) if row else None
+
+
+def update_invitation(conn: Connection, invitation: Invitation, *, expected_version: int) -> bool:
+    values = invitation.model_dump(exclude={"id", "posting_id", "org_id", "worker_id", "created_at"})
+    result = conn.execute(_UPDATE_INVITATION, {**values, "b_id": invitation.id, "b_version": expected_version})
+    return result.rowcount == 1
+
+
+def list_invitations(
+    conn: Connection,
+    *,
+    posting_id: str | None = None,
+    worker_id: str | None = None,
+    status: InvitationStatus | None = None,
+    after_id: str | None,
+    limit: int,
+) -> list[Invitation]:
+    t = invitations
+    query = sa.select(t)
+    if posting_id is not None:
+        query = query.where(t.c.posting_id == posting_id)
+    if worker_id is not None:
+        query = query.where(t.c.worker_id == worker_id)
+    if status is not None:
+        query = query.where(t.c.status == status.value)
+    if after_id:
+        query = query.where(t.c.id < after_id)
+    rows = conn.execute(query.order_by(t.c.id.desc()).limit(limit)).mappings().all()
+    return [_invitation(r) for r in rows]
+
+
+def due_invitations(conn: Connection, now: dt.datetime, limit: int) -> list[Invitation]:
+    """Pending invitations past their expiry, locked (skipping rows another sweeper holds)."""
+    t = invitations
+    query = (
+        sa.select(t)
+        .where(t.c.status == InvitationStatus.pending.value, t.c.expires_at <= now)
+        .order_by(t.c.expires_at, t.c.id)
+        .limit(limit)
+    )
+    rows = conn.execute(_lock(conn, query, skip_locked=True)).mappings().all()
+    return [_invitation(r) for r in rows]
+
+
+# --- erasure -----------------------------------------------------------------------------------
+
+
+def erase_worker(conn: Connection, worker_id: str) -> int:
+    """Remove a worker's applications and invitations (PIPL/GDPR erasure); returns rows removed."""
+    removed = conn.execute(applications.delete().where(applications.c.worker_id == worker_id)).rowcount
+    removed += conn.execute(invitations.delete().where(invitations.c.worker_id == worker_id)).rowcount
+    return removed
