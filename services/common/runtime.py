@@ -20,7 +20,12 @@ def make_event_log(settings: PlatformSettings, *, client_id: str = "talentflow")
     if settings.kafka_bootstrap_servers:
         from services.common.adapters.eventlog_kafka import KafkaEventLog
 
-        return KafkaEventLog(settings.kafka_bootstrap_servers, client_id=client_id, partitions=settings.partitions)
+        return KafkaEventLog(
+            settings.kafka_bootstrap_servers,
+            client_id=client_id,
+            partitions=settings.partitions,
+            consumer_overrides=settings.kafka_consumer_overrides or None,
+        )
     from services.common.adapters.eventlog_local import LocalEventLog
 
     settings.home.mkdir(parents=True, exist_ok=True)

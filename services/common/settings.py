@@ -38,6 +38,11 @@ class PlatformSettings(BaseSettings):
     matching_url: str = Field("http://127.0.0.1:8003", validation_alias="TALENTFLOW_MATCHING_URL")
     notify_url: str = Field("http://127.0.0.1:8004", validation_alias="TALENTFLOW_NOTIFY_URL")
     run_workers: bool = Field(True, validation_alias="TALENTFLOW_RUN_WORKERS")
+    # kafka-python consumer settings (JSON), e.g. {"max_poll_interval_ms": 3000} for a test broker
+    # whose group join waits for the rebalance timeout.
+    kafka_consumer_overrides: dict[str, int | str | bool] = Field(
+        default_factory=dict, validation_alias="TALENTFLOW_KAFKA_CONSUMER_OVERRIDES"
+    )
     # Prefix of each service's PostgreSQL schema and Redis namespace: lets two deployments (or test
     # runs) share one database server and one Redis without seeing each other's data.
     instance_prefix: str = Field("", validation_alias="TALENTFLOW_INSTANCE_PREFIX", pattern=r"^[a-z0-9_]{0,20}$")

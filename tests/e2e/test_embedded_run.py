@@ -2,58 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
+from tests.e2e.system import running_system
 from tests.fixtures.infra import port_open
 
 pytestmark = pytest.mark.e2e
-SERVICES = ("profiles", "jobs", "matching", "notify")
-
-
-def _free_base_port() -> int:
-    for base in range(18001, 19000, 10):
-        if not any(port_open("127.0.0.1", base + i, 0.05) for i in range(4)):
-            return base
-    raise RuntimeError("no four free ports")
 
 
 @pytest.fixture
 def embedded_system(tmp_path):
-    base = _free_base_port()
-    env = {**os.environ, "TALENTFLOW_HOME": str(tmp_path / "var")}
-    for key in ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "ELASTICSEARCH_URL", "TALENTFLOW_SIGNING_KEY"):
-        env.pop(key, None)
-    proc = subprocess.Popen([sys.executable, "-m", "services.common.cli", "up", "--base-port", str(base)], env=env)
-    urls = {name: f"http://127.0.0.1:{base + i}" for i, name in enumerate(SERVICES)}
-    deadline = time.monotonic() + 90
-    pending = set(SERVICES)
-    while pending and time.monotonic() < deadline:
-        for name in list(pending):
-            try:
-                if httpx.get(urls[name] + "/readyz", timeout=1).status_code == 200:
-                    pending.discard(name)
-            except httpx.HTTPError:
-                pass
-        if proc.poll() is not None:
-            break
-        time.sleep(0.3)
-    try:
-        assert not pending, f"services not ready: {sorted(pending)}"
-        yield proc, urls, env
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with running_system(str(tmp_path / "var")) as system:
+        yield system.proc, system.urls, system.env
 
 
 def test_four_services_answer_and_accept_a_cli_token_then_stop_on_ctrl_c(embedded_system):
