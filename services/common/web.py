@@ -329,6 +329,7 @@ def configure_logging(level: str = "INFO") -> None:
     root.setLevel(level)
     logging.getLogger("kafka").setLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its request lines carry URLs that may hold tokens
 
 
 class RequestContextMiddleware:

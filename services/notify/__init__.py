@@ -1,0 +1,1 @@
+"""TalentFlow notify service."""

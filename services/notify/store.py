@@ -1,0 +1,727 @@
+"""SQLAlchemy tables and the repository of the notify service: the only place SQL lives.
+
+Tables: `notifications` (the inbox; unique per event and recipient, so a redelivered event never
+notifies twice), `preferences`, `subscriptions` (webhook endpoints and their secrets),
+`deliveries` and `delivery_attempts` (durable webhook sends, claimed by the dispatcher), `emails`
+(durable e-mail sends; their text is composed from the notifications at send time, so an erasure
+reaches them too) and `posting_engagements` (the small read model of who applied to a posting).
+
+Every function takes the caller's connection: the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from services.common.store import Outbox, is_postgres, outbox_table
+from services.notify.domain import (
+    Channel,
+    DeliveryMode,
+    DeliveryStatus,
+    Notice,
+    NotificationType,
+    Preferences,
+    QuietHours,
+    Recipient,
+    RecipientKind,
+    SubscriptionStatus,
+    erased_worker_data,
+    new_id,
+)
+
+metadata = sa.MetaData()
+outbox = outbox_table(metadata)
+OUTBOX = Outbox(outbox)
+
+_SEQ = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+_TS = sa.DateTime(timezone=True)
+
+notifications = sa.Table(
+    "notifications",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(40), nullable=False, unique=True),
+    sa.Column("recipient_kind", sa.String(10), nullable=False),
+    sa.Column("recipient_id", sa.String(64), nullable=False),
+    sa.Column("event_id", sa.String(200), nullable=False),
+    sa.Column("type", sa.String(64), nullable=False),
+    sa.Column("title", sa.String(300), nullable=False),
+    sa.Column("body", sa.String(2000), nullable=False),
+    sa.Column("data", sa.JSON, nullable=False),
+    sa.Column("worker_id", sa.String(64), nullable=True),
+    sa.Column("in_inbox", sa.Boolean, nullable=False),
+    sa.Column("digest_pending", sa.Boolean, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("read_at", _TS, nullable=True),
+    sa.UniqueConstraint("event_id", "recipient_kind", "recipient_id", name="uq_notifications_event_recipient"),
+    sa.Index("ix_notifications_recipient", "recipient_kind", "recipient_id", "seq"),
+    sa.Index("ix_notifications_worker", "worker_id"),
+    sa.Index("ix_notifications_digest", "digest_pending", "recipient_kind", "recipient_id"),
+    sa.Index("ix_notifications_created", "created_at"),
+)
+
+preferences = sa.Table(
+    "preferences",
+    metadata,
+    sa.Column("recipient_kind", sa.String(10), primary_key=True),
+    sa.Column("recipient_id", sa.String(64), primary_key=True),
+    sa.Column("email", sa.String(254), nullable=True),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("delivery", sa.String(16), nullable=False),
+    sa.Column("digest_hour", sa.Integer, nullable=False),
+    sa.Column("quiet_start", sa.String(5), nullable=True),
+    sa.Column("quiet_end", sa.String(5), nullable=True),
+    sa.Column("channels", sa.JSON, nullable=False),
+    # Denormalised from `channels` so a market report finds its opted-in readers with an index.
+    sa.Column("market_reports", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_at", _TS, nullable=False),
+    sa.Index("ix_preferences_market_reports", "market_reports"),
+)
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(40), nullable=False, unique=True),
+    sa.Column("org_id", sa.String(64), nullable=False),
+    sa.Column("url", sa.String(2048), nullable=False),
+    sa.Column("event_types", sa.JSON, nullable=False),
+    sa.Column("description", sa.String(500), nullable=False),
+    sa.Column("secret", sa.String(100), nullable=False),
+    sa.Column("previous_secret", sa.String(100), nullable=True),
+    sa.Column("previous_secret_expires_at", _TS, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("disabled_reason", sa.String(300), nullable=True),
+    sa.Column("disabled_at", _TS, nullable=True),
+    sa.Column("failing_since", _TS, nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("updated_at", _TS, nullable=False),
+    sa.Index("ix_subscriptions_org", "org_id", "seq"),
+    sa.Index("ix_subscriptions_status", "status"),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(40), nullable=False, unique=True),
+    sa.Column("subscription_id", sa.String(40), sa.ForeignKey("subscriptions.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("org_id", sa.String(64), nullable=False),
+    sa.Column("event_id", sa.String(200), nullable=False),
+    sa.Column("event_type", sa.String(64), nullable=False),
+    sa.Column("worker_id", sa.String(64), nullable=True),
+    sa.Column("payload", sa.Text, nullable=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("retry_step", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", _TS, nullable=True),
+    sa.Column("claim", sa.String(40), nullable=True),
+    sa.Column("last_attempt_at", _TS, nullable=True),
+    sa.Column("last_status_code", sa.Integer, nullable=True),
+    sa.Column("last_error", sa.String(300), nullable=True),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("succeeded_at", _TS, nullable=True),
+    sa.UniqueConstraint("subscription_id", "event_id", name="uq_deliveries_subscription_event"),
+    sa.Index("ix_deliveries_due", "status", "next_attempt_at"),
+    sa.Index("ix_deliveries_subscription", "subscription_id", "seq"),
+    sa.Index("ix_deliveries_worker", "worker_id"),
+    sa.Index("ix_deliveries_created", "created_at"),
+)
+
+delivery_attempts = sa.Table(
+    "delivery_attempts",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    sa.Column("delivery_id", sa.String(40), sa.ForeignKey("deliveries.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("attempted_at", _TS, nullable=False),
+    sa.Column("status_code", sa.Integer, nullable=True),
+    sa.Column("error", sa.String(300), nullable=True),
+    sa.Column("duration_ms", sa.Integer, nullable=False),
+    sa.Index("ix_delivery_attempts_delivery", "delivery_id", "seq"),
+)
+
+emails = sa.Table(
+    "emails",
+    metadata,
+    sa.Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    sa.Column("id", sa.String(40), nullable=False, unique=True),
+    sa.Column("recipient_kind", sa.String(10), nullable=False),
+    sa.Column("recipient_id", sa.String(64), nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("notification_ids", sa.JSON, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", _TS, nullable=True),
+    sa.Column("claim", sa.String(40), nullable=True),
+    sa.Column("last_error", sa.String(300), nullable=True),
+    sa.Column("created_at", _TS, nullable=False),
+    sa.Column("sent_at", _TS, nullable=True),
+    sa.Index("ix_emails_due", "status", "next_attempt_at"),
+    sa.Index("ix_emails_recipient", "recipient_kind", "recipient_id"),
+)
+
+posting_engagements = sa.Table(
+    "posting_engagements",
+    metadata,
+    sa.Column("kind", sa.String(16), primary_key=True),  # application | invitation
+    sa.Column("engagement_id", sa.String(64), primary_key=True),
+    sa.Column("posting_id", sa.String(64), nullable=False),
+    sa.Column("worker_id", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(32), nullable=False),
+    sa.Column("updated_at", _TS, nullable=False),
+    sa.Index("ix_posting_engagements_posting", "posting_id"),
+    sa.Index("ix_posting_engagements_worker", "worker_id"),
+)
+
+# Ids of erased workers (an id alone is not personal data): events about them that arrive late or
+# are replayed after the erasure are ignored instead of re-creating what was erased.
+erased_workers = sa.Table(
+    "erased_workers",
+    metadata,
+    sa.Column("worker_id", sa.String(64), primary_key=True),
+    sa.Column("erased_at", _TS, nullable=False),
+)
+
+
+def _insert(conn: Connection, table: sa.Table):
+    """An INSERT that can skip rows a unique constraint already holds (PostgreSQL and SQLite)."""
+    if is_postgres(conn.engine):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
+def json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def utc(value: dt.datetime | None) -> dt.datetime | None:
+    """SQLite gives naive datetimes back; everything in this service is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
+# --- notifications -----------------------------------------------------------------------------
+
+
+def add_notification(conn: Connection, event_id: str, notice: Notice, *, in_inbox: bool, now: dt.datetime) -> str | None:
+    """Store a notification once per (event, recipient); its id, or None when it was there already."""
+    notification_id = new_id("ntf")
+    stmt = (
+        _insert(conn, notifications)
+        .values(
+            id=notification_id,
+            recipient_kind=notice.recipient.kind.value,
+            recipient_id=notice.recipient.id,
+            event_id=event_id,
+            type=notice.type.value,
+            title=notice.title[:300],
+            body=notice.body[:2000],
+            data=notice.data,
+            worker_id=notice.worker_id,
+            in_inbox=in_inbox,
+            digest_pending=False,
+            created_at=now,
+            read_at=None,
+        )
+        .on_conflict_do_nothing(index_elements=["event_id", "recipient_kind", "recipient_id"])
+        .returning(notifications.c.id)
+    )
+    # RETURNING, not rowcount: drivers answer -1 for an INSERT's rowcount when it returns rows.
+    return notification_id if conn.execute(stmt).first() is not None else None
+
+
+def queue_for_digest(conn: Connection, notification_id: str) -> None:
+    conn.execute(notifications.update().where(notifications.c.id == notification_id).values(digest_pending=True))
+
+
+def _recipient_filter(table: sa.Table, recipient: Recipient):
+    return sa.and_(table.c.recipient_kind == recipient.kind.value, table.c.recipient_id == recipient.id)
+
+
+def inbox_page(conn: Connection, recipient: Recipient, *, unread_only: bool, before_seq: int | None, limit: int) -> list[Row]:
+    """Newest first; `before_seq` continues after the last item of the previous page."""
+    t = notifications
+    query = sa.select(t).where(_recipient_filter(t, recipient), t.c.in_inbox.is_(True))
+    if unread_only:
+        query = query.where(t.c.read_at.is_(None))
+    if before_seq is not None:
+        query = query.where(t.c.seq < before_seq)
+    return list(conn.execute(query.order_by(t.c.seq.desc()).limit(limit)))
+
+
+def mark_read(conn: Connection, recipient: Recipient, notification_id: str, now: dt.datetime) -> Row | None:
+    """Mark one of the recipient's notifications read (the first read time stays); None if not theirs."""
+    t = notifications
+    mine = sa.and_(t.c.id == notification_id, _recipient_filter(t, recipient), t.c.in_inbox.is_(True))
+    conn.execute(t.update().where(mine, t.c.read_at.is_(None)).values(read_at=now))
+    return conn.execute(sa.select(t).where(mine)).first()
+
+
+def notifications_by_id(conn: Connection, recipient: Recipient, ids: Sequence[str]) -> list[Row]:
+    t = notifications
+    if not ids:
+        return []
+    return list(conn.execute(sa.select(t).where(_recipient_filter(t, recipient), t.c.id.in_(list(ids))).order_by(t.c.seq)))
+
+
+@dataclass(frozen=True, slots=True)
+class DigestQueue:
+    recipient: Recipient
+    items: int
+    oldest: dt.datetime
+    newest: dt.datetime
+
+
+def digest_queues(conn: Connection, limit: int = 1000) -> list[DigestQueue]:
+    t = notifications
+    rows = conn.execute(
+        sa.select(t.c.recipient_kind, t.c.recipient_id, sa.func.count(), sa.func.min(t.c.created_at), sa.func.max(t.c.created_at))
+        .where(t.c.digest_pending.is_(True))
+        .group_by(t.c.recipient_kind, t.c.recipient_id)
+        .limit(limit)
+    )
+    return [DigestQueue(Recipient(RecipientKind(k), i), n, utc(lo), utc(hi)) for k, i, n, lo, hi in rows]
+
+
+def take_digest_items(conn: Connection, recipient: Recipient) -> list[str]:
+    """Unqueue the recipient's digest items; only the ids this transaction unqueued are returned,
+    so two digest workers never put the same item in two e-mails."""
+    t = notifications
+    rows = conn.execute(
+        t.update()
+        .where(_recipient_filter(t, recipient), t.c.digest_pending.is_(True))
+        .values(digest_pending=False)
+        .returning(t.c.id, t.c.seq)
+    ).all()
+    return [r.id for r in sorted(rows, key=lambda r: r.seq)]
+
+
+# --- preferences -------------------------------------------------------------------------------
+
+
+def load_preferences(conn: Connection, recipient: Recipient) -> Preferences:
+    row = conn.execute(sa.select(preferences).where(_recipient_filter(preferences, recipient))).first()
+    return _preferences(recipient, row) if row else Preferences(recipient)
+
+
+def _preferences(recipient: Recipient, row: Row) -> Preferences:
+    quiet = QuietHours(start=row.quiet_start, end=row.quiet_end) if row.quiet_start and row.quiet_end else None
+    channels = {}
+    for type_, chosen in (row.channels or {}).items():
+        try:
+            channels[NotificationType(type_)] = [Channel(c) for c in chosen]
+        except ValueError:
+            continue  # a type or channel this version no longer knows: its defaults apply
+    return Preferences(recipient, row.email, row.timezone, DeliveryMode(row.delivery), row.digest_hour, quiet, channels,
+                       row.version, utc(row.updated_at))
+
+
+def save_preferences(conn: Connection, prefs: Preferences) -> None:
+    values = {
+        "email": prefs.email,
+        "timezone": prefs.timezone,
+        "delivery": prefs.delivery.value,
+        "digest_hour": prefs.digest_hour,
+        "quiet_start": prefs.quiet_hours.start if prefs.quiet_hours else None,
+        "quiet_end": prefs.quiet_hours.end if prefs.quiet_hours else None,
+        "channels": {t.value: [c.value for c in chosen] for t, chosen in prefs.channels.items()},
+        "market_reports": prefs.wants_market_reports,
+        "version": prefs.version,
+        "updated_at": prefs.updated_at,
+    }
+    if prefs.version == 1:
+        conn.execute(preferences.insert().values(recipient_kind=prefs.recipient.kind.value,
+                                                 recipient_id=prefs.recipient.id, **values))
+    else:
+        updated = conn.execute(
+            preferences.update()
+            .where(_recipient_filter(preferences, prefs.recipient), preferences.c.version == prefs.version - 1)
+            .values(**values)
+        ).rowcount
+        if updated != 1:
+            raise ConcurrentChange("preferences")
+
+
+class ConcurrentChange(Exception):
+    """Another writer changed the row between our read and our write."""
+
+
+def market_report_readers(conn: Connection) -> list[Preferences]:
+    rows = conn.execute(sa.select(preferences).where(preferences.c.market_reports.is_(True)))
+    return [_preferences(Recipient(RecipientKind(r.recipient_kind), r.recipient_id), r) for r in rows]
+
+
+# --- subscriptions -----------------------------------------------------------------------------
+
+
+def add_subscription(conn: Connection, values: dict[str, Any]) -> Row:
+    conn.execute(subscriptions.insert().values(**values))
+    return conn.execute(sa.select(subscriptions).where(subscriptions.c.id == values["id"])).one()
+
+
+def count_subscriptions(conn: Connection, org_id: str) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(subscriptions).where(subscriptions.c.org_id == org_id)).scalar_one()
+
+
+def get_subscription(conn: Connection, subscription_id: str, *, for_update: bool = False) -> Row | None:
+    query = sa.select(subscriptions).where(subscriptions.c.id == subscription_id)
+    if for_update:
+        query = query.with_for_update()
+    return conn.execute(query).first()
+
+
+def subscriptions_page(conn: Connection, org_ids: Iterable[str], *, after_seq: int | None, limit: int) -> list[Row]:
+    t = subscriptions
+    query = sa.select(t).where(t.c.org_id.in_(list(org_ids)))
+    if after_seq is not None:
+        query = query.where(t.c.seq > after_seq)
+    return list(conn.execute(query.order_by(t.c.seq).limit(limit)))
+
+
+def active_subscriptions(conn: Connection, org_id: str | None = None) -> list[Row]:
+    """Active subscriptions of one org, or of every org (market reports go to all subscribers)."""
+    t = subscriptions
+    query = sa.select(t).where(t.c.status == SubscriptionStatus.active.value)
+    if org_id is not None:
+        query = query.where(t.c.org_id == org_id)
+    return list(conn.execute(query.order_by(t.c.seq)))
+
+
+def update_subscription(conn: Connection, subscription_id: str, **values: Any) -> None:
+    conn.execute(subscriptions.update().where(subscriptions.c.id == subscription_id).values(**values))
+
+
+def delete_subscription(conn: Connection, subscription_id: str) -> None:
+    # Attempts and deliveries go with it (ON DELETE CASCADE is not relied on: SQLite may run without it).
+    ids = sa.select(deliveries.c.id).where(deliveries.c.subscription_id == subscription_id)
+    conn.execute(delivery_attempts.delete().where(delivery_attempts.c.delivery_id.in_(ids)))
+    conn.execute(deliveries.delete().where(deliveries.c.subscription_id == subscription_id))
+    conn.execute(subscriptions.delete().where(subscriptions.c.id == subscription_id))
+
+
+# --- deliveries --------------------------------------------------------------------------------
+
+
+def add_delivery(
+    conn: Connection,
+    subscription: Row,
+    *,
+    event_id: str,
+    event_type: str,
+    payload: str,
+    worker_id: str | None,
+    now: dt.datetime,
+) -> str | None:
+    """Queue one webhook delivery, once per (subscription, event); its id, or None when queued already."""
+    delivery_id = new_id("msg")
+    stmt = (
+        _insert(conn, deliveries)
+        .values(
+            id=delivery_id,
+            subscription_id=subscription.id,
+            org_id=subscription.org_id,
+            event_id=event_id,
+            event_type=event_type,
+            worker_id=worker_id,
+            payload=payload,
+            status=DeliveryStatus.pending.value,
+            attempts=0,
+            retry_step=0,
+            next_attempt_at=now,
+            claim=None,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["subscription_id", "event_id"])
+        .returning(deliveries.c.id)
+    )
+    return delivery_id if conn.execute(stmt).first() is not None else None
+
+
+def get_delivery(conn: Connection, subscription_id: str, delivery_id: str) -> Row | None:
+    return conn.execute(
+        sa.select(deliveries).where(deliveries.c.id == delivery_id, deliveries.c.subscription_id == subscription_id)
+    ).first()
+
+
+def deliveries_page(conn: Connection, subscription_id: str, *, status: str | None, before_seq: int | None, limit: int) -> list[Row]:
+    t = deliveries
+    query = sa.select(t).where(t.c.subscription_id == subscription_id)
+    if status:
+        query = query.where(t.c.status == status)
+    if before_seq is not None:
+        query = query.where(t.c.seq < before_seq)
+    return list(conn.execute(query.order_by(t.c.seq.desc()).limit(limit)))
+
+
+def attempts_of(conn: Connection, delivery_id: str, limit: int = 50) -> list[Row]:
+    t = delivery_attempts
+    return list(conn.execute(sa.select(t).where(t.c.delivery_id == delivery_id).order_by(t.c.seq.desc()).limit(limit)))
+
+
+def reschedule_delivery(conn: Connection, delivery_id: str, now: dt.datetime) -> None:
+    """Back to pending with a fresh retry schedule, due now (a redelivery asked for by its owner)."""
+    conn.execute(
+        deliveries.update()
+        .where(deliveries.c.id == delivery_id)
+        .values(status=DeliveryStatus.pending.value, retry_step=0, next_attempt_at=now, claim=None)
+    )
+
+
+def cancel_pending_deliveries(conn: Connection, subscription_id: str, reason: str) -> int:
+    t = deliveries
+    return conn.execute(
+        t.update()
+        .where(t.c.subscription_id == subscription_id, t.c.status == DeliveryStatus.pending.value)
+        .values(status=DeliveryStatus.cancelled.value, next_attempt_at=None, claim=None, last_error=reason[:300])
+    ).rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedDelivery:
+    id: str
+    claim: str
+    subscription_id: str
+    org_id: str
+    url: str
+    secret: str
+    previous_secret: str | None
+    previous_secret_expires_at: dt.datetime | None
+    payload: str
+    retry_step: int
+    attempts: int
+
+
+def claim_due_deliveries(conn: Connection, now: dt.datetime, *, limit: int, lease: dt.timedelta, claim: str) -> list[ClaimedDelivery]:
+    """Take up to `limit` due deliveries for this dispatcher.
+
+    The claim pushes `next_attempt_at` past the lease: a dispatcher that dies mid-send leaves the
+    delivery due again once the lease is over, and nobody else sends it meanwhile. On PostgreSQL
+    `FOR UPDATE SKIP LOCKED` lets several dispatchers claim side by side; SQLite's write lock
+    (BEGIN IMMEDIATE) serialises them.
+    """
+    d, s = deliveries, subscriptions
+    ids = [
+        r.id
+        for r in conn.execute(
+            sa.select(d.c.id)
+            .where(d.c.status == DeliveryStatus.pending.value, d.c.next_attempt_at <= now)
+            .order_by(d.c.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ]
+    if not ids:
+        return []
+    conn.execute(d.update().where(d.c.id.in_(ids)).values(claim=claim, next_attempt_at=now + lease))
+    rows = conn.execute(
+        sa.select(d.c.id, d.c.subscription_id, d.c.org_id, d.c.payload, d.c.retry_step, d.c.attempts,
+                  s.c.url, s.c.secret, s.c.previous_secret, s.c.previous_secret_expires_at, s.c.status.label("sub_status"))
+        .join(s, s.c.id == d.c.subscription_id)
+        .where(d.c.id.in_(ids))
+    ).all()
+    claimed = []
+    for r in rows:
+        if r.sub_status != SubscriptionStatus.active.value or r.payload is None:
+            # Disabled meanwhile, or erased: nothing to send.
+            conn.execute(d.update().where(d.c.id == r.id).values(
+                status=DeliveryStatus.cancelled.value, next_attempt_at=None, claim=None,
+                last_error="subscription disabled" if r.payload is not None else "payload erased"))
+            continue
+        claimed.append(ClaimedDelivery(r.id, claim, r.subscription_id, r.org_id, r.url, r.secret, r.previous_secret,
+                                       utc(r.previous_secret_expires_at), r.payload, r.retry_step, r.attempts))
+    return claimed
+
+
+def record_attempt(
+    conn: Connection,
+    claimed: ClaimedDelivery,
+    *,
+    attempted_at: dt.datetime,
+    status_code: int | None,
+    error: str | None,
+    duration_ms: int,
+    outcome: DeliveryStatus,
+    next_attempt_at: dt.datetime | None,
+    retry_step: int,
+) -> bool:
+    """Store an attempt and the delivery's new state; False when the claim was lost (lease over)."""
+    d = deliveries
+    values: dict[str, Any] = {
+        "status": outcome.value,
+        "attempts": d.c.attempts + 1,
+        "retry_step": retry_step,
+        "next_attempt_at": next_attempt_at,
+        "claim": None,
+        "last_attempt_at": attempted_at,
+        "last_status_code": status_code,
+        "last_error": error[:300] if error else None,
+    }
+    if outcome is DeliveryStatus.succeeded:
+        values["succeeded_at"] = attempted_at
+    updated = conn.execute(d.update().where(d.c.id == claimed.id, d.c.claim == claimed.claim).values(**values)).rowcount
+    if updated != 1:
+        return False  # deleted, erased or re-claimed meanwhile: the attempt is not ours to record
+    conn.execute(delivery_attempts.insert().values(
+        delivery_id=claimed.id, attempted_at=attempted_at, status_code=status_code,
+        error=error[:300] if error else None, duration_ms=duration_ms))
+    return True
+
+
+# --- e-mails -----------------------------------------------------------------------------------
+
+
+def add_email(conn: Connection, recipient: Recipient, kind: str, notification_ids: Sequence[str], now: dt.datetime) -> str:
+    email_id = new_id("eml")
+    conn.execute(emails.insert().values(
+        id=email_id, recipient_kind=recipient.kind.value, recipient_id=recipient.id, kind=kind,
+        notification_ids=list(notification_ids), status="pending", attempts=0, next_attempt_at=now, claim=None,
+        created_at=now))
+    return email_id
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedEmail:
+    id: str
+    claim: str
+    recipient: Recipient
+    kind: str
+    notification_ids: list[str]
+    attempts: int
+
+
+def claim_due_emails(conn: Connection, now: dt.datetime, *, limit: int, lease: dt.timedelta, claim: str) -> list[ClaimedEmail]:
+    e = emails
+    rows = conn.execute(
+        sa.select(e).where(e.c.status == "pending", e.c.next_attempt_at <= now)
+        .order_by(e.c.next_attempt_at).limit(limit).with_for_update(skip_locked=True)
+    ).all()
+    if not rows:
+        return []
+    conn.execute(e.update().where(e.c.id.in_([r.id for r in rows])).values(claim=claim, next_attempt_at=now + lease))
+    return [ClaimedEmail(r.id, claim, Recipient(RecipientKind(r.recipient_kind), r.recipient_id), r.kind,
+                         list(r.notification_ids or []), r.attempts) for r in rows]
+
+
+def finish_email(conn: Connection, claimed: ClaimedEmail, *, status: str, now: dt.datetime,
+                 next_attempt_at: dt.datetime | None = None, error: str | None = None) -> None:
+    e = emails
+    conn.execute(e.update().where(e.c.id == claimed.id, e.c.claim == claimed.claim).values(
+        status=status, attempts=e.c.attempts + 1, next_attempt_at=next_attempt_at, claim=None,
+        last_error=error[:300] if error else None, sent_at=now if status == "sent" else None))
+
+
+def get_email(conn: Connection, email_id: str) -> Row | None:
+    return conn.execute(sa.select(emails).where(emails.c.id == email_id)).first()
+
+
+# --- the posting read model --------------------------------------------------------------------
+
+
+def upsert_engagement(conn: Connection, *, kind: str, engagement_id: str, posting_id: str, worker_id: str,
+                      status: str, at: dt.datetime) -> None:
+    t = posting_engagements
+    stmt = _insert(conn, t).values(kind=kind, engagement_id=engagement_id, posting_id=posting_id,
+                                   worker_id=worker_id, status=status, updated_at=at)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "engagement_id"],
+                                            set_={"status": status, "updated_at": at}))
+
+
+def engaged_workers(conn: Connection, posting_id: str) -> list[str]:
+    """Workers to tell when a posting closes: its applicants (but those who withdrew) and the
+    invited workers who accepted."""
+    t = posting_engagements
+    rows = conn.execute(
+        sa.select(t.c.worker_id).distinct().where(
+            t.c.posting_id == posting_id,
+            sa.or_(sa.and_(t.c.kind == "application", t.c.status != "withdrawn"),
+                   sa.and_(t.c.kind == "invitation", t.c.status == "accepted")),
+        ).order_by(t.c.worker_id)
+    )
+    return [r.worker_id for r in rows]
+
+
+# --- retention ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Purged:
+    deliveries: int
+    emails: int
+    notifications: int
+
+
+def purge_expired(conn: Connection, *, deliveries_before: dt.datetime, inbox_before: dt.datetime) -> Purged:
+    """Drop finished deliveries (with their attempts) and e-mails older than the delivery log's
+    retention, and notifications older than the inbox's; nothing still pending is touched."""
+    d, e, n = deliveries, emails, notifications
+    old = sa.select(d.c.id).where(d.c.status != DeliveryStatus.pending.value, d.c.created_at < deliveries_before)
+    conn.execute(delivery_attempts.delete().where(delivery_attempts.c.delivery_id.in_(old)))
+    gone_deliveries = conn.execute(
+        d.delete().where(d.c.status != DeliveryStatus.pending.value, d.c.created_at < deliveries_before)).rowcount
+    gone_emails = conn.execute(e.delete().where(e.c.status != "pending", e.c.created_at < deliveries_before)).rowcount
+    gone_notifications = conn.execute(
+        n.delete().where(n.c.created_at < inbox_before, n.c.digest_pending.is_(False))).rowcount
+    return Purged(gone_deliveries, gone_emails, gone_notifications)
+
+
+# --- erasure -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ErasureCounts:
+    inbox: int
+    mentions: int
+    deliveries: int
+    engagements: int
+
+
+ERASED_BODY = "This notification concerned a worker whose data has since been erased."
+
+
+def is_erased(conn: Connection, worker_id: str | None) -> bool:
+    if worker_id is None:
+        return False
+    return conn.execute(sa.select(erased_workers.c.worker_id).where(erased_workers.c.worker_id == worker_id)).first() is not None
+
+
+def erase_worker(conn: Connection, worker_id: str, erased_at: dt.datetime) -> ErasureCounts:
+    """Remove a worker's inbox, preferences, e-mails and engagements; scrub other inboxes' mentions of
+    them; blank the payloads of deliveries that mention them (their status stays, for audit); and
+    remember the id, so a late or replayed event about them creates nothing new."""
+    me = Recipient(RecipientKind.worker, worker_id)
+    n, d = notifications, deliveries
+    inbox = conn.execute(n.delete().where(_recipient_filter(n, me))).rowcount
+    conn.execute(preferences.delete().where(_recipient_filter(preferences, me)))
+    conn.execute(emails.delete().where(_recipient_filter(emails, me)))
+    mentions = 0
+    for row in conn.execute(sa.select(n.c.id, n.c.type, n.c.body, n.c.data).where(n.c.worker_id == worker_id)).all():
+        # A match's summary is matching's text about the worker: it goes with them.
+        body = ERASED_BODY if row.type == NotificationType.match_found.value else row.body
+        conn.execute(n.update().where(n.c.id == row.id).values(
+            worker_id=None, body=body, data=erased_worker_data(row.data or {})))
+        mentions += 1
+    blanked = conn.execute(
+        d.update().where(d.c.worker_id == worker_id, d.c.status != DeliveryStatus.pending.value)
+        .values(payload=None, worker_id=None)
+    ).rowcount
+    blanked += conn.execute(
+        d.update().where(d.c.worker_id == worker_id, d.c.status == DeliveryStatus.pending.value)
+        .values(payload=None, worker_id=None, status=DeliveryStatus.cancelled.value, next_attempt_at=None,
+                claim=None, last_error="payload erased")
+    ).rowcount
+    engagements = conn.execute(posting_engagements.delete().where(posting_engagements.c.worker_id == worker_id)).rowcount
+    conn.execute(_insert(conn, erased_workers).values(worker_id=worker_id, erased_at=erased_at)
+                 .on_conflict_do_nothing(index_elements=["worker_id"]))
+    return ErasureCounts(inbox, mentions, blanked, engagements)
