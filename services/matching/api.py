@@ -1,0 +1,165 @@
+"""HTTP routes of the matching service: parse, authorise, call a handler, shape the answer.
+
+Who may see what (DESIGN §3 Auth/Subjects):
+
+- candidates of a posting: the employer org that owns it, an agency acting for that org, an admin;
+- recommendations of a worker: the worker itself, its managing agency (or one listing the worker
+  in acts_for), an admin. To anyone else a worker's existence is not revealed: an agency asking
+  about a worker it does not manage gets 404, like for an unknown id;
+- worker search: employers, agencies, admins; posting search: anyone signed in.
+
+Every hit is masked: no contact data ever reaches the index, and names and certificate numbers
+are masked in the stored source and again when a hit is shaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel, Field
+
+from services.common.auth import Principal, Role
+from services.common.contracts import PostingKind
+from services.common.errors import Forbidden, Unavailable
+from services.common.web import Caller
+from services.matching import handlers
+from services.matching.domain import WorkerNotIndexed
+from services.matching.handlers import PostingSearch, Tuning, WorkerSearch
+from services.matching.index_elastic import SearchIndexUnavailable
+from services.matching.search import Kind, SearchIndex
+
+router = APIRouter(prefix="/v1", tags=["matching"])
+
+EntityId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="an id as the API returned it")]
+Limit = Annotated[int, Query(ge=1, le=100, description="how many hits, best first")]
+
+
+@dataclass
+class MatchingContext:
+    """What the routes need, set on app.state.matching by app.py."""
+
+    index: Callable[[], SearchIndex]
+    tuning: Tuning
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+
+
+# --- answer shapes (for the OpenAPI document) -----------------------------------------------------
+
+
+class Explanation(BaseModel):
+    factors: dict[str, float] = Field(description="each factor's contribution; they add up to the score")
+    matched_skills: list[str]
+    missing_skills: list[str]
+    summary: str = Field(description="one line a person can read")
+
+
+class WorkerHit(BaseModel):
+    worker_id: str
+    score: float = Field(ge=0, le=1)
+    explanation: Explanation
+    worker: dict[str, Any] = Field(description="a summary of the profile; no contact data, name and certificate numbers masked")
+
+
+class PostingHit(BaseModel):
+    posting_id: str
+    score: float = Field(ge=0, le=1)
+    explanation: Explanation
+    posting: dict[str, Any]
+
+
+class WorkerRanking(BaseModel):
+    items: list[WorkerHit]
+
+
+class PostingRanking(BaseModel):
+    items: list[PostingHit]
+
+
+def _context(request: Request) -> MatchingContext:
+    return request.app.state.matching
+
+
+def _index(context: MatchingContext) -> SearchIndex:
+    return context.index()
+
+
+def _translated(call: Callable[[], Any]) -> Any:
+    """An index that cannot be reached is a 503 (retry later), never a 500."""
+    try:
+        return call()
+    except SearchIndexUnavailable:
+        raise Unavailable("the search index cannot be reached; retry shortly") from None
+
+
+# --- routes --------------------------------------------------------------------------------------
+
+
+@router.get("/postings/{posting_id}/candidates", response_model=WorkerRanking, operation_id="posting_candidates")
+def posting_candidates(
+    request: Request,
+    posting_id: EntityId,
+    limit: Limit = 20,
+    min_score: Annotated[float, Query(ge=0, le=1, description="leave out hits scoring below this")] = 0.0,
+    principal: Principal = Caller,
+) -> dict[str, Any]:
+    """Workers ranked for a posting: the hard filters of DESIGN §5, then the ranking formula."""
+    principal.require(Role.employer, Role.agency, Role.admin)
+    context = _context(request)
+    index = _index(context)
+    posting = _translated(lambda: handlers.indexed_posting(index, posting_id))
+    if not principal.may_act_for_org(posting["org_id"]):
+        raise Forbidden("only the posting's employer, an agency acting for it, or an admin sees its candidates")
+    items = _translated(lambda: handlers.rank_candidates(index, posting, context.tuning, context.clock(),
+                                                        limit=limit, min_score=min_score))
+    return {"items": items}
+
+
+@router.get("/workers/{worker_id}/recommendations", response_model=PostingRanking, operation_id="worker_recommendations")
+def worker_recommendations(
+    request: Request,
+    worker_id: EntityId,
+    limit: Limit = 20,
+    kind: Annotated[PostingKind | None, Query(description="only postings of this kind")] = None,
+    principal: Principal = Caller,
+) -> dict[str, Any]:
+    """Open postings ranked for a worker, by the same formula that ranks candidates."""
+    principal.require(Role.worker, Role.agency, Role.admin)
+    if principal.role is Role.worker and principal.subject != worker_id:
+        raise Forbidden("a worker sees its own recommendations only")
+    context = _context(request)
+    index = _index(context)
+    worker = _translated(lambda: handlers.indexed_worker(index, worker_id))
+    if not principal.may_manage_worker(worker_id, worker.get("agency_id")):
+        raise WorkerNotIndexed(f"worker {worker_id} is not known to matching")  # existence stays hidden
+    if not worker.get("matchable"):
+        return {"items": []}  # no matching consent, or a paused profile: matching leaves it alone
+    items = _translated(lambda: handlers.rank_recommendations(index, worker, context.tuning, context.clock(),
+                                                             limit=limit, kind=kind.value if kind else None))
+    return {"items": items}
+
+
+@router.post("/search/workers", response_model=WorkerRanking, operation_id="search_workers")
+def search_workers(request: Request, body: WorkerSearch, principal: Principal = Caller) -> dict[str, Any]:
+    """Matchable workers by structured filters and free text, ranked against the criteria."""
+    principal.require(Role.employer, Role.agency, Role.admin)
+    context = _context(request)
+    index = _index(context)
+    return {"items": _translated(lambda: handlers.search_workers(index, body, context.tuning, context.clock()))}
+
+
+@router.post("/search/postings", response_model=PostingRanking, operation_id="search_postings")
+def search_postings(request: Request, body: PostingSearch, principal: Principal = Caller) -> dict[str, Any]:
+    """Open postings by structured filters and free text; a worker's hits are ranked against its profile."""
+    if principal.role is Role.service:
+        raise Forbidden("role service may not do this")
+    context = _context(request)
+    index = _index(context)
+    me = None
+    if principal.role is Role.worker:
+        hit = _translated(lambda: index.get(Kind.workers, principal.subject))
+        me = hit.source if hit is not None and hit.source.get("matchable") else None
+    return {"items": _translated(lambda: handlers.search_postings(index, body, context.tuning, context.clock(), worker=me))}

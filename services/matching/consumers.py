@@ -1,0 +1,104 @@
+"""Event-log subscriptions of the matching service: decode, call a handler, return (then the
+`ConsumerWorker` commits).
+
+- `matching-index` reads `talentflow.workers` and `talentflow.postings` in batches and keeps the
+  index in step (version-guarded upserts, closings, erasures). It returns only after
+  `index.refresh()`, so no offset is committed before the index holds the batch durably.
+- `matching-reactive` reads the same topics in its own group, waits until the index holds each
+  change, and announces strong new pairs as `match.found` through the outbox: a slow announcement
+  never holds back ingest.
+
+A record that cannot be decoded or applied raises; the `ConsumerWorker` retries it alone with
+backoff and then sends it to `<topic>.dlq`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from services.common.consuming import ConsumerWorker
+from services.common.events import POSTINGS, WORKERS, decode
+from services.common.ports import EventLog, KeyValue, Record
+from services.matching import handlers
+from services.matching.index_elastic import SearchIndexUnavailable
+from services.matching.search import SearchIndex
+
+log = logging.getLogger(__name__)
+
+INDEX_GROUP = "matching-index"
+REACTIVE_GROUP = "matching-reactive"
+TOPICS = (WORKERS, POSTINGS)
+
+
+@dataclass
+class IndexIngest:
+    """The batch handler of the index consumer; counts what it did for /metrics and tests.
+
+    An index that cannot be reached (Elasticsearch restarting) is waited for up to
+    `unavailable_wait_s` inside the handler, so a short outage delays ingest instead of sending
+    every record of the moment to the DLQ.
+    """
+
+    index: Callable[[], SearchIndex]  # the current index (a replay may switch it)
+    unavailable_wait_s: float = 20.0
+    totals: handlers.IngestResult = field(default_factory=handlers.IngestResult)
+
+    def __call__(self, records: list[Record]) -> None:
+        events = [decode(r) for r in records]
+        deadline = time.monotonic() + self.unavailable_wait_s
+        delay = 0.2
+        while True:
+            try:
+                result = handlers.apply_to_index(self.index(), events)
+                break
+            except SearchIndexUnavailable:
+                if time.monotonic() + delay > deadline:
+                    raise
+                log.warning("search index unavailable; retrying the batch in %.1f s", delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        self.totals.upserted += result.upserted
+        self.totals.deleted += result.deleted
+        self.totals.erased += result.erased
+        self.totals.ignored += result.ignored
+
+
+@dataclass
+class ReactiveMatching:
+    """The batch handler of the reactive consumer: announce strong new pairs, then wake the relay."""
+
+    index: Callable[[], SearchIndex]
+    engine: Engine
+    key_value: KeyValue
+    tuning: handlers.Tuning
+    on_announced: Callable[[], None] = lambda: None  # wakes the outbox relay
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)
+    announced: int = 0
+
+    def __call__(self, records: list[Record]) -> None:
+        events = [decode(r) for r in records]
+        result = handlers.react(self.index(), self.engine, self.key_value, events, self.tuning, self.clock())
+        if result.announced:
+            self.announced += result.announced
+            self.on_announced()
+
+
+def index_consumer(log_: EventLog, ingest: IndexIngest, *, group: str = INDEX_GROUP, max_records: int = 2000,
+                   **options: Any) -> ConsumerWorker:
+    """The `matching-index` group: batches (one index commit each), DLQ after the kit's retries."""
+    return ConsumerWorker(log_, group, TOPICS, ingest, batch_handler=True, max_records=max_records,
+                          name=f"consumer-{group}", **options)
+
+
+def reactive_consumer(log_: EventLog, reactive: ReactiveMatching, *, group: str = REACTIVE_GROUP,
+                      **options: Any) -> ConsumerWorker:
+    """The `matching-reactive` group: announcements, apart from ingest so they never slow it down."""
+    return ConsumerWorker(log_, group, TOPICS, reactive, batch_handler=True, max_records=500,
+                          name=f"consumer-{group}", **options)

@@ -1,0 +1,1 @@
+"""Reference data of the matching service (skill and trade synonyms)."""

@@ -1,0 +1,667 @@
+"""What the matching service does for a request or an incoming event: one function each,
+dependencies (the index, the store, the key-value port) passed in.
+
+Retrieval turns the hard filters of DESIGN §5 into the `search.Filter` AST and asks the index for
+a few hundred candidates by text relevance; `ranking.rank` then scores each one, the same code
+whichever index served them. Ingest folds a batch of events into version-guarded index writes;
+the reactive step announces strong new pairs as `match.found`, each pair once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from sqlalchemy.engine import Engine
+
+from services.common import taxonomy
+from services.common.contracts import (
+    AvailabilityMode,
+    Name,
+    PostingKind,
+    RegionPrefix,
+    SkillLevel,
+    check_region,
+    city_of,
+)
+from services.common.events import (
+    CloudEvent,
+    MatchFound,
+    PostingClosed,
+    PostingUpserted,
+    WorkerErased,
+    WorkerUpserted,
+    make_event,
+)
+from services.common.ports import KeyValue
+from services.matching import store
+from services.matching.documents import (
+    CHINA,
+    closed_posting_doc,
+    epoch,
+    posting_doc,
+    posting_summary,
+    posting_view,
+    worker_doc,
+    worker_summary,
+    worker_view,
+)
+from services.matching.domain import (
+    IndexBehind,
+    PostingNotIndexed,
+    PostingView,
+    SkillHeld,
+    SkillWanted,
+    WorkerNotIndexed,
+    WorkerView,
+    compatible_modes,
+    kinds_for_modes,
+    region_prefixes,
+)
+from services.matching.ranking import Ranked, Weights, rank
+from services.matching.search import AllOf, AnyOf, Filter, IndexDoc, IndexHit, Kind, Range, SearchIndex, SearchQuery, Terms
+from services.matching.synonyms import canonical, occupation_codes
+
+log = logging.getLogger(__name__)
+
+SOURCE = "talentflow/matching"
+OCCUPATION_CODE = re.compile(r"^\d(-\d{2}){0,3}(-\d{2})?$")
+
+
+@dataclass(frozen=True)
+class Tuning:
+    """The knobs of retrieval, ranking and announcements (from the service's settings)."""
+
+    weights: Weights = field(default_factory=Weights)
+    candidate_depth: int = 300  # candidates fetched from the index before ranking
+    match_threshold: float = 0.6  # score at which a pair is announced as match.found
+    match_top_n: int = 10  # at most this many announcements per changed posting or worker
+    dedupe_ttl_s: float = 400 * 86400  # key-value marker of an announced pair
+    index_wait_s: float = 10.0  # how long the reactive step waits for the index to hold a change
+
+
+# --- ranking a page of hits ---------------------------------------------------------------------
+
+
+class ViewCache:
+    """Recently built views by (id, version): a document at a version never changes, and the same
+    workers come back for many postings, so parsing their source once pays (bounded, LRU)."""
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._workers: OrderedDict[tuple[str, int], WorkerView] = OrderedDict()
+        self._postings: OrderedDict[tuple[str, int], PostingView] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def worker(self, hit: IndexHit) -> WorkerView:
+        return self._get(self._workers, hit, worker_view)
+
+    def posting(self, hit: IndexHit) -> PostingView:
+        return self._get(self._postings, hit, posting_view)
+
+    def forget(self, worker_id: str) -> None:
+        """Erasure: drop every cached view of a worker (they hold no name or contact, but go anyway)."""
+        with self._lock:
+            for key in [k for k in self._workers if k[0] == worker_id]:
+                del self._workers[key]
+
+    def _get(self, cache: OrderedDict, hit: IndexHit, build):
+        key = (hit.id, hit.version)
+        with self._lock:
+            view = cache.get(key)
+            if view is not None:
+                cache.move_to_end(key)
+                return view
+        view = build(hit.source)
+        with self._lock:
+            cache[key] = view
+            if len(cache) > self.size:
+                cache.popitem(last=False)
+        return view
+
+
+_views = ViewCache()
+
+
+def _best(
+    target: PostingView | WorkerView,
+    hits: list[IndexHit],
+    tuning: Tuning,
+    now: dt.datetime,
+    *,
+    ranked: Literal["worker", "posting"],
+    limit: int,
+    min_score: float = 0.0,
+) -> list[tuple[Ranked, IndexHit]]:
+    """Rank every hit, keep the best `limit` at or above `min_score`, and explain only those."""
+    if ranked == "worker":
+        pairs = [(target, _views.worker(h), h) for h in hits]
+    else:
+        pairs = [(_views.posting(h), target, h) for h in hits]
+    scored = [(rank(p, w, tuning.weights, now, ranked=ranked, explain=False), (p, w, h)) for p, w, h in pairs]
+    scored.sort(key=lambda item: (-item[0].score, -item[1][2].relevance, item[1][2].id))
+    # the shown score is rounded to 4 places: compare the threshold with the rounded value too
+    kept = [item for item in scored if round(item[0].score, 4) >= min_score][:limit]
+    explained = [(rank(p, w, tuning.weights, now, ranked=ranked), h) for _, (p, w, h) in kept]
+    return [(r, h) for r, h in explained if r.score >= min_score]
+
+
+def worker_hit(ranked: Ranked, hit: IndexHit) -> dict[str, Any]:
+    return {"worker_id": hit.id, "score": ranked.score, "explanation": ranked.explanation.as_dict(),
+            "worker": worker_summary(hit.source)}
+
+
+def posting_hit(ranked: Ranked, hit: IndexHit) -> dict[str, Any]:
+    return {"posting_id": hit.id, "score": ranked.score, "explanation": ranked.explanation.as_dict(),
+            "posting": posting_summary(hit.source)}
+
+
+# --- reads of single documents ------------------------------------------------------------------
+
+
+def indexed_posting(index: SearchIndex, posting_id: str) -> dict[str, Any]:
+    hit = index.get(Kind.postings, posting_id)
+    if hit is None:
+        raise PostingNotIndexed(f"posting {posting_id} is not known to matching")
+    return hit.source
+
+
+def indexed_worker(index: SearchIndex, worker_id: str) -> dict[str, Any]:
+    hit = index.get(Kind.workers, worker_id)
+    if hit is None:
+        raise WorkerNotIndexed(f"worker {worker_id} is not known to matching")
+    return hit.source
+
+
+# --- retrieval: hard filters as the filter AST (DESIGN §5) ---------------------------------------
+
+
+def today_in_china(now: dt.datetime) -> dt.date:
+    return now.astimezone(CHINA).date()
+
+
+def open_posting_filters(now: dt.datetime) -> list[Filter]:
+    """Postings that take applicants: open, and the deadline (a date in China) not passed."""
+    return [
+        Terms("status", ("open",)),
+        AnyOf((Terms("deadline", (0,)), Range("deadline", gte=epoch(today_in_china(now))))),
+    ]
+
+
+def candidate_query(posting: dict[str, Any], depth: int) -> SearchQuery:
+    """Workers who may take the posting: matchable, level, modes, region; some skill or text hit."""
+    region, remote_ok = posting["region"], bool(posting.get("remote_ok"))
+    filters: list[Filter] = [
+        Terms("matchable", (True,)),
+        Terms("modes", compatible_modes(posting["kind"], remote_ok)),
+    ]
+    if posting.get("min_skill_level"):
+        filters.append(Range("level", gte=SkillLevel(posting["min_skill_level"]).rank))
+    region_fits: list[Filter] = [
+        Terms("city", (city_of(region),)),
+        Terms("open_regions", region_prefixes(region)),
+    ]
+    if remote_ok:
+        region_fits.append(Terms("modes", (AvailabilityMode.remote_service.value,)))
+    filters.append(AnyOf(tuple(region_fits)))
+    skills = [s.get("canonical") or canonical(s["name"]) for s in posting.get("skills", [])]
+    boosts = [("skills", s) for s in dict.fromkeys(skills)]
+    occupation = posting.get("occupation")
+    codes = occupation_codes(occupation.get("code"), occupation["name"]) if occupation else []
+    if codes:
+        boosts.append(("occupations", codes[0]))
+    names = [s["name"] for s in posting.get("skills", [])] + ([occupation["name"]] if occupation else [])
+    # both the written and the canonical names: a worker's text holds both too
+    text = " ".join(dict.fromkeys(names + [canonical(n) for n in names])) or posting.get("title", "")
+    return SearchQuery(tuple(filters), text, tuple(boosts), require_relevance=True, limit=depth)
+
+
+def recommendation_query(worker: dict[str, Any], now: dt.datetime, depth: int, kind: str | None = None) -> SearchQuery | None:
+    """Open postings the worker may take (kind, level, region from the worker's side); None if none can fit."""
+    view = worker_view(worker)
+    kinds, service_if_remote = kinds_for_modes(view.modes)
+    kind_fits: list[Filter] = [Terms("kind", kinds)] if kinds else []
+    if service_if_remote:
+        kind_fits.append(AllOf((Terms("kind", (PostingKind.service.value,)), Terms("remote_ok", (True,)))))
+    if not kind_fits:
+        return None
+    filters = open_posting_filters(now) + [AnyOf(tuple(kind_fits)), Range("min_level", lte=view.level.rank)]
+    if kind:
+        filters.append(Terms("kind", (kind,)))
+    region = worker["region"]
+    region_fits: list[Filter] = [Terms("city", (city_of(region),))]
+    by_length = {6: "region", 4: "city", 2: "province"}
+    for length, name in by_length.items():
+        listed = tuple(p for p in view.open_regions if len(p) == length)
+        if listed:
+            region_fits.append(Terms(name, listed))
+    if AvailabilityMode.remote_service.value in view.modes:
+        region_fits.append(Terms("remote_ok", (True,)))
+    filters.append(AnyOf(tuple(region_fits)))
+    skills = list(dict.fromkeys(s.canonical for s in view.skills))
+    boosts = [("skills", s) for s in skills] + [("occupations", chain[0]) for chain in view.occupation_chains]
+    names = [s.name for s in view.skills] + [o["name"] for o in worker.get("occupations", [])]
+    text = " ".join(dict.fromkeys(names + [canonical(n) for n in names]))
+    return SearchQuery(tuple(filters), text, tuple(boosts), require_relevance=True, limit=depth)
+
+
+# --- ranking -----------------------------------------------------------------------------------
+
+
+def rank_candidates(
+    index: SearchIndex, posting: dict[str, Any], tuning: Tuning, now: dt.datetime, *, limit: int, min_score: float = 0.0
+) -> list[dict[str, Any]]:
+    """Workers for a posting, best first: retrieve a few hundred, rank them all, keep the best."""
+    hits = index.search(Kind.workers, candidate_query(posting, tuning.candidate_depth))
+    best = _best(posting_view(posting), hits, tuning, now, ranked="worker", limit=limit, min_score=min_score)
+    return [worker_hit(r, h) for r, h in best]
+
+
+def rank_recommendations(
+    index: SearchIndex,
+    worker: dict[str, Any],
+    tuning: Tuning,
+    now: dt.datetime,
+    *,
+    limit: int,
+    kind: str | None = None,
+    min_score: float = 0.0,
+) -> list[dict[str, Any]]:
+    """Open postings for a worker, best first, ranked by the same formula as candidates."""
+    query = recommendation_query(worker, now, tuning.candidate_depth, kind)
+    if query is None:
+        return []
+    hits = index.search(Kind.postings, query)
+    best = _best(worker_view(worker), hits, tuning, now, ranked="posting", limit=limit, min_score=min_score)
+    return [posting_hit(r, h) for r, h in best]
+
+
+# --- structured search ---------------------------------------------------------------------------
+
+
+class _SearchBody(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    occupation: Name | None = Field(None, description="an occupation code (6-18-02-04, or a group like 6-18) or a name")
+    skills: list[Name] = Field(default_factory=list, max_length=20, description="any of these skills (synonyms folded)")
+    region: RegionPrefix | None = Field(None, description="a 2-, 4- or 6-digit GB/T 2260 code: province, city or county")
+    remote: StrictBool | None = None
+    text: str = Field("", max_length=200, description="free text, cut into words and matched against the documents")
+    limit: int = Field(20, ge=1, le=100)
+
+    @field_validator("region")
+    @classmethod
+    def _known_region(cls, region: str | None) -> str | None:
+        return check_region(region) if region else region
+
+    @field_validator("occupation")
+    @classmethod
+    def _known_occupation(cls, occupation: str | None) -> str | None:
+        if occupation and OCCUPATION_CODE.match(occupation) and taxonomy.occupation(occupation) is None:
+            raise ValueError(f"unknown occupation code {occupation!r} (职业分类大典 2022)")
+        return occupation
+
+
+class WorkerSearch(_SearchBody):
+    """Find workers: everyone returned is matchable (consent given, profile active)."""
+
+    min_level: SkillLevel | None = Field(None, description="at least this skill level")
+    modes: list[AvailabilityMode] = Field(default_factory=list, max_length=4, description="accepts any of these modes")
+
+
+class PostingSearch(_SearchBody):
+    """Find open postings whose deadline has not passed."""
+
+    kinds: list[PostingKind] = Field(default_factory=list, max_length=4, description="any of these kinds")
+    min_level: SkillLevel | None = Field(None, description="postings asking at least this level (high-skill postings)")
+    worker_level: SkillLevel | None = Field(None, description="postings a worker of this level qualifies for")
+
+
+def _occupation(occupation: str | None) -> tuple[tuple[str, ...], str | None]:
+    """A searched occupation as (code and ancestors, canonical name when given by name)."""
+    if not occupation:
+        return (), None
+    if OCCUPATION_CODE.match(occupation):
+        return tuple(taxonomy.ancestors(occupation)), None
+    return tuple(occupation_codes(None, occupation)), canonical(occupation)
+
+
+def _occupation_filter(occupation: str | None) -> tuple[list[Filter], str]:
+    """A filter on the occupation hierarchy, or (when the name is unknown) words for the text query."""
+    chain, _name = _occupation(occupation)
+    if chain:
+        return [Terms("occupations", (chain[0],))], ""
+    return [], occupation or ""
+
+
+def _region_filter(region: str, field_names: dict[int, str]) -> Filter:
+    return Terms(field_names[len(region)], (region,))
+
+
+def worker_search_query(body: WorkerSearch, depth: int) -> SearchQuery:
+    filters: list[Filter] = [Terms("matchable", (True,))]
+    occupation_filters, occupation_words = _occupation_filter(body.occupation)
+    filters += occupation_filters
+    if body.min_level:
+        filters.append(Range("level", gte=body.min_level.rank))
+    if body.region:
+        inside = _region_filter(body.region, {6: "region", 4: "city", 2: "province"})
+        filters.append(AnyOf((inside, Terms("open_regions", region_prefixes(body.region)))))
+    if body.modes:
+        filters.append(Terms("modes", tuple(m.value for m in body.modes)))
+    if body.remote:
+        filters.append(Terms("modes", (AvailabilityMode.remote_service.value,)))
+    skills = tuple(dict.fromkeys(canonical(s) for s in body.skills))
+    if skills:
+        filters.append(Terms("skills", skills))
+    text = " ".join(filter(None, [body.text, occupation_words]))
+    return SearchQuery(tuple(filters), text, tuple(("skills", s) for s in skills),
+                       require_relevance=bool(text), limit=max(depth, body.limit))
+
+
+def posting_search_query(body: PostingSearch, now: dt.datetime, depth: int) -> SearchQuery:
+    filters: list[Filter] = open_posting_filters(now)
+    occupation_filters, occupation_words = _occupation_filter(body.occupation)
+    filters += occupation_filters
+    if body.kinds:
+        filters.append(Terms("kind", tuple(k.value for k in body.kinds)))
+    if body.min_level:
+        filters.append(Range("min_level", gte=body.min_level.rank))
+    if body.worker_level:
+        filters.append(Range("min_level", lte=body.worker_level.rank))
+    if body.region:
+        filters.append(_region_filter(body.region, {6: "region", 4: "city", 2: "province"}))
+    if body.remote:
+        filters.append(Terms("remote_ok", (True,)))
+    skills = tuple(dict.fromkeys(canonical(s) for s in body.skills))
+    if skills:
+        filters.append(Terms("skills", skills))
+    text = " ".join(filter(None, [body.text, occupation_words]))
+    return SearchQuery(tuple(filters), text, tuple(("skills", s) for s in skills),
+                       require_relevance=bool(text), limit=max(depth, body.limit))
+
+
+def search_workers(index: SearchIndex, body: WorkerSearch, tuning: Tuning, now: dt.datetime) -> list[dict[str, Any]]:
+    """Workers for a recruiter's criteria, ranked as candidates of a posting made of those criteria."""
+    chain, name = _occupation(body.occupation)
+    wishes = PostingView(
+        id=None,
+        min_level=body.min_level,
+        region=body.region,
+        remote_ok=bool(body.remote),
+        skills=tuple(SkillWanted(s, canonical(s)) for s in dict.fromkeys(body.skills)),
+        occupation_chain=chain,
+        occupation_name=name,
+    )
+    hits = index.search(Kind.workers, worker_search_query(body, tuning.candidate_depth))
+    return [worker_hit(r, h) for r, h in _best(wishes, hits, tuning, now, ranked="worker", limit=body.limit)]
+
+
+def search_postings(
+    index: SearchIndex, body: PostingSearch, tuning: Tuning, now: dt.datetime, *, worker: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Open postings for the criteria; ranked against the caller's own profile when a worker has one."""
+    if worker is not None:
+        me = worker_view(worker)
+    else:
+        chain, name = _occupation(body.occupation)
+        me = WorkerView(
+            id=None,
+            level=body.worker_level,
+            region=body.region if body.region and len(body.region) == 6 else None,
+            modes=(AvailabilityMode.remote_service.value,) if body.remote else (),
+            skills=tuple(SkillHeld(s, canonical(s), None) for s in dict.fromkeys(body.skills)),
+            occupation_chains=(chain,) if chain else (),
+            occupation_names=(name,) if name else (),
+        )
+    hits = index.search(Kind.postings, posting_search_query(body, now, tuning.candidate_depth))
+    return [posting_hit(r, h) for r, h in _best(me, hits, tuning, now, ranked="posting", limit=body.limit)]
+
+
+# --- ingest: events → index --------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    """The newest known state of one entity within a batch."""
+
+    version: int
+    action: Literal["upsert", "close", "delete", "erase"]
+    doc: IndexDoc | None = None
+    closed: PostingClosed | None = None
+
+
+@dataclass
+class IngestResult:
+    upserted: int = 0
+    deleted: int = 0
+    erased: int = 0
+    ignored: int = 0
+
+
+def decode_all(events: Iterable[CloudEvent]) -> list[tuple[CloudEvent, BaseModel]]:
+    """Each event with its parsed data; raises on the first one that does not parse (→ DLQ)."""
+    return [(event, event.parsed()) for event in events]
+
+
+def apply_to_index(index: SearchIndex, events: Sequence[CloudEvent]) -> IngestResult:
+    """Fold a batch of worker and posting events into version-guarded index writes, then refresh.
+
+    Per entity only the newest state matters; an older or repeated event changes nothing (the
+    index compares versions), so replays and reordering are safe. A closing needs the posting
+    it closes: from this batch, else from the index; when neither holds it, the closing is
+    kept as a tombstone so the older upsert arriving later cannot reopen it.
+    """
+    result = IngestResult()
+    pending: dict[tuple[Kind, str], _Pending] = {}
+    for event, data in sorted(decode_all(events), key=lambda pair: pair[0].entityversion):
+        version = event.entityversion
+        if isinstance(data, WorkerUpserted):
+            key, state = (Kind.workers, data.id), _Pending(version, "upsert", worker_doc(data))
+        elif isinstance(data, WorkerErased):
+            key, state = (Kind.workers, data.id), _Pending(version, "erase")
+        elif isinstance(data, PostingUpserted):
+            key, state = (Kind.postings, data.id), _Pending(version, "upsert", posting_doc(data))
+        elif isinstance(data, PostingClosed):
+            key = (Kind.postings, data.id)
+            before = pending.get(key)
+            base = before.doc if before and before.action in ("upsert", "close") else None
+            state = _Pending(version, "close", closed_posting_doc(base, data, version) if base else None, data)
+        else:
+            result.ignored += 1
+            continue
+        current = pending.get(key)
+        if current is not None and current.version > version:
+            result.ignored += 1
+            continue
+        if current is not None and current.action == "erase":
+            continue  # nothing comes back after an erasure within the batch
+        pending[key] = state
+
+    upserts: dict[Kind, list[IndexDoc]] = {Kind.workers: [], Kind.postings: []}
+    deletes: dict[Kind, list[tuple[str, int]]] = {Kind.workers: [], Kind.postings: []}
+    erasures: list[tuple[Kind, str, int]] = []
+    closings = [(key, state) for key, state in pending.items() if state.action == "close" and state.doc is None]
+    held = {key: index.get(key[0], key[1]) for key, _ in closings}
+    for (kind, doc_id), state in pending.items():
+        if state.action == "upsert":
+            upserts[kind].append(state.doc)
+        elif state.action == "close":
+            doc = state.doc
+            if doc is None:
+                current_hit = held[(kind, doc_id)]
+                if current_hit is not None:
+                    doc = closed_posting_doc(current_hit.source, state.closed, state.version)
+            if doc is not None:
+                upserts[kind].append(doc)
+            else:
+                deletes[kind].append((doc_id, state.version))
+        elif state.action == "erase":
+            erasures.append((kind, doc_id, state.version))
+    for kind in Kind:
+        if upserts[kind]:
+            result.upserted += index.upsert(kind, upserts[kind])
+        if deletes[kind]:
+            result.deleted += index.delete(kind, deletes[kind])
+    for kind, doc_id, version in erasures:
+        # The tombstone first (so an older upsert cannot bring the person back), then the erasure.
+        index.delete(kind, [(doc_id, max(version, index.versions(kind, [doc_id]).get(doc_id, 0)))])
+        index.erase(kind, doc_id)
+        _views.forget(doc_id)
+        result.erased += 1
+    # Offsets are committed after we return: the index must hold the batch durably by then.
+    index.refresh()
+    return result
+
+
+# --- reactive matching: strong new pairs → match.found -------------------------------------------
+
+
+def _wait_for(index: SearchIndex, kind: Kind, doc_id: str, version: int, wait_s: float) -> IndexHit | None | Literal["stale"]:
+    """The indexed document once it holds `version`; "stale" when a newer one is held; None when gone."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        hit = index.get(kind, doc_id)
+        if hit is not None and hit.version > version:
+            return "stale"
+        if hit is not None and hit.version == version:
+            return hit
+        held = index.versions(kind, [doc_id]).get(doc_id)
+        if hit is None and held is not None and held >= version:
+            return None  # deleted or erased at (or after) this version
+        if time.monotonic() >= deadline:
+            raise IndexBehind(f"{kind.value}/{doc_id} is not at version {version} in the index yet")
+        time.sleep(0.05)
+
+
+def dedupe_key(worker_id: str, posting_id: str) -> str:
+    return f"announced:{worker_id}:{posting_id}"
+
+
+def announce(
+    engine: Engine,
+    key_value: KeyValue,
+    tuning: Tuning,
+    *,
+    worker_id: str,
+    posting_id: str,
+    org_id: str,
+    recipient_kind: Literal["worker", "org"],
+    score: float,
+    summary: str,
+    version: int,
+    now: dt.datetime,
+) -> bool:
+    """Announce one pair unless it was announced before; True when a match.found was written."""
+    key = dedupe_key(worker_id, posting_id)
+    if not key_value.set_if_absent(key, b"1", ttl_s=tuning.dedupe_ttl_s):
+        return False
+    recipient = worker_id if recipient_kind == "worker" else org_id
+    event = make_event(
+        "match.found",
+        MatchFound(recipient_kind=recipient_kind, recipient_id=recipient, worker_id=worker_id, posting_id=posting_id,
+                   org_id=org_id, score=score, summary=summary, found_at=now),
+        subject=recipient,
+        source=SOURCE,
+        entityversion=version,
+    )
+    try:
+        with engine.begin() as conn:
+            claimed = store.claim_announcement(conn, worker_id=worker_id, posting_id=posting_id,
+                                               recipient_kind=recipient_kind, recipient_id=recipient, score=score,
+                                               event_id=event.id, at=now)
+            if claimed:
+                store.OUTBOX.add(conn, event)
+    except Exception:
+        key_value.delete(key)  # nothing was stored: let a retry claim the pair
+        raise
+    return claimed
+
+
+@dataclass
+class ReactiveResult:
+    announced: int = 0
+    skipped: int = 0
+
+
+def react(
+    index: SearchIndex,
+    engine: Engine,
+    key_value: KeyValue,
+    events: Sequence[CloudEvent],
+    tuning: Tuning,
+    now: dt.datetime | None = None,
+) -> ReactiveResult:
+    """Announce the best new pairs for changed postings and workers, once the index holds the change."""
+    now = now or dt.datetime.now(dt.UTC)
+    result = ReactiveResult()
+    newest: dict[tuple[Kind, str], tuple[CloudEvent, BaseModel]] = {}
+    for event, data in decode_all(events):
+        if isinstance(data, WorkerErased):
+            forget_worker(engine, key_value, data.id)
+            newest.pop((Kind.workers, data.id), None)
+            continue
+        if isinstance(data, WorkerUpserted):
+            key = (Kind.workers, data.id)
+        elif isinstance(data, PostingUpserted):
+            key = (Kind.postings, data.id)
+        else:
+            continue  # a closing never creates a match
+        if key not in newest or newest[key][0].entityversion < event.entityversion:
+            newest[key] = (event, data)
+    for (kind, doc_id), (event, _data) in newest.items():
+        hit = _wait_for(index, kind, doc_id, event.entityversion, tuning.index_wait_s)
+        if hit is None or hit == "stale":
+            result.skipped += 1  # gone, or a newer event will be handled on its own
+            continue
+        if kind is Kind.postings:
+            result.announced += _announce_for_posting(index, engine, key_value, hit, tuning, now)
+        else:
+            result.announced += _announce_for_worker(index, engine, key_value, hit, tuning, now)
+    return result
+
+
+def _posting_is_open(source: dict[str, Any], now: dt.datetime) -> bool:
+    deadline = source.get("deadline")
+    return source.get("status") == "open" and (not deadline or dt.date.fromisoformat(deadline) >= today_in_china(now))
+
+
+def _announce_for_posting(index, engine, key_value, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> int:
+    posting = hit.source
+    if not _posting_is_open(posting, now):
+        return 0
+    best = rank_candidates(index, posting, tuning, now, limit=tuning.match_top_n, min_score=tuning.match_threshold)
+    return sum(
+        announce(engine, key_value, tuning, worker_id=h["worker_id"], posting_id=hit.id, org_id=posting["org_id"],
+                 recipient_kind="worker", score=h["score"], summary=h["explanation"]["summary"],
+                 version=hit.version, now=now)
+        for h in best
+    )
+
+
+def _announce_for_worker(index, engine, key_value, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> int:
+    worker = hit.source
+    if not worker.get("matchable"):
+        return 0
+    best = rank_recommendations(index, worker, tuning, now, limit=tuning.match_top_n, min_score=tuning.match_threshold)
+    return sum(
+        announce(engine, key_value, tuning, worker_id=hit.id, posting_id=h["posting_id"],
+                 org_id=h["posting"]["org_id"], recipient_kind="org", score=h["score"],
+                 summary=h["explanation"]["summary"], version=hit.version, now=now)
+        for h in best
+    )
+
+
+def forget_worker(engine: Engine, key_value: KeyValue, worker_id: str) -> None:
+    """Erasure reaches matching's own copies: announced pairs and their key-value markers."""
+    with engine.begin() as conn:
+        store.forget_worker(conn, worker_id)
+    key_value.delete_prefix(f"announced:{worker_id}:")

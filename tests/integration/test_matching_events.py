@@ -1,0 +1,290 @@
+"""Matching's consumers on real engines: the local event log, the tantivy index, SQLite and
+PostgreSQL. Ingest is idempotent and safe against reordering, commits offsets only after the index
+holds the batch, sends a malformed message to the DLQ; reactive matching announces each pair once,
+even after a restart that lost the key-value markers; erasure reaches every copy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from services.common.adapters.kv_memory import MemoryKeyValue
+from services.common.events import MATCHES, decode, dlq, encode
+from services.common.ports import OutgoingMessage
+from services.common.store import make_engine, run_migrations, schema_drift
+from services.matching import handlers, store
+from services.matching.app import MIGRATIONS, Settings, create_app
+from services.matching.consumers import IndexIngest, index_consumer
+from services.matching.search import Kind
+from tests.fakes_search import (
+    new_id,
+    posting_closed,
+    posting_data,
+    posting_upserted,
+    worker_data,
+    worker_erased,
+    worker_upserted,
+)
+from tests.support import runtime_for, settings_kwargs
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def matching(store_backend, tmp_path):
+    settings = Settings(**settings_kwargs(store_backend), index_path=tmp_path / "index", index_wait_s=2.0)
+    runtime = runtime_for("matching", settings, store_backend)
+    app = create_app(settings, runtime=runtime)
+    for consumer in (app.state.index_consumer, app.state.reactive_consumer):
+        consumer.poll_timeout_s = 0.05  # an empty poll ends a drain; keep it short
+    yield app
+    app.state.index.close()
+    runtime.close()
+
+
+def publish(app, *events) -> None:
+    app.state.runtime.event_log.publish([encode(e) for e in events])
+
+
+def drain(worker) -> int:
+    total = 0
+    while n := worker.run_once():
+        total += n
+    return total
+
+
+def index_of(app):
+    return app.state.index()
+
+
+def held(app, kind: Kind) -> dict[str, int]:
+    return {hit.id: hit.version for hit in index_of(app).scan(kind)}
+
+
+def read_topic(app, topic: str) -> list:
+    consumer = app.state.runtime.event_log.consumer(new_id("reader"), [topic], from_beginning=True)
+    try:
+        records, batch = [], consumer.poll(0.2, 1000)
+        while batch:
+            records += batch
+            batch = consumer.poll(0.05, 1000)
+        return records
+    finally:
+        consumer.close()
+
+
+# --- the store ---------------------------------------------------------------------------------------
+
+
+def test_migrations_match_the_tables_the_code_declares(store_backend):
+    engine = make_engine(store_backend.database_url, home=store_backend.home, service="matching",
+                         schema=store_backend.schema)
+    try:
+        run_migrations(engine, MIGRATIONS)
+        assert schema_drift(engine, store.metadata) == []
+        run_migrations(engine, MIGRATIONS)  # a second start changes nothing
+    finally:
+        engine.dispose()
+
+
+# --- ingest ------------------------------------------------------------------------------------------
+
+
+def test_ingest_is_idempotent_and_reordering_safe(matching):
+    wid = new_id("w")
+    v1, v2 = worker_data(wid, 1, experience_years=3), worker_data(wid, 2, experience_years=9)
+    posting = posting_data()
+    publish(matching, worker_upserted(v2), posting_upserted(posting), worker_upserted(v1))
+    assert drain(matching.state.index_consumer) == 3
+    assert held(matching, Kind.workers) == {wid: 2}
+    assert index_of(matching).get(Kind.workers, wid).source["experience_years"] == 9
+
+    publish(matching, worker_upserted(v1), worker_upserted(v2), posting_upserted(posting))  # replays
+    drain(matching.state.index_consumer)
+    assert held(matching, Kind.workers) == {wid: 2}
+    assert held(matching, Kind.postings) == {posting["id"]: 1}
+
+
+def test_closing_and_erasure_through_the_log(matching):
+    worker, posting = worker_data(), posting_data()
+    publish(matching, worker_upserted(worker), posting_upserted(posting))
+    drain(matching.state.index_consumer)
+    publish(matching, posting_closed(posting["id"], 2), worker_erased(worker["id"], 2),
+            worker_upserted(worker))  # a late copy of the profile must not bring the person back
+    drain(matching.state.index_consumer)
+    assert index_of(matching).get(Kind.postings, posting["id"]).source["status"] == "filled"
+    assert index_of(matching).get(Kind.workers, worker["id"]) is None
+    assert worker["id"] not in held(matching, Kind.workers)
+
+
+def test_offsets_are_committed_only_after_the_index_holds_the_batch(matching):
+    steps: list[str] = []
+    real_index = index_of(matching)
+
+    class RecordingIndex:
+        def __getattr__(self, name):
+            return getattr(real_index, name)
+
+        def upsert(self, kind, docs):
+            steps.append("upsert")
+            return real_index.upsert(kind, docs)
+
+        def refresh(self):
+            steps.append("refresh")
+            real_index.refresh()
+
+    log = matching.state.runtime.event_log
+
+    class RecordingLog:
+        def __getattr__(self, name):
+            return getattr(log, name)
+
+        def consumer(self, *args, **kwargs):
+            consumer = log.consumer(*args, **kwargs)
+            commit = consumer.commit
+
+            def recorded_commit(records):
+                steps.append("commit")
+                commit(records)
+
+            consumer.commit = recorded_commit
+            return consumer
+
+    publish(matching, worker_upserted(worker_data()))
+    worker = index_consumer(RecordingLog(), IndexIngest(lambda: RecordingIndex()), group=new_id("g"))
+    try:
+        assert worker.run_once() == 1
+    finally:
+        worker.stop()
+    assert steps == ["upsert", "refresh", "commit"]
+
+
+def test_a_failing_index_write_commits_nothing(matching):
+    class BrokenIndex:
+        def __getattr__(self, name):
+            raise OSError("disk full")
+
+    publish(matching, worker_upserted(worker_data()))
+    group = new_id("g")
+    worker = index_consumer(matching.state.runtime.event_log, IndexIngest(lambda: BrokenIndex()), group=group,
+                            max_attempts=1, backoff_s=0.001)
+    try:
+        worker.run_once()
+    finally:
+        worker.stop()
+    assert worker.dead_lettered == 1  # max_attempts=1: straight to the DLQ, as a poison message would
+    # with the real index, the same group now reads nothing more: the record was taken care of once
+    assert worker.processed == 0
+
+
+def test_a_malformed_message_goes_to_the_dlq_and_the_rest_is_indexed(matching):
+    good = worker_data()
+    log = matching.state.runtime.event_log
+    log.publish([OutgoingMessage("talentflow.workers", "junk", b"{not a cloud event", {}),
+                 encode(worker_upserted(good))])
+    broken = worker_upserted(worker_data())
+    broken.data["skill_level"] = "grandmaster"  # an envelope whose data does not parse
+    publish(matching, broken)
+    worker = index_consumer(log, IndexIngest(matching.state.index), group=new_id("g"), backoff_s=0.001)
+    try:
+        assert drain(worker) == 3
+    finally:
+        worker.stop()
+    assert worker.dead_lettered == 2
+    assert good["id"] in held(matching, Kind.workers)
+    dead = read_topic(matching, dlq("talentflow.workers"))
+    assert {r.key for r in dead} == {"junk", broken.subject}
+    assert all("error" in r.headers for r in dead)
+
+
+# --- reactive matching --------------------------------------------------------------------------------
+
+
+def announcements(app) -> list:
+    app.state.relay.drain()
+    return [decode(r) for r in read_topic(app, MATCHES)]
+
+
+def test_a_new_posting_announces_its_best_workers_once(matching):
+    strong, weak, unmatchable = (
+        worker_data(),
+        worker_data(skills=[{"name": "氩弧焊", "proficiency": 1, "years": 0}], awards=[], achievements=[],
+                    certificates=[], experience_years=0, skill_level="senior", region="150621",
+                    wage_expectation={"min": 2000, "max": 3000, "unit": "day"}),
+        worker_data(consent={"matching": False, "share_contact": False}),
+    )
+    publish(matching, *(worker_upserted(w) for w in (strong, weak, unmatchable)))
+    drain(matching.state.index_consumer)
+    drain(matching.state.reactive_consumer)
+    posting = posting_data()
+    publish(matching, posting_upserted(posting))
+    drain(matching.state.index_consumer)
+    drain(matching.state.reactive_consumer)
+
+    found = [e for e in announcements(matching) if e.data["posting_id"] == posting["id"]]
+    assert [(e.data["recipient_kind"], e.data["recipient_id"]) for e in found] == [("worker", strong["id"])]
+    event = found[0]
+    assert event.subject == strong["id"] and event.data["score"] >= 0.6
+    assert "匹配必需技能" in event.data["summary"]
+    assert "王建国" not in json.dumps(event.data, ensure_ascii=False)
+
+    # the same posting again (a replay, or an edit) announces nothing new
+    publish(matching, posting_upserted(posting_data(posting["id"], 2)))
+    drain(matching.state.index_consumer)
+    drain(matching.state.reactive_consumer)
+    assert len([e for e in announcements(matching) if e.data["posting_id"] == posting["id"]]) == 1
+
+
+def test_a_changed_worker_announces_to_the_owners_of_the_best_postings(matching):
+    posting, closed = posting_data(org_id="org-a"), posting_data(org_id="org-b")
+    publish(matching, posting_upserted(posting), posting_upserted(closed), posting_closed(closed["id"], 2, org_id="org-b"))
+    drain(matching.state.index_consumer)
+    drain(matching.state.reactive_consumer)
+    worker = worker_data()
+    publish(matching, worker_upserted(worker))
+    drain(matching.state.index_consumer)
+    drain(matching.state.reactive_consumer)
+    found = [e for e in announcements(matching) if e.data["worker_id"] == worker["id"]]
+    assert [(e.data["recipient_kind"], e.data["recipient_id"], e.data["posting_id"]) for e in found] == [
+        ("org", "org-a", posting["id"])]
+
+
+def test_a_restart_with_an_empty_key_value_store_does_not_announce_again(matching):
+    worker, posting = worker_data(), posting_data()
+    events = [worker_upserted(worker), posting_upserted(posting)]
+    publish(matching, *events)
+    drain(matching.state.index_consumer)
+    first = handlers.react(index_of(matching), matching.state.runtime.engine, MemoryKeyValue(), events,
+                           matching.state.matching.tuning)
+    again = handlers.react(index_of(matching), matching.state.runtime.engine, MemoryKeyValue(), events,
+                           matching.state.matching.tuning)
+    assert first.announced == 1 and again.announced == 0
+    with matching.state.runtime.engine.connect() as conn:
+        assert store.announced(conn, worker["id"], posting["id"])
+
+
+def test_the_reactive_step_waits_for_the_index(matching):
+    posting = posting_data()
+    tuning = handlers.Tuning(index_wait_s=0.1)
+    with pytest.raises(handlers.IndexBehind):
+        handlers.react(index_of(matching), matching.state.runtime.engine, MemoryKeyValue(),
+                       [posting_upserted(posting)], tuning)
+
+
+def test_erasure_forgets_announced_pairs_and_their_markers(matching):
+    worker, posting = worker_data(), posting_data()
+    publish(matching, worker_upserted(worker), posting_upserted(posting))
+    drain(matching.state.index_consumer)
+    drain(matching.state.reactive_consumer)
+    kv = matching.state.runtime.key_value
+    assert kv.get(handlers.dedupe_key(worker["id"], posting["id"])) is not None
+    publish(matching, worker_erased(worker["id"], 2))
+    drain(matching.state.index_consumer)
+    drain(matching.state.reactive_consumer)
+    assert kv.get(handlers.dedupe_key(worker["id"], posting["id"])) is None
+    with matching.state.runtime.engine.connect() as conn:
+        rows = conn.execute(sa.select(store.announced_matches).where(
+            store.announced_matches.c.worker_id == worker["id"])).all()
+    assert rows == []
