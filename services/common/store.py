@@ -335,7 +335,14 @@ def schema_drift(engine: Engine, metadata: sa.MetaData) -> list:
 def schema_drift_for(engine: Engine, metadata: sa.MetaData) -> list:
     """Like schema_drift, but only for the tables `metadata` declares (a module sharing a store)."""
     names = set(metadata.tables)
-    return [d for d in schema_drift(engine, metadata) if not (isinstance(d, tuple) and d[0] == "remove_table" and d[1].name not in names)]
+
+    def foreign(diff) -> bool:
+        return isinstance(diff, tuple) and (
+            (diff[0] == "remove_table" and diff[1].name not in names)
+            or (diff[0] == "remove_index" and diff[1].table.name not in names)
+        )
+
+    return [d for d in schema_drift(engine, metadata) if not foreign(d)]
 
 
 def _ignorable(diff) -> bool:

@@ -1,0 +1,1 @@
+"""TalentFlow matching service."""

@@ -1,0 +1,183 @@
+"""The market's background work: the read-model consumer and the report scheduler.
+
+- `MarketIngest.handle` is the batch handler of consumer group `matching-market` on
+  `talentflow.workers` and `talentflow.postings`: it keeps per entity only the newest event of the
+  batch and applies the batch in one transaction of version-guarded upserts; the consumer commits
+  the offsets after that (idempotent, at-least-once).
+- `ReportScheduler` publishes the report of each completed period once: a thread wakes every
+  `check_every_s`, and the unique `schedule_key` makes a restarted (or second) scheduler harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+
+from services.common import events
+from services.common.consuming import ConsumerWorker
+from services.common.contracts import SkillLevel
+from services.common.ports import EventLog, Record
+from services.matching.market import Period, PeriodKind, monthly_wage
+from services.matching.market_store import (
+    AlreadyPublished,
+    Clock,
+    MarketRepository,
+    PostingClosure,
+    PostingRow,
+    ReportMeta,
+    WorkerRow,
+)
+
+log = logging.getLogger(__name__)
+
+GROUP = "matching-market"
+TOPICS = (events.WORKERS, events.POSTINGS)
+
+# The event types this read model keeps; anything else on the topics is skipped.
+HANDLED = frozenset({"worker.upserted", "worker.erased", "posting.upserted", "posting.closed"})
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    # Stored in UTC: SQLite keeps no zone, and comparisons against the wage window must agree.
+    return None if moment is None else moment.astimezone(dt.UTC)
+
+
+def worker_row(event: events.CloudEvent) -> WorkerRow:
+    data = event.parsed()
+    assert isinstance(data, events.WorkerUpserted)
+    codes = [o.code for o in data.occupations if o.code]
+    return WorkerRow(
+        id=data.id,
+        version=event.entityversion,
+        matchable=data.matchable,
+        level=SkillLevel(data.skill_level).rank,
+        region=data.region,
+        occupation=codes[0] if codes else None,
+        occupations=" ".join(codes) or None,
+        updated_at=_utc(data.updated_at),
+    )
+
+
+def posting_row(event: events.CloudEvent) -> PostingRow:
+    data = event.parsed()
+    assert isinstance(data, events.PostingUpserted)
+    return PostingRow(
+        id=data.id,
+        version=event.entityversion,
+        org_id=data.org_id,
+        status=data.status.value,
+        kind=data.kind.value,
+        occupation=data.occupation.code if data.occupation else None,
+        min_level=data.min_skill_level.rank if data.min_skill_level else None,
+        region=data.region,
+        headcount=data.headcount,
+        wage_month=monthly_wage(data.wage, data.duration_days),
+        deadline=data.deadline,
+        created_at=_utc(data.created_at),
+        updated_at=_utc(data.updated_at),
+    )
+
+
+def posting_closure(event: events.CloudEvent) -> PostingClosure:
+    data = event.parsed()
+    assert isinstance(data, events.PostingClosed)
+    return PostingClosure(data.id, event.entityversion, data.org_id, data.status.value, _utc(data.closed_at))
+
+
+class MarketIngest:
+    """Turns a batch of worker and posting events into one version-guarded write of the read model."""
+
+    def __init__(self, repository: MarketRepository):
+        self.repository = repository
+
+    def handle(self, records: list[Record]) -> None:
+        """Keep the newest event of each type per entity, then apply upserts before removals.
+
+        A closure carries no posting data, so a posting's newest upsert is applied first and its
+        closure after it; each statement is guarded by the stored version, so a closure older than
+        a reopening upsert, or an upsert older than an erasure, changes nothing.
+        """
+        newest: dict[tuple[str, str], events.CloudEvent] = {}
+        for record in records:
+            event = events.decode(record)
+            if event.type not in HANDLED:
+                continue
+            held = newest.get((event.type, event.subject))
+            if held is None or event.entityversion >= held.entityversion:
+                newest[(event.type, event.subject)] = event
+        if not newest:
+            return
+        by_type: dict[str, list[events.CloudEvent]] = {t: [] for t in HANDLED}
+        for (event_type, _), event in newest.items():
+            by_type[event_type].append(event)
+        self.repository.apply(
+            workers=[worker_row(e) for e in by_type["worker.upserted"]],
+            erased=[(e.subject, e.entityversion) for e in by_type["worker.erased"]],
+            postings=[posting_row(e) for e in by_type["posting.upserted"]],
+            closures=[posting_closure(e) for e in by_type["posting.closed"]],
+        )
+
+
+def market_consumer(event_log: EventLog, repository: MarketRepository, **options) -> ConsumerWorker:
+    return ConsumerWorker(event_log, GROUP, TOPICS, MarketIngest(repository).handle, batch_handler=True,
+                          name="market-consumer", **options)
+
+
+class ReportScheduler:
+    """Publishes the report of the period that just ended, once, whatever the restarts.
+
+    The report of a period is its market as it stood when the period closed (taken at the first
+    check after it ended, so `as_of` says exactly when).
+    """
+
+    def __init__(self, publish: Callable[[Period, dt.datetime], ReportMeta], *, repository: MarketRepository,
+                 kind: PeriodKind, check_every_s: float, clock: Clock):
+        self.publish = publish
+        self.repository = repository
+        self.kind = kind
+        self.check_every_s = check_every_s
+        self.clock = clock
+        self.published: list[str] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def due(self, now: dt.datetime) -> Period:
+        return Period.containing(now, self.kind).previous()
+
+    def run_once(self, now: dt.datetime | None = None) -> ReportMeta | None:
+        """Publish the due period's report unless it exists; returns what was published."""
+        now = now or self.clock()
+        period = self.due(now)
+        if self.repository.scheduled_exists(period.label):
+            return None
+        try:
+            meta = self.publish(period, now)
+        except AlreadyPublished:
+            return None  # another replica won the race: the unique key kept it to one
+        self.published.append(meta.id)
+        log.info("published the market report of %s (%s)", period.label, meta.id)
+        return meta
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception as exc:  # noqa: BLE001 — a failed publication is retried at the next check
+                log.warning("market report publication failed (%s); retrying in %.0fs", type(exc).__name__,
+                            self.check_every_s)
+            self._stop.wait(self.check_every_s)
+
+    def start(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="market-report-scheduler", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+            self._thread = None

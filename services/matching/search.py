@@ -1,0 +1,165 @@
+"""The `SearchIndex` port of the matching service, its document fields and a tiny filter language.
+
+Two adapters implement it (tantivy, embedded; Elasticsearch, scale-out) and pass one conformance
+suite. Retrieval asks the index for candidates that pass hard filters, ranked by text relevance;
+ranking happens afterwards in pure Python (`ranking.py`), the same whichever adapter served.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Literal, Protocol, runtime_checkable
+
+
+class Kind(StrEnum):
+    workers = "workers"
+    postings = "postings"
+
+
+class FieldType(StrEnum):
+    keyword = "keyword"  # exact values, multi-valued allowed (skills, regions, codes)
+    text = "text"  # Chinese full text (jieba in tantivy, smartcn/IK in Elasticsearch)
+    int = "int"  # fast/numeric: levels, versions, timestamps (epoch seconds)
+    float = "float"  # wages, experience
+    bool = "bool"
+
+
+# The indexed fields. `id`, `version` and the stored JSON `source` are implicit in every kind.
+FIELDS: dict[Kind, dict[str, FieldType]] = {
+    Kind.workers: {
+        "matchable": FieldType.bool,  # consent.matching and status == active
+        "level": FieldType.int,  # SkillLevel.rank
+        "modes": FieldType.keyword,  # availability modes
+        "region": FieldType.keyword,
+        "city": FieldType.keyword,
+        "province": FieldType.keyword,
+        "open_regions": FieldType.keyword,  # 2/4/6-digit prefixes the worker is open to
+        "skills": FieldType.keyword,  # canonical skill names (synonyms folded)
+        "occupations": FieldType.keyword,  # codes with all their ancestors
+        "agency_id": FieldType.keyword,
+        "text": FieldType.text,  # skills, occupations, certificates, awards, achievements
+        "experience": FieldType.float,
+        "wage_month": FieldType.float,  # expected monthly-equivalent minimum
+        "updated": FieldType.int,  # epoch seconds
+    },
+    Kind.postings: {
+        "status": FieldType.keyword,
+        "org_id": FieldType.keyword,
+        "kind": FieldType.keyword,
+        "min_level": FieldType.int,
+        "region": FieldType.keyword,
+        "city": FieldType.keyword,
+        "province": FieldType.keyword,
+        "remote_ok": FieldType.bool,
+        "skills": FieldType.keyword,  # canonical names of all wanted skills
+        "required_skills": FieldType.keyword,
+        "occupations": FieldType.keyword,
+        "text": FieldType.text,  # title, description, skills, occupation
+        "wage_month": FieldType.float,
+        "headcount": FieldType.int,
+        "deadline": FieldType.int,  # epoch seconds, 0 = none
+        "updated": FieldType.int,
+    },
+}
+
+
+# --- filters: a tiny AST each adapter translates to its engine's queries ------------------------
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The field holds at least one of `values` (keyword/bool/int equality)."""
+
+    field: str
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Range:
+    field: str
+    gte: float | int | None = None
+    lte: float | int | None = None
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    clauses: tuple[Filter, ...]
+
+
+@dataclass(frozen=True)
+class AllOf:
+    clauses: tuple[Filter, ...]
+
+
+Filter = Terms | Range | AnyOf | AllOf
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """Hard filters (must all hold) plus relevance: free text and keyword terms that add score.
+
+    `text` is matched against the `text` field; `boost_terms` are (field, value) keyword matches
+    that raise relevance (e.g. required skills). A document must match the filters and, when
+    `require_relevance` is set, at least one text word or boost term.
+    """
+
+    filters: tuple[Filter, ...] = ()
+    text: str = ""
+    boost_terms: tuple[tuple[str, str], ...] = ()
+    require_relevance: bool = False
+    limit: int = 300
+    offset: int = 0
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    id: str
+    version: int
+    fields: dict[str, Any]  # values for FIELDS[kind]; lists for multi-valued keywords
+    source: dict[str, Any]  # the stored document, returned with hits
+
+
+@dataclass
+class IndexHit:
+    id: str
+    version: int
+    relevance: float
+    source: dict[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class SearchIndex(Protocol):
+    def upsert(self, kind: Kind, docs: Sequence[IndexDoc]) -> int:
+        """Write docs whose version is newer than the index holds (or than a tombstone); returns how
+        many were applied. Older or equal versions change nothing (replays, reordering)."""
+
+    def delete(self, kind: Kind, items: Sequence[tuple[str, int]]) -> int:
+        """Remove (id, version) when the version is at least the held one; keep a tombstone so an
+        older upsert arriving later cannot resurrect the document."""
+
+    def get(self, kind: Kind, doc_id: str) -> IndexHit | None: ...
+
+    def versions(self, kind: Kind, ids: Sequence[str]) -> dict[str, int]:
+        """Versions the index holds (documents and tombstones) for these ids."""
+
+    def search(self, kind: Kind, query: SearchQuery) -> list[IndexHit]: ...
+
+    def count(self, kind: Kind, filters: Sequence[Filter] = ()) -> int: ...
+
+    def scan(self, kind: Kind) -> Iterator[IndexHit]:
+        """Every live document (for replay equality checks and market read models)."""
+
+    def refresh(self) -> None:
+        """Make every write so far visible to search (near-real-time commit)."""
+
+    def erase(self, kind: Kind, doc_id: str) -> None:
+        """Remove a document and its tombstone's payload for good (PIPL/GDPR erasure)."""
+
+    def ping(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
+MatchOrder = Literal["relevance"]
