@@ -4,4 +4,5 @@ pytest_plugins = [
     "tests.fixtures.engines",
     "tests.fixtures.kafka",
     "tests.fixtures.redis",
+    "tests.fixtures.search",
 ]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
+from pydantic_core import from_json
 from sqlalchemy.engine import Engine
 
 from services.common import taxonomy
@@ -33,24 +34,31 @@ from services.common.contracts import (
     city_of,
 )
 from services.common.events import (
+    EVENT_TYPES,
     CloudEvent,
     MatchFound,
     PostingClosed,
     PostingUpserted,
     WorkerErased,
     WorkerUpserted,
+    decode,
     make_event,
+    schema_version,
 )
-from services.common.ports import KeyValue
+from services.common.ports import KeyValue, Record
 from services.matching import store
 from services.matching.documents import (
     CHINA,
+    Declined,
     closed_posting_doc,
     epoch,
     posting_doc,
     posting_summary,
     posting_view,
+    read_datetime,
+    read_worker_upserted,
     worker_doc,
+    worker_doc_of,
     worker_summary,
     worker_view,
 )
@@ -429,13 +437,15 @@ def search_postings(
 # --- ingest: events → index --------------------------------------------------------------------
 
 
-@dataclass
-class _Pending:
-    """The newest known state of one entity within a batch."""
+@dataclass(slots=True)
+class Change:
+    """One event as ingest folds it: which document, at which version, what happens to it."""
 
-    version: int
-    action: Literal["upsert", "close", "delete", "erase"]
-    doc: IndexDoc | None = None
+    kind: Kind
+    id: str
+    version: int  # the event's entityversion
+    action: Literal["upsert", "close", "erase"]
+    doc: IndexDoc | None = None  # upsert: the document; close: filled in while folding
     closed: PostingClosed | None = None
 
 
@@ -452,8 +462,63 @@ def decode_all(events: Iterable[CloudEvent]) -> list[tuple[CloudEvent, BaseModel
     return [(event, event.parsed()) for event in events]
 
 
+_WORKER_UPSERTED_VERSION = EVENT_TYPES["worker.upserted"].version
+
+
+def change_of(event: CloudEvent) -> Change | None:
+    """The change an event makes to the index (None: a type ingest ignores); raises when the
+    data does not parse (→ DLQ). worker.upserted, nearly all of the volume, is read by
+    `documents.read_worker_upserted` when it vouches for the data, else by the models."""
+    if event.type == "worker.upserted" and schema_version(event.dataschema) in (None, _WORKER_UPSERTED_VERSION):
+        try:
+            doc = worker_doc_of(read_worker_upserted(event.data))
+        except Declined:
+            pass
+        else:
+            return Change(Kind.workers, doc.id, event.entityversion, "upsert", doc)
+    data = event.parsed()
+    version = event.entityversion
+    if isinstance(data, WorkerUpserted):
+        return Change(Kind.workers, data.id, version, "upsert", worker_doc(data))
+    if isinstance(data, WorkerErased):
+        return Change(Kind.workers, data.id, version, "erase")
+    if isinstance(data, PostingUpserted):
+        return Change(Kind.postings, data.id, version, "upsert", posting_doc(data))
+    if isinstance(data, PostingClosed):
+        return Change(Kind.postings, data.id, version, "close", closed=data)
+    return None
+
+
+def change_of_record(record: Record) -> Change | None:
+    """`change_of(decode(record))`, with the envelope of a worker.upserted read without the models
+    (the same checks as `CloudEvent`; anything unusual goes the validated way and fails there)."""
+    try:
+        envelope = from_json(record.value, allow_inf_nan=False)  # the parser `decode` uses, stricter
+        if type(envelope) is not dict or envelope.get("type") != "worker.upserted":
+            raise Declined
+        get = envelope.get
+        version, data, schema = get("entityversion"), get("data"), get("dataschema")
+        if not (type(version) is int and version >= 0 and type(data) is dict
+                and get("specversion", "1.0") == "1.0" and get("datacontenttype", "application/json") == "application/json"
+                and type(get("source")) is str and type(get("subject")) is str and type(get("id", "")) is str
+                and (schema is None or type(schema) is str) and type(get("traceparent", "")) in (str, type(None))
+                and schema_version(schema) in (None, _WORKER_UPSERTED_VERSION)):
+            raise Declined
+        if "time" in envelope:
+            read_datetime(envelope["time"])
+        doc = worker_doc_of(read_worker_upserted(data))
+    except Exception:  # noqa: BLE001 - whatever the fast reader trips on, the models decide
+        return change_of(decode(record))
+    return Change(Kind.workers, doc.id, version, "upsert", doc)
+
+
 def apply_to_index(index: SearchIndex, events: Sequence[CloudEvent]) -> IngestResult:
-    """Fold a batch of worker and posting events into version-guarded index writes, then refresh.
+    """Fold a batch of worker and posting events into version-guarded index writes, then refresh."""
+    return apply_changes(index, [change_of(event) for event in events])
+
+
+def apply_changes(index: SearchIndex, changes: Sequence[Change | None]) -> IngestResult:
+    """Fold a batch of changes into version-guarded index writes, then refresh.
 
     Per entity only the newest state matters; an older or repeated event changes nothing (the
     index compares versions), so replays and reordering are safe. A closing needs the posting
@@ -461,30 +526,24 @@ def apply_to_index(index: SearchIndex, events: Sequence[CloudEvent]) -> IngestRe
     kept as a tombstone so the older upsert arriving later cannot reopen it.
     """
     result = IngestResult()
-    pending: dict[tuple[Kind, str], _Pending] = {}
-    for event, data in sorted(decode_all(events), key=lambda pair: pair[0].entityversion):
-        version = event.entityversion
-        if isinstance(data, WorkerUpserted):
-            key, state = (Kind.workers, data.id), _Pending(version, "upsert", worker_doc(data))
-        elif isinstance(data, WorkerErased):
-            key, state = (Kind.workers, data.id), _Pending(version, "erase")
-        elif isinstance(data, PostingUpserted):
-            key, state = (Kind.postings, data.id), _Pending(version, "upsert", posting_doc(data))
-        elif isinstance(data, PostingClosed):
-            key = (Kind.postings, data.id)
-            before = pending.get(key)
-            base = before.doc if before and before.action in ("upsert", "close") else None
-            state = _Pending(version, "close", closed_posting_doc(base, data, version) if base else None, data)
-        else:
-            result.ignored += 1
-            continue
+    pending: dict[tuple[Kind, str], Change] = {}
+    known = [change for change in changes if change is not None]
+    result.ignored += len(changes) - len(known)
+    if any(known[i].version > known[i + 1].version for i in range(len(known) - 1)):
+        known.sort(key=lambda change: change.version)
+    for change in known:
+        key = (change.kind, change.id)
         current = pending.get(key)
-        if current is not None and current.version > version:
+        if change.action == "close":
+            base = current.doc if current and current.action in ("upsert", "close") else None
+            change = Change(change.kind, change.id, change.version, "close",
+                            closed_posting_doc(base, change.closed, change.version) if base else None, change.closed)
+        if current is not None and current.version > change.version:
             result.ignored += 1
             continue
         if current is not None and current.action == "erase":
             continue  # nothing comes back after an erasure within the batch
-        pending[key] = state
+        pending[key] = change
 
     upserts: dict[Kind, list[IndexDoc]] = {Kind.workers: [], Kind.postings: []}
     deletes: dict[Kind, list[tuple[str, int]]] = {Kind.workers: [], Kind.postings: []}
@@ -542,8 +601,9 @@ def _wait_for(index: SearchIndex, kind: Kind, doc_id: str, version: int, wait_s:
         time.sleep(0.05)
 
 
-def dedupe_key(worker_id: str, posting_id: str) -> str:
-    return f"announced:{worker_id}:{posting_id}"
+def dedupe_key(worker_id: str, posting_id: str, recipient_kind: str = "worker") -> str:
+    # Each side of a pair is told once: the worker about the posting, the employer about the worker.
+    return f"announced:{worker_id}:{posting_id}:{recipient_kind}"
 
 
 def announce(
@@ -560,8 +620,8 @@ def announce(
     version: int,
     now: dt.datetime,
 ) -> bool:
-    """Announce one pair unless it was announced before; True when a match.found was written."""
-    key = dedupe_key(worker_id, posting_id)
+    """Announce one pair to one side unless it was told before; True when a match.found was written."""
+    key = dedupe_key(worker_id, posting_id, recipient_kind)
     if not key_value.set_if_absent(key, b"1", ttl_s=tuning.dedupe_ttl_s):
         return False
     recipient = worker_id if recipient_kind == "worker" else org_id

@@ -93,6 +93,10 @@ SCHEMA_FILE = "talentflow-schema.json"
 CUT_TOKENIZER = "talentflow_cut"
 SCAN_PAGE = 1_000
 SMALL_TERM_SET = 16
+# A query word in more than this share of the documents only scores (see `_common_words`); below
+# COMMON_WORD_MIN_DOCS documents every word finds candidates, as it costs nothing there.
+COMMON_WORD_SHARE = 0.05
+COMMON_WORD_MIN_DOCS = 10_000
 COMMIT_RETRY_S = 1.0
 
 log = logging.getLogger(__name__)
@@ -197,6 +201,8 @@ class TantivyIndex:
         writer_heap_mb: int = 128,
         reader_reload: str = "manual",
         cutter: ChineseCutter | None = None,
+        common_word_share: float = COMMON_WORD_SHARE,
+        common_word_min_docs: int = COMMON_WORD_MIN_DOCS,
     ) -> None:
         if commit_interval_s <= 0:
             raise ValueError("commit_interval_s must be positive")
@@ -204,6 +210,8 @@ class TantivyIndex:
             raise ValueError("reader_reload must be 'manual' or 'on_commit'")
         self.path = Path(path)
         self.commit_interval_s = commit_interval_s
+        self.common_word_share = common_word_share
+        self.common_word_min_docs = common_word_min_docs
         self._cutter = cutter or default_cutter
         self._cutter.warm_up()
         self._lock = threading.RLock()  # the one writer lock: writes, guard reads and commits
@@ -313,10 +321,28 @@ class TantivyIndex:
         _check_window(query.limit, query.offset)
         if query.limit == 0:
             return []
-        compiled = self._compile(state, query)
         searcher = state.index.searcher()
-        result = searcher.search(compiled, limit=query.limit, offset=query.offset, count=False)
+        words = self._cutter.query_tokens(query.text) if query.text else []
+        common = self._common_words(searcher, words, has_boosts=bool(query.boost_terms)) if query.require_relevance else set()
+        if common:
+            # Common words (维修, 操作 …) only score; the rarer words and the boost terms find the
+            # candidates, which is what keeps retrieval fast on a large index. When that finds
+            # fewer than asked, the page is not full of better documents: ask again with every word.
+            narrow = searcher.search(self._compile(state, query, words, common), limit=query.limit, offset=query.offset, count=False)
+            if len(narrow.hits) == query.limit:
+                return self._hits(searcher, narrow.hits)
+        result = searcher.search(self._compile(state, query, words), limit=query.limit, offset=query.offset, count=False)
         return self._hits(searcher, result.hits)
+
+    def _common_words(self, searcher: tantivy.Searcher, words: list[str], *, has_boosts: bool) -> set[str]:
+        """Query words in more than COMMON_WORD_SHARE of the documents, when something rarer
+        (another word or a boost term) is there to find the candidates instead (as Lucene's
+        former cutoff_frequency): BM25 gives such words little weight anyway."""
+        total = searcher.num_docs
+        if total < self.common_word_min_docs or not words:
+            return set()
+        common = {word for word in words if searcher.doc_freq("text", word) > self.common_word_share * total}
+        return common if (has_boosts or len(common) < len(words)) else set()
 
     def count(self, kind: Kind, filters: Sequence[Filter] = ()) -> int:
         state = self._state(kind)
@@ -497,10 +523,11 @@ class TantivyIndex:
 
     # --- queries --------------------------------------------------------------------------------
 
-    def _compile(self, state: _KindIndex, query: SearchQuery) -> Query:
+    def _compile(self, state: _KindIndex, query: SearchQuery, words: list[str], common: set[str] = frozenset()) -> Query:
         relevance: list[Query] = []
-        for token in self._cutter.query_tokens(query.text) if query.text else ():
-            relevance.append(Query.term_query(state.schema, "text", token, index_option=_TEXT_OPTION))
+        for word in words:
+            if word not in common:
+                relevance.append(Query.term_query(state.schema, "text", word, index_option=_TEXT_OPTION))
         for field_name, value in query.boost_terms:
             if state.fields.get(field_name) is not FieldType.keyword:
                 raise ValueError(f"boost term field {field_name!r} is not a keyword field of {state.kind}")
@@ -517,6 +544,9 @@ class TantivyIndex:
         if relevance:
             any_relevant = relevance[0] if len(relevance) == 1 else Query.boolean_query([(Occur.Should, c) for c in relevance])
             clauses.append((Occur.Must if required else Occur.Should, any_relevant))
+        if common:
+            scoring_only = [Query.term_query(state.schema, "text", word, index_option=_TEXT_OPTION) for word in common]
+            clauses.extend((Occur.Should, clause) for clause in scoring_only)
         # With no relevance clause the filters alone decide, require_relevance or not (docs/matching.md).
         return Query.boolean_query(clauses)
 

@@ -24,7 +24,7 @@ announced_matches = sa.Table(
     metadata,
     sa.Column("worker_id", sa.String(64), primary_key=True),
     sa.Column("posting_id", sa.String(64), primary_key=True),
-    sa.Column("recipient_kind", sa.String(16), nullable=False),
+    sa.Column("recipient_kind", sa.String(16), primary_key=True),
     sa.Column("recipient_id", sa.String(64), nullable=False),
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("event_id", sa.String(64), nullable=False),
@@ -58,7 +58,7 @@ def claim_announcement(
     statement = (
         dialect.insert(announced_matches)
         .values(values)
-        .on_conflict_do_nothing(index_elements=["worker_id", "posting_id"])
+        .on_conflict_do_nothing(index_elements=["worker_id", "posting_id", "recipient_kind"])
         .returning(announced_matches.c.worker_id)  # a row back only when this call inserted it
     )
     return conn.execute(statement).first() is not None

@@ -260,9 +260,13 @@ def test_a_restart_with_an_empty_key_value_store_does_not_announce_again(matchin
                            matching.state.matching.tuning)
     again = handlers.react(index_of(matching), matching.state.runtime.engine, MemoryKeyValue(), events,
                            matching.state.matching.tuning)
-    assert first.announced == 1 and again.announced == 0
+    # each side told once: the employer about the worker, the worker about the posting
+    assert first.announced == 2 and again.announced == 0
     with matching.state.runtime.engine.connect() as conn:
         assert store.announced(conn, worker["id"], posting["id"])
+        kinds = conn.execute(sa.select(store.announced_matches.c.recipient_kind).where(
+            store.announced_matches.c.worker_id == worker["id"])).scalars().all()
+    assert sorted(kinds) == ["org", "worker"]
 
 
 def test_the_reactive_step_waits_for_the_index(matching):

@@ -17,7 +17,7 @@ def upgrade() -> None:
         "announced_matches",
         sa.Column("worker_id", sa.String(64), primary_key=True),
         sa.Column("posting_id", sa.String(64), primary_key=True),
-        sa.Column("recipient_kind", sa.String(16), nullable=False),
+        sa.Column("recipient_kind", sa.String(16), primary_key=True),
         sa.Column("recipient_id", sa.String(64), nullable=False),
         sa.Column("score", sa.Float, nullable=False),
         sa.Column("event_id", sa.String(64), nullable=False),
