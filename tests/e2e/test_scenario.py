@@ -69,9 +69,12 @@ def _engines_env(kafka: str) -> dict[str, str]:
         "KAFKA_BOOTSTRAP_SERVERS": kafka,
         "TALENTFLOW_SIGNING_KEY": KEY,
         "TALENTFLOW_INSTANCE_PREFIX": f"e2e{uuid.uuid4().hex[:8]}_",
+        # Tansu's group join waits for the rebalance timeout (max_poll_interval_ms), so keep it short;
+        # but matching's reactive step may wait for its index between polls, so not shorter than that.
         "TALENTFLOW_KAFKA_CONSUMER_OVERRIDES": json.dumps(
-            {"max_poll_interval_ms": 3000, "session_timeout_ms": 3000, "heartbeat_interval_ms": 1000}
+            {"max_poll_interval_ms": 12000, "session_timeout_ms": 10000, "heartbeat_interval_ms": 2000}
         ),
+        "MATCHING_INDEX_WAIT_S": "3",
     }
 
 
