@@ -187,7 +187,7 @@ class OutboxRelay:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._wake = threading.Event()
-        self._lock_key = zlib.crc32(f"talentflow-outbox-{table.fullname}".encode()) & 0x7FFFFFFF
+        self._lock_name = f"talentflow-outbox-{table.fullname}-"
         self._last_purge = 0.0
 
     def wake(self) -> None:
@@ -199,7 +199,11 @@ class OutboxRelay:
         t = self.table
         with self.engine.connect() as conn:
             if is_postgres(self.engine):
-                got = conn.execute(sa.text("SELECT pg_try_advisory_lock(:k)"), {"k": self._lock_key}).scalar()
+                # One relay per service schema: the key includes the schema, so services (and test
+                # schemas) sharing a database never wait on each other's relay.
+                got = conn.execute(
+                    sa.text("SELECT pg_try_advisory_lock(hashtext(:name || current_schema()))"), {"name": self._lock_name}
+                ).scalar()
                 conn.commit()
                 if not got:
                     return 0
@@ -227,7 +231,7 @@ class OutboxRelay:
                 conn.commit()
             finally:
                 if is_postgres(self.engine):
-                    conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": self._lock_key})
+                    conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:name || current_schema()))"), {"name": self._lock_name})
                     conn.commit()
         self.published += len(rows)
         if self.on_published:

@@ -8,6 +8,7 @@ row, `Cache-Control: no-store` on contact data.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
@@ -37,6 +38,7 @@ from services.jobs.handlers import Deps
 router = APIRouter(prefix="/v1", tags=["jobs"])
 
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+_CURSOR_ID = re.compile(r"[A-Za-z0-9_]{1,64}")  # fullmatch: `$` would let a trailing newline through
 PostingId = Annotated[str, Path(pattern=ID_PATTERN, description="a posting id")]
 ApplicationId = Annotated[str, Path(pattern=ID_PATTERN, description="an application id")]
 InvitationId = Annotated[str, Path(pattern=ID_PATTERN, description="an invitation id")]
@@ -58,7 +60,8 @@ def _after(cursor: str | None) -> str | None:
     if position is None:
         return None
     after = position.get("after")
-    if not isinstance(after, str) or not 0 < len(after) <= 64:
+    # an id this API made: a tampered cursor (NUL, lone surrogates) must not reach the store
+    if not isinstance(after, str) or not _CURSOR_ID.fullmatch(after):
         raise InvalidInput.field("query.cursor", "not a cursor this API returned")
     return after
 

@@ -71,7 +71,21 @@ DEADLINE_HORIZON = dt.timedelta(days=366)
 # Occupation codes at group level (`6`, `6-18`) are too vague to match on.
 SPECIFIC_OCCUPATION_LEVELS = frozenset({"small", "occupation", "job_type"})
 
-MessageText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+# No NUL: PostgreSQL text cannot hold it (a 500 there, a 201 on SQLite); both stores answer 422 instead.
+MessageText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000, pattern=r"^[^\x00]*$")]
+# How deep a merge patch's objects and lists may nest: a posting's deepest field (skills.0.name) is
+# two levels down; far deeper input is refused here rather than failing to serialise later (a 500).
+PATCH_MAX_DEPTH = 4
+
+
+def _depth(value: Any, limit: int) -> int:
+    """The nesting depth of a JSON value, counted only up to `limit` + 1 (no deep recursion)."""
+    level, frontier = 0, [value]
+    while frontier and level <= limit:
+        frontier = [child for item in frontier
+                    for child in (item.values() if isinstance(item, dict) else item if isinstance(item, list) else ())]
+        level += 1 if frontier else 0
+    return level
 
 
 _id_lock = threading.Lock()
@@ -173,6 +187,13 @@ class PostingPatch(Strict):
     duration_days: StrictInt | None = None
     deadline: dt.date | None = None
     status: PostingStatus | None = None
+
+    @field_validator("occupation", "skills", "certificates", "wage", "location")
+    @classmethod
+    def _shallow(cls, value: Any) -> Any:
+        if value is not None and _depth(value, PATCH_MAX_DEPTH) > PATCH_MAX_DEPTH:
+            raise ValueError(f"nested more than {PATCH_MAX_DEPTH} levels deep; a posting has no such field")
+        return value
 
 
 class Posting(PostingFields):

@@ -394,13 +394,15 @@ def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn
 def _application_for(conn: Connection, principal: Principal, posting_id: str, application_id: str, **lock) -> tuple[Application, str]:
     """The application and the caller's side (`worker` or `employer`)."""
     posting = store.get_posting(conn, posting_id)
-    if posting is None:
-        raise NotFound(f"no posting {posting_id}")
     if principal.role is Role.worker:
-        application = store.get_application(conn, posting_id, application_id, **lock)
+        # One answer whether the posting is missing or merely hidden (paused, closed): a worker
+        # must not learn from the message that a non-open posting exists.
+        application = store.get_application(conn, posting_id, application_id, **lock) if posting else None
         if application is None or application.worker_id != principal.subject:
             raise NotFound(f"no application {application_id}")
         return application, "worker"
+    if posting is None:
+        raise NotFound(f"no posting {posting_id}")
     if not may_manage(principal, posting.org_id):
         if may_read_posting(principal, posting.org_id, posting.status):
             raise Forbidden("only the posting's org, an agency acting for it, or an admin sees its applications")

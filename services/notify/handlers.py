@@ -27,6 +27,7 @@ from services.common.events import (
     MatchFound,
     PostingClosed,
     WorkerErased,
+    WorkerUpserted,
 )
 from services.common.ports import KeyValue
 from services.notify import store
@@ -147,6 +148,11 @@ def handle_event(conn: Connection, deps: NotifyDeps, event: CloudEvent) -> Effec
     if isinstance(data, WorkerErased):
         erase_worker(conn, deps, data.id, data.erased_at)
         return Effects()
+    if isinstance(data, WorkerUpserted) and data.created_at == data.updated_at:
+        # A person who erased their profile may come back under the same id (profiles continues
+        # above the erased version): a profile created after the erasure lifts the marker, or they
+        # would never be notified again. An older event replayed after the erasure lifts nothing.
+        store.lift_erasure(conn, data.id, created_at=data.created_at)
     return Effects()  # worker.upserted, posting.upserted: nothing to tell anyone
 
 
@@ -240,17 +246,24 @@ def erase_worker(conn: Connection, deps: NotifyDeps, worker_id: str, erased_at: 
 
 def put_preferences(conn: Connection, deps: NotifyDeps, recipient: Recipient, given: PreferencesIn,
                     expected_version: int | None) -> Preferences:
-    """Replace the recipient's preferences; 412 (via the caller) when `expected_version` is stale."""
+    """Replace the recipient's preferences; 412 when `expected_version` is stale.
+
+    The row is locked while it is read and written, so of two writers naming the same version one
+    wins and the other gets 412. Only two *first* writes can still meet (there was no row to lock):
+    the loser's If-Match is then stale (412), and a write without If-Match simply goes second.
+    """
     given.check_for(recipient)
-    current = store.load_preferences(conn, recipient)
-    if expected_version is not None and expected_version != current.version:
-        raise StaleVersion(f"the preferences are at version {current.version}, not {expected_version}; read them again")
-    prefs = Preferences.from_input(recipient, given, version=current.version + 1, updated_at=deps.clock())
-    try:
-        store.save_preferences(conn, prefs)
-    except store.ConcurrentChange:
-        raise Conflict("the preferences changed meanwhile; read them again and retry") from None
-    return prefs
+    for _ in range(2):
+        current = store.load_preferences(conn, recipient, for_update=True)
+        if expected_version is not None and expected_version != current.version:
+            raise StaleVersion(f"the preferences are at version {current.version}, not {expected_version}; read them again")
+        prefs = Preferences.from_input(recipient, given, version=current.version + 1, updated_at=deps.clock())
+        try:
+            store.save_preferences(conn, prefs)
+        except store.ConcurrentChange:
+            continue  # read again: the other writer's row is committed and now visible
+        return prefs
+    raise Conflict("the preferences changed meanwhile; read them again and retry")
 
 
 # --- subscriptions -----------------------------------------------------------------------------

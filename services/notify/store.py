@@ -311,8 +311,12 @@ def take_digest_items(conn: Connection, recipient: Recipient) -> list[str]:
 # --- preferences -------------------------------------------------------------------------------
 
 
-def load_preferences(conn: Connection, recipient: Recipient) -> Preferences:
-    row = conn.execute(sa.select(preferences).where(_recipient_filter(preferences, recipient))).first()
+def load_preferences(conn: Connection, recipient: Recipient, *, for_update: bool = False) -> Preferences:
+    """The stored preferences or the defaults; `for_update` locks the row (PostgreSQL) until commit."""
+    query = sa.select(preferences).where(_recipient_filter(preferences, recipient))
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).first()
     return _preferences(recipient, row) if row else Preferences(recipient)
 
 
@@ -342,8 +346,15 @@ def save_preferences(conn: Connection, prefs: Preferences) -> None:
         "updated_at": prefs.updated_at,
     }
     if prefs.version == 1:
-        conn.execute(preferences.insert().values(recipient_kind=prefs.recipient.kind.value,
-                                                 recipient_id=prefs.recipient.id, **values))
+        # Two first writes race with no row to lock: the loser's insert is skipped, not a 500.
+        inserted = conn.execute(
+            _insert(conn, preferences)
+            .values(recipient_kind=prefs.recipient.kind.value, recipient_id=prefs.recipient.id, **values)
+            .on_conflict_do_nothing(index_elements=["recipient_kind", "recipient_id"])
+            .returning(preferences.c.version)
+        ).first()
+        if inserted is None:
+            raise ConcurrentChange("preferences")
     else:
         updated = conn.execute(
             preferences.update()
@@ -694,6 +705,13 @@ def is_erased(conn: Connection, worker_id: str | None) -> bool:
     if worker_id is None:
         return False
     return conn.execute(sa.select(erased_workers.c.worker_id).where(erased_workers.c.worker_id == worker_id)).first() is not None
+
+
+def lift_erasure(conn: Connection, worker_id: str, *, created_at: dt.datetime) -> bool:
+    """Forget that a worker was erased when their profile was created again after the erasure."""
+    t = erased_workers
+    created_at = created_at.astimezone(dt.UTC)  # SQLite compares the stored UTC text
+    return conn.execute(t.delete().where(t.c.worker_id == worker_id, t.c.erased_at < created_at)).rowcount > 0
 
 
 def erase_worker(conn: Connection, worker_id: str, erased_at: dt.datetime) -> ErasureCounts:

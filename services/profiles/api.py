@@ -274,7 +274,8 @@ def get_import_job(
     """Status, counts and one page of per-row results (row order; follow `results.next_cursor`)."""
     position = decode_cursor(cursor)
     after_row = position.get("row") if position else 0
-    if not isinstance(after_row, int):
+    # a row number the store can compare: not a bool, not beyond a 32-bit column (a tampered cursor)
+    if not isinstance(after_row, int) or isinstance(after_row, bool) or not 0 <= after_row < 2**31:
         raise InvalidInput.field("query.cursor", "not a cursor this API returned")
     job, results = _importer(request).get_job(principal, job_id, outcome=outcome, after_row=after_row, limit=limit + 1)
     more = len(results) > limit

@@ -31,6 +31,7 @@ from services.common.errors import (
     PreconditionRequired,
     RateLimited,
     StaleVersion,
+    Unavailable,
 )
 from services.common.ports import KeyValue
 from services.profiles import domain, import_format, store
@@ -365,10 +366,16 @@ class ProfileHandlers:
                                  actor_role=principal.role.value, actor_id=principal.subject, request_id=request_id)
             store.OUTBOX.add(conn, domain.erased_event(worker_id, version=version, erased_at=now,
                                                        traceparent=traceparent))
+            if replay_key:
+                # The cached first answer of the creating POST holds contact data. It goes before the
+                # commit: if the key-value store is down the erasure rolls back (503, retry) instead of
+                # committing and leaving that copy behind with no row left to find it by.
+                try:
+                    self.key_value.delete(replay_key)
+                except Exception as exc:  # noqa: BLE001 — any adapter's failure means "not deleted"
+                    log.warning("erasure of a worker rolled back: key-value store failed (%s)", type(exc).__name__)
+                    raise Unavailable("the key-value store is unavailable, nothing was erased; retry later") from None
         self.wake_relay()
-        if replay_key:
-            # the cached first answer of the creating POST holds contact data
-            self.key_value.delete(replay_key)
 
     # --- tokens ----------------------------------------------------------------------------------
 
@@ -437,6 +444,26 @@ class ImportRunner:
                 store.update_import_job(conn, job_id, status="interrupted", finished_at=now, updated_at=now,
                                         detail="the process handling this import stopped; rows not listed were not imported")
             store.purge_import_jobs(conn, now - self.KEEP_FINISHED)
+        self._remove_abandoned_uploads(now)
+
+    def _remove_abandoned_uploads(self, now: dt.datetime) -> None:
+        """Delete uploads a dead process left behind: they hold contact data no erasure would reach.
+
+        An upload is abandoned when it is older than STALE_AFTER and its job is not queued or running
+        (interrupted just above, finished, or never recorded because the process died in between).
+        Younger files may belong to another process sharing this folder, so they stay.
+        """
+        cutoff = (now - self.STALE_AFTER).timestamp()
+        for path in self.folder.glob("*.upload"):
+            try:
+                if path.stat().st_mtime >= cutoff:
+                    continue
+            except FileNotFoundError:
+                continue
+            with self.engine.connect() as conn:
+                job = store.get_import_job(conn, path.name.removesuffix(".upload"))
+            if job is None or job.status not in ("queued", "running"):
+                path.unlink(missing_ok=True)
 
     def stop(self) -> None:
         """Stop between batches: a running job ends `interrupted`, queued ones never start."""

@@ -152,11 +152,17 @@ def decode_record(record: bytes, codec: str, *, first: bool) -> str:
     return text.removeprefix("\ufeff") if first else text
 
 
+NOT_PARSABLE = "not valid JSON (nested too deeply, or a number too long)"
+
+
 def parse_jsonl(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RowError("row", f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    except (ValueError, RecursionError):
+        # a number of more than 4300 digits, or nesting deeper than the parser goes: this row fails alone
+        raise RowError("row", NOT_PARSABLE) from None
     if not isinstance(value, dict):
         raise RowError("row", "each line must be a JSON object")
     return value
@@ -243,6 +249,8 @@ def parse_csv_row(columns: list[str], text: str) -> dict[str, Any]:
                 document[name] = json.loads(cell)
             except json.JSONDecodeError as exc:
                 errors.append({"field": name, "message": f"not valid JSON ({exc.msg} at column {exc.colno})"})
+            except (ValueError, RecursionError):
+                errors.append({"field": name, "message": NOT_PARSABLE})
     if errors:
         error = RowError(errors[0]["field"], errors[0]["message"])
         error.errors = errors

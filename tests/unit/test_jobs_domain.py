@@ -13,6 +13,7 @@ from services.common.contracts import PostingStatus
 from services.common.errors import IllegalTransition, InvalidInput
 from services.jobs.domain import (
     POSTING_TRANSITIONS,
+    ApplicationIn,
     ApplicationStatus,
     Invitation,
     InvitationIn,
@@ -273,3 +274,28 @@ def test_ids_sort_in_creation_order_and_do_not_repeat():
     assert ids == sorted(ids)
     assert len(set(ids)) == len(ids)
     assert all(i.startswith("pst_") and len(i) == 28 for i in ids)
+
+
+@pytest.mark.parametrize("field", ["wage", "location", "occupation"])
+def test_a_merge_patch_nested_too_deep_is_refused_on_its_field(field):
+    nested: dict = {"a": 1}
+    for _ in range(10):
+        nested = {"a": nested}
+    with pytest.raises(ValidationError) as refused:
+        PostingPatch.model_validate({field: nested})
+    assert refused.value.errors()[0]["loc"] == (field,)
+    assert PostingPatch.model_validate({field: {"max": None}}).model_dump(mode="json", exclude_unset=True) == {field: {"max": None}}
+
+
+def test_a_merge_patch_list_nested_too_deep_is_refused():
+    with pytest.raises(ValidationError):
+        PostingPatch.model_validate({"skills": [[[[[["x"]]]]]]})
+    assert PostingPatch.model_validate({"skills": [{"name": "氩弧焊", "min_proficiency": 3}]}).skills
+
+
+@pytest.mark.parametrize("message", ["a\x00b", "\x00"])
+def test_messages_refuse_nul(message):
+    with pytest.raises(ValidationError):
+        ApplicationIn(message=message)
+    with pytest.raises(ValidationError):
+        InvitationIn(worker_id="w-1", message=message)

@@ -171,3 +171,61 @@ def test_weights_and_thresholds_come_from_matching_settings(monkeypatch):
     monkeypatch.setenv("MATCHING_WEIGHTS", '{"skills": -1}')
     with pytest.raises(ValidationError):
         Settings()
+
+
+# --- the formula compiled for one posting gives rank()'s scores exactly --------------------------
+
+
+def _sources() -> tuple[list[dict], list[dict]]:
+    import random
+
+    from bench.datagen import iter_postings, iter_workers
+    from tests.unit.test_matching_ranking_quality import LABELS, expand_posting, expand_worker
+
+    workers = [expand_worker(w) for w in LABELS["workers"]]
+    postings = [expand_posting(p) for p in LABELS["postings"]]
+    rng = random.Random(5)
+    for i, w in enumerate(iter_workers(60, seed=3)):
+        data = {k: v for k, v in w.items() if k != "contact"}
+        days = rng.choice([0, 20, 45, 200, 400])
+        data.update(id=f"bw-{i}", version=1, created_at=NOW.isoformat(),
+                    updated_at=(NOW - dt.timedelta(days=days)).isoformat(), matchable=True)
+        workers.append(data)
+    workers.append(worker_data(availability=None, wage_expectation=None, awards=[], achievements=[], certificates=[],
+                               occupations=[{"name": "电焊工"}], experience_years=0))
+    for i, p in enumerate(iter_postings(15, seed=4)):
+        postings.append(dict(p, id=f"bp-{i}", org_id="org-1", version=1, created_at=NOW.isoformat(),
+                             updated_at=NOW.isoformat()))
+    postings += [posting_data(skills=[], occupation=None, min_skill_level=None, wage=None, certificates=[]),
+                 posting_data(occupation={"name": "电焊工"}, certificates=[], remote_ok=True, kind="service",
+                              wage={"min": 9000, "max": 12000, "unit": "month"}),
+                 posting_data(skills=[{"name": "TIG焊", "min_proficiency": 5, "required": False}], start_on=None)]
+    return ([worker_doc(worker_upserted(w).parsed()).source for w in workers],
+            [posting_doc(posting_upserted(p).parsed()).source for p in postings])
+
+
+@pytest.mark.parametrize(("weights", "now"), [
+    (Weights(), NOW), (Weights(), NOW + dt.timedelta(days=3650)), (Weights(**dict.fromkeys(FACTORS, 1.0)), NOW),
+    (Weights(skills=0, wage=0.5, availability=0.3, freshness=0.2), NOW)])
+def test_the_compiled_scorer_gives_exactly_the_scores_of_rank(weights, now):
+    """Exactly, not approximately: the candidates are ordered by these floats."""
+    from services.matching.ranking import CandidateScorer
+
+    workers, postings = _sources()
+    worker_views = [worker_view(w) for w in workers]
+    for posting in postings:
+        view = posting_view(posting)
+        scorer = CandidateScorer(view, weights, now)
+        for worker, wview in zip(workers, worker_views, strict=True):
+            assert scorer.score(worker) == rank(view, wview, weights, now, explain=False).score
+
+
+def test_the_compiled_scorer_serves_search_criteria_too():
+    from services.matching.domain import PostingView, SkillWanted
+    from services.matching.ranking import CandidateScorer
+
+    workers, _ = _sources()
+    wishes = PostingView(id=None, region="15", skills=(SkillWanted("氩弧焊", "氩弧焊"),), occupation_name="焊工")
+    scorer = CandidateScorer(wishes, WEIGHTS, NOW)
+    for worker in workers:
+        assert scorer.score(worker) == rank(wishes, worker_view(worker), WEIGHTS, NOW, explain=False).score

@@ -104,3 +104,18 @@ def test_jsonl_row_must_be_an_object():
 def test_byte_order_mark_is_dropped_from_the_first_record_only():
     assert fmt.decode_record("\ufeffname".encode(), "utf-8", first=True) == "name"
     assert fmt.decode_record("\ufeffname".encode(), "utf-8", first=False) == "\ufeffname"
+
+
+@pytest.mark.parametrize("line", ['{"x": ' + "[" * 20_000 + "]" * 20_000 + "}",
+                                  '{"experience_years": 1' + "0" * 5000 + "}"])
+def test_a_line_the_json_parser_cannot_take_is_a_row_error(line):
+    # RecursionError / ValueError from json.loads would otherwise end the whole import job
+    with pytest.raises(fmt.RowError) as refused:
+        fmt.parse_jsonl(line)
+    assert refused.value.errors == [{"field": "row", "message": fmt.NOT_PARSABLE}]
+
+
+def test_a_csv_json_cell_the_parser_cannot_take_names_its_column():
+    with pytest.raises(fmt.RowError) as refused:
+        fmt.parse_csv_row(["name", "region", "skills"], "甲,150602," + "[" * 5000 + "]" * 5000)
+    assert refused.value.errors == [{"field": "skills", "message": fmt.NOT_PARSABLE}]

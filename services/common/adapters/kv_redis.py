@@ -19,6 +19,7 @@ import redis
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.retry import Retry
 
+from services.common.errors import Unavailable
 from services.common.adapters.kv_memory import (
     check_amount,
     check_bucket,
@@ -82,7 +83,7 @@ _UNAVAILABLE = (
 )
 
 
-class KeyValueUnavailable(RuntimeError):
+class KeyValueUnavailable(Unavailable):
     """The key-value engine cannot be reached or cannot take writes right now."""
 
 
