@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from pydantic_core import to_json
 
 from services.common.auth import Principal, Role
 from services.common.contracts import PostingKind
@@ -87,6 +89,13 @@ def _index(context: MatchingContext) -> SearchIndex:
     return context.index()
 
 
+def _answer(items: list[dict[str, Any]]) -> Response:
+    """`{"items": [...]}` as JSON, written at once: the handlers build exactly the documented shape
+    (the response models below are for the OpenAPI document), so validating it again on every
+    request (a few hundred nested values) is skipped; a Response returned is sent as it is."""
+    return Response(to_json({"items": items}), media_type="application/json")
+
+
 def _translated(call: Callable[[], Any]) -> Any:
     """An index that cannot be reached is a 503 (retry later), never a 500."""
     try:
@@ -105,7 +114,7 @@ def posting_candidates(
     limit: Limit = 20,
     min_score: Annotated[float, Query(ge=0, le=1, description="leave out hits scoring below this")] = 0.0,
     principal: Principal = Caller,
-) -> dict[str, Any]:
+) -> Response:
     """Workers ranked for a posting: the hard filters of DESIGN §5, then the ranking formula."""
     principal.require(Role.employer, Role.agency, Role.admin)
     context = _context(request)
@@ -115,7 +124,7 @@ def posting_candidates(
         raise Forbidden("only the posting's employer, an agency acting for it, or an admin sees its candidates")
     items = _translated(lambda: handlers.rank_candidates(index, posting, context.tuning, context.clock(),
                                                         limit=limit, min_score=min_score))
-    return {"items": items}
+    return _answer(items)
 
 
 @router.get("/workers/{worker_id}/recommendations", response_model=PostingRanking, operation_id="worker_recommendations")
@@ -125,7 +134,7 @@ def worker_recommendations(
     limit: Limit = 20,
     kind: Annotated[PostingKind | None, Query(description="only postings of this kind")] = None,
     principal: Principal = Caller,
-) -> dict[str, Any]:
+) -> Response:
     """Open postings ranked for a worker, by the same formula that ranks candidates."""
     principal.require(Role.worker, Role.agency, Role.admin)
     if principal.role is Role.worker and principal.subject != worker_id:
@@ -136,23 +145,23 @@ def worker_recommendations(
     if not principal.may_manage_worker(worker_id, worker.get("agency_id")):
         raise WorkerNotIndexed(f"worker {worker_id} is not known to matching")  # existence stays hidden
     if not worker.get("matchable"):
-        return {"items": []}  # no matching consent, or a paused profile: matching leaves it alone
+        return _answer([])  # no matching consent, or a paused profile: matching leaves it alone
     items = _translated(lambda: handlers.rank_recommendations(index, worker, context.tuning, context.clock(),
                                                              limit=limit, kind=kind.value if kind else None))
-    return {"items": items}
+    return _answer(items)
 
 
 @router.post("/search/workers", response_model=WorkerRanking, operation_id="search_workers")
-def search_workers(request: Request, body: WorkerSearch, principal: Principal = Caller) -> dict[str, Any]:
+def search_workers(request: Request, body: WorkerSearch, principal: Principal = Caller) -> Response:
     """Matchable workers by structured filters and free text, ranked against the criteria."""
     principal.require(Role.employer, Role.agency, Role.admin)
     context = _context(request)
     index = _index(context)
-    return {"items": _translated(lambda: handlers.search_workers(index, body, context.tuning, context.clock()))}
+    return _answer(_translated(lambda: handlers.search_workers(index, body, context.tuning, context.clock())))
 
 
 @router.post("/search/postings", response_model=PostingRanking, operation_id="search_postings")
-def search_postings(request: Request, body: PostingSearch, principal: Principal = Caller) -> dict[str, Any]:
+def search_postings(request: Request, body: PostingSearch, principal: Principal = Caller) -> Response:
     """Open postings by structured filters and free text; a worker's hits are ranked against its profile."""
     if principal.role is Role.service:
         raise Forbidden("role service may not do this")
@@ -162,4 +171,4 @@ def search_postings(request: Request, body: PostingSearch, principal: Principal 
     if principal.role is Role.worker:
         hit = _translated(lambda: index.get(Kind.workers, principal.subject))
         me = hit.source if hit is not None and hit.source.get("matchable") else None
-    return {"items": _translated(lambda: handlers.search_postings(index, body, context.tuning, context.clock(), worker=me))}
+    return _answer(_translated(lambda: handlers.search_postings(index, body, context.tuning, context.clock(), worker=me)))

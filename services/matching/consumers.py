@@ -51,12 +51,12 @@ class IndexIngest:
     totals: handlers.IngestResult = field(default_factory=handlers.IngestResult)
 
     def __call__(self, records: list[Record]) -> None:
-        events = [decode(r) for r in records]
+        changes = [handlers.change_of_record(r) for r in records]  # all decoded before anything is written
         deadline = time.monotonic() + self.unavailable_wait_s
         delay = 0.2
         while True:
             try:
-                result = handlers.apply_to_index(self.index(), events)
+                result = handlers.apply_changes(self.index(), changes)
                 break
             except SearchIndexUnavailable:
                 if time.monotonic() + delay > deadline:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import cache
+from functools import lru_cache
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -65,7 +65,7 @@ CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
 def _unique(values: list[str]) -> list[str]:
-    return list(dict.fromkeys(v for v in values if v))
+    return list(dict.fromkeys(filter(None, values)))
 
 
 # --- workers -----------------------------------------------------------------------------------
@@ -105,16 +105,15 @@ def worker_fields(source: dict[str, Any]) -> dict[str, Any]:
     wage = source.get("wage_expectation")
     skill_names = [s.get("canonical") or canonical(s["name"]) for s in skills]
     occupation_names = [o["name"] for o in occupations]
-    text = " ".join(
-        [s["name"] for s in skills]
-        + skill_names
-        + occupation_names
-        + [canonical(name) for name in occupation_names]
-        + [f"{c['occupation']} {_LEVEL_ZH.get(c['level']) or LEVEL_LABELS_ZH[SkillLevel(c['level'])]}"
-           for c in source.get("certificates", [])]
-        + [a["name"] for a in source.get("awards", [])]
-        + [a["title"] for a in source.get("achievements", [])]
-    )
+    words = [s["name"] for s in skills]
+    words += skill_names
+    words += occupation_names
+    words += [canonical(name) for name in occupation_names]
+    words += [f"{c['occupation']} {_LEVEL_ZH.get(c['level']) or LEVEL_LABELS_ZH[SkillLevel(c['level'])]}"
+              for c in source.get("certificates", ())]
+    words += [a["name"] for a in source.get("awards", ())]
+    words += [a["title"] for a in source.get("achievements", ())]
+    text = " ".join(words)
     fields: dict[str, Any] = {
         "matchable": bool(source.get("matchable")),
         "level": level_rank(source["skill_level"]),
@@ -194,7 +193,6 @@ class Declined(Exception):
     """The fast reader does not vouch for this data: validate it with the event models instead."""
 
 
-_MISSING = object()
 _MODES = frozenset(m.value for m in AvailabilityMode)
 _UNITS = frozenset(u.value for u in WageUnit)
 _TIERS = frozenset(t.value for t in AwardTier)
@@ -215,49 +213,6 @@ _CONSENT_KEYS = frozenset({"matching", "share_contact"})
 _LOCATION_KEYS = frozenset({"lat", "lon"})
 
 
-def _text(value: Any, max_length: int = 100, min_length: int = 1) -> str:
-    """Name/Text/LongText: a string already stripped, within its length, without NUL."""
-    if type(value) is not str or not min_length <= len(value) <= max_length or value != value.strip() or "\x00" in value:
-        raise Declined
-    return value
-
-
-def _int(value: Any, low: int, high: int) -> int:
-    if type(value) is not int or not low <= value <= high:
-        raise Declined
-    return value
-
-
-def _number(value: Any, low: float, high: float) -> int | float:
-    if (type(value) is not int and type(value) is not float) or not low <= value <= high:
-        raise Declined
-    return value
-
-
-def _bool(value: Any) -> bool:
-    if type(value) is not bool:
-        raise Declined
-    return value
-
-
-def _choice(value: Any, allowed: frozenset[str]) -> str:
-    if type(value) is not str or value not in allowed:
-        raise Declined
-    return value
-
-
-def _list(value: Any, max_length: int) -> list:
-    if type(value) is not list or len(value) > max_length:
-        raise Declined
-    return value
-
-
-def _object(value: Any, keys: frozenset[str]) -> dict:
-    if type(value) is not dict or not value.keys() <= keys:
-        raise Declined
-    return value
-
-
 def _iso_date(value: Any) -> str | None:
     if value is None:
         return None
@@ -270,48 +225,65 @@ def _iso_date(value: Any) -> str | None:
     return value
 
 
-def _iso_datetime(value: Any) -> str:
+_DATETIME_SIMPLE = re.compile(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:\d{2})\Z", re.ASCII)
+
+
+def read_datetime(value: Any) -> str:
     """A datetime string as the models dump it (2026-11-20T08:00:00+00:00 → 2026-11-20T08:00:00Z)."""
     if type(value) is not str:
         raise Declined
+    simple = _DATETIME_SIMPLE.match(value)
+    if simple is not None:  # the usual form, formatted here as pydantic does (a test holds them equal)
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise Declined from None
+        whole, _fraction, offset = simple.groups()
+        if offset in ("Z", "+00:00", "-00:00"):
+            offset = "Z"
+        if moment.microsecond:
+            return f"{whole}.{moment.microsecond:06d}{offset}"
+        return f"{whole}{offset}"
     try:
         return _DATETIME.dump_python(_DATETIME.validate_python(value), mode="json")
     except ValueError:
         raise Declined from None
 
 
-@cache
-def _known_region(code: str, lengths: tuple[int, ...]) -> bool:
-    return code.isascii() and code.isdigit() and len(code) in lengths and valid_region(code)
+_REGION_OK: dict[str, bool] = {}  # a few thousand real codes; bounded against junk all the same
 
 
-def _region(value: Any, lengths: tuple[int, ...] = (6,)) -> str:
-    if type(value) is not str or not _known_region(value, lengths):
-        raise Declined
-    return value
+def _region_ok(code: Any, lengths: tuple[int, ...]) -> bool:
+    if type(code) is not str or len(code) not in lengths:
+        return False
+    ok = _REGION_OK.get(code)
+    if ok is None:
+        ok = code.isascii() and code.isdigit() and valid_region(code)
+        if len(_REGION_OK) < 50_000:
+            _REGION_OK[code] = ok
+    return ok
 
 
-@cache
+@lru_cache(maxsize=8192)
 def _known_occupation_code(code: str) -> bool:
     return len(code) <= 16 and bool(_OCCUPATION_CODE.match(code)) and taxonomy.occupation(code) is not None
 
 
-def _occupation(value: Any) -> dict[str, Any]:
-    item = _object(value, _OCCUPATION_KEYS)
-    code = item.get("code")
-    if code is not None and (type(code) is not str or not _known_occupation_code(code)):
-        raise Declined
-    return {"code": code, "name": _text(item.get("name"))}
+def _name_ok(value: Any, max_length: int = 100) -> bool:
+    """Name/Text: a string already stripped, 1..max_length long, without NUL."""
+    return type(value) is str and 0 < len(value) <= max_length and value == value.strip() and "\x00" not in value
 
 
-def _field(data: dict[str, Any], key: str, default: Any) -> Any:
-    """A top-level field: its default when absent; present as null only where the model allows it."""
-    value = data.get(key, _MISSING)
-    if value is _MISSING:
-        return default
-    if value is None and default is not None:
-        raise Declined
-    return value
+def _year_ok(value: Any) -> bool:
+    return type(value) is int and 1950 <= value <= 2100
+
+
+def _number_ok(value: Any, low: float, high: float) -> bool:
+    return (type(value) is int or type(value) is float) and low <= value <= high
+
+
+def _list_ok(value: Any, max_length: int) -> bool:
+    return (type(value) is list and len(value) <= max_length) or value is _ABSENT
 
 
 def read_worker_upserted(data: Any) -> dict[str, Any]:
@@ -319,93 +291,127 @@ def read_worker_upserted(data: Any) -> dict[str, Any]:
     writes, without the models; raises `Declined` for anything it does not vouch for."""
     if type(data) is not dict:
         raise Declined
-    location = _field(data, "location", None)
-    if location is not None:
-        _object(location, _LOCATION_KEYS)
-        if location.keys() != _LOCATION_KEYS:
+    get = data.get
+    name, region, worker_id, version, matchable = get("name"), get("region"), get("id"), get("version"), get("matchable")
+    if not (_name_ok(name) and _region_ok(region, (6,)) and type(worker_id) is str and worker_id == worker_id.strip()
+            and type(version) is int and type(matchable) is bool):
+        raise Declined
+    # fields with a default: absent → the default; null only where the model allows it
+    occupations, skill_level, skills = get("occupations", _ABSENT), get("skill_level", "junior"), get("skills", _ABSENT)
+    certificates, awards, achievements = get("certificates", _ABSENT), get("awards", _ABSENT), get("achievements", _ABSENT)
+    experience, open_regions = get("experience_years", 0), get("open_regions", _ABSENT)
+    consent = get("consent", _NO_CONSENT)
+    status = get("status", "active")
+    if not (_list_ok(occupations, 10) and _list_ok(skills, 50) and _list_ok(certificates, 30) and _list_ok(awards, 30)
+            and _list_ok(achievements, 30) and _list_ok(open_regions, 50)
+            and type(skill_level) is str and skill_level in _LEVEL_RANK and type(status) is str and status in _STATUSES
+            and _number_ok(experience, 0, 70) and type(consent) is dict and consent.keys() <= _CONSENT_KEYS):
+        raise Declined
+    matching, share_contact = consent.get("matching", False), consent.get("share_contact", False)
+    if type(matching) is not bool or type(share_contact) is not bool:
+        raise Declined
+    out_occupations = []
+    for item in occupations:
+        if type(item) is not dict or not item.keys() <= _OCCUPATION_KEYS:
             raise Declined
-        location = {"lat": _number(location["lat"], -90, 90), "lon": _number(location["lon"], -180, 180)}
-    skills = []
-    for value in _list(_field(data, "skills", []), 50):
-        item = _object(value, _SKILL_KEYS)
-        skills.append({"name": _text(item.get("name")), "proficiency": _int(item.get("proficiency"), 1, 5),
-                       "years": _number(item.get("years", 0), 0, 70)})
-    certificates = []
-    for value in _list(_field(data, "certificates", []), 30):
-        item = _object(value, _CERTIFICATE_KEYS)
-        issuer = item.get("issuer")
-        certificates.append({
-            "occupation": _text(item.get("occupation")),
-            "level": _choice(item.get("level"), _LEVEL_KEYS),
-            "number": _text(item.get("number"), 40),
-            "issuer": None if issuer is None else _text(issuer),
-            "issued_on": _iso_date(item.get("issued_on")),
-            "verified": _bool(item.get("verified", False)),
-        })
-    awards = []
-    for value in _list(_field(data, "awards", []), 30):
-        item = _object(value, _AWARD_KEYS)
-        rank = item.get("rank")
-        awards.append({"name": _text(item.get("name"), 200), "tier": _choice(item.get("tier"), _TIERS),
-                       "rank": None if rank is None else _int(rank, 1, 1000), "year": _int(item.get("year"), 1950, 2100)})
-    achievements = []
-    for value in _list(_field(data, "achievements", []), 30):
-        item = _object(value, _ACHIEVEMENT_KEYS)
-        achievements.append({"kind": _choice(item.get("kind"), _ACHIEVEMENT_KINDS),
-                             "title": _text(item.get("title"), 200), "year": _int(item.get("year"), 1950, 2100)})
-    availability = _field(data, "availability", None)
+        code, occupation_name = item.get("code"), item.get("name")
+        if not _name_ok(occupation_name) or (code is not None and (type(code) is not str or not _known_occupation_code(code))):
+            raise Declined
+        out_occupations.append({"code": code, "name": occupation_name})
+    out_skills = []
+    for item in skills:
+        if type(item) is not dict or not item.keys() <= _SKILL_KEYS:
+            raise Declined
+        skill_name, proficiency, years = item.get("name"), item.get("proficiency"), item.get("years", 0)
+        if not (_name_ok(skill_name) and type(proficiency) is int and 1 <= proficiency <= 5 and _number_ok(years, 0, 70)):
+            raise Declined
+        out_skills.append({"name": skill_name, "proficiency": proficiency, "years": years})
+    out_certificates = []
+    for item in certificates:
+        if type(item) is not dict or not item.keys() <= _CERTIFICATE_KEYS:
+            raise Declined
+        number, issuer, verified, level = item.get("number"), item.get("issuer"), item.get("verified", False), item.get("level")
+        if not (_name_ok(item.get("occupation")) and type(level) is str and level in _LEVEL_RANK
+                and _name_ok(number, 40) and (issuer is None or _name_ok(issuer)) and type(verified) is bool):
+            raise Declined
+        out_certificates.append({"occupation": item["occupation"], "level": level, "number": number, "issuer": issuer,
+                                 "issued_on": _iso_date(item.get("issued_on")), "verified": verified})
+    out_awards = []
+    for item in awards:
+        if type(item) is not dict or not item.keys() <= _AWARD_KEYS:
+            raise Declined
+        rank, tier, year = item.get("rank"), item.get("tier"), item.get("year")
+        if not (_name_ok(item.get("name"), 200) and type(tier) is str and tier in _TIERS and _year_ok(year)
+                and (rank is None or (type(rank) is int and 1 <= rank <= 1000))):
+            raise Declined
+        out_awards.append({"name": item["name"], "tier": tier, "rank": rank, "year": year})
+    out_achievements = []
+    for item in achievements:
+        if type(item) is not dict or not item.keys() <= _ACHIEVEMENT_KEYS:
+            raise Declined
+        kind, year = item.get("kind"), item.get("year")
+        if not (type(kind) is str and kind in _ACHIEVEMENT_KINDS and _name_ok(item.get("title"), 200) and _year_ok(year)):
+            raise Declined
+        out_achievements.append({"kind": kind, "title": item["title"], "year": year})
+    availability = get("availability")
     if availability is not None:
-        _object(availability, _AVAILABILITY_KEYS)
-        modes = [_choice(m, _MODES) for m in _list(availability.get("modes"), 4)]
-        if not modes or len(set(modes)) != len(modes):
+        if type(availability) is not dict or not availability.keys() <= _AVAILABILITY_KEYS:
             raise Declined
-        hours = availability.get("hours_per_week")
-        availability = {"modes": modes, "hours_per_week": None if hours is None else _int(hours, 1, 84),
+        modes, hours = availability.get("modes"), availability.get("hours_per_week")
+        if (type(modes) is not list or not 0 < len(modes) <= 4 or not all(type(m) is str and m in _MODES for m in modes)
+                or len(set(modes)) != len(modes) or (hours is not None and (type(hours) is not int or not 1 <= hours <= 84))):
+            raise Declined
+        availability = {"modes": list(modes), "hours_per_week": hours,
                         "available_from": _iso_date(availability.get("available_from"))}
-    wage = _field(data, "wage_expectation", None)
+    wage = get("wage_expectation")
     if wage is not None:
-        _object(wage, _WAGE_KEYS)
-        wage = {"min": _number(wage.get("min"), 0, 10_000_000), "max": _number(wage.get("max"), 0, 10_000_000),
-                "unit": _choice(wage.get("unit"), _UNITS)}
-        if wage["max"] < wage["min"]:
+        if type(wage) is not dict or not wage.keys() <= _WAGE_KEYS:
             raise Declined
-    consent = _object(_field(data, "consent", {}), _CONSENT_KEYS)
-    agency_id = _field(data, "agency_id", None)
+        low, high, unit = wage.get("min"), wage.get("max"), wage.get("unit")
+        if not (_number_ok(low, 0, 10_000_000) and _number_ok(high, 0, 10_000_000) and high >= low
+                and type(unit) is str and unit in _UNITS):
+            raise Declined
+        wage = {"min": low, "max": high, "unit": unit}
+    location = get("location")
+    if location is not None:
+        if type(location) is not dict or location.keys() != _LOCATION_KEYS:
+            raise Declined
+        lat, lon = location["lat"], location["lon"]
+        if not (_number_ok(lat, -90, 90) and _number_ok(lon, -180, 180)):
+            raise Declined
+        location = {"lat": lat, "lon": lon}
+    agency_id = get("agency_id")
     if agency_id is not None and (type(agency_id) is not str or not _ID.match(agency_id)):
         raise Declined
-    worker_id = data.get("id")
-    if type(worker_id) is not str or worker_id != worker_id.strip():
-        raise Declined
-    version = data.get("version")
-    if type(version) is not int:
+    if not all(_region_ok(r, (2, 4, 6)) for r in open_regions):
         raise Declined
     return {
-        "name": _text(data.get("name")),
-        "region": _region(data.get("region")),
+        "name": name,
+        "region": region,
         "location": location,
-        "occupations": [_occupation(o) for o in _list(_field(data, "occupations", []), 10)],
-        "skill_level": _choice(_field(data, "skill_level", "junior"), _LEVEL_KEYS),
-        "skills": skills,
-        "certificates": certificates,
-        "awards": awards,
-        "achievements": achievements,
-        "experience_years": _number(_field(data, "experience_years", 0), 0, 70),
+        "occupations": out_occupations,
+        "skill_level": skill_level,
+        "skills": out_skills,
+        "certificates": out_certificates,
+        "awards": out_awards,
+        "achievements": out_achievements,
+        "experience_years": experience,
         "availability": availability,
         "wage_expectation": wage,
-        "open_regions": [_region(r, (2, 4, 6)) for r in _list(_field(data, "open_regions", []), 50)],
-        "consent": {"matching": _bool(consent.get("matching", False)),
-                    "share_contact": _bool(consent.get("share_contact", False))},
+        "open_regions": list(open_regions),
+        "consent": {"matching": matching, "share_contact": share_contact},
         "agency_id": agency_id,
-        "status": _choice(_field(data, "status", "active"), _STATUSES),
+        "status": status,
         "id": worker_id,
         "version": version,
-        "created_at": _iso_datetime(data.get("created_at")),
-        "updated_at": _iso_datetime(data.get("updated_at")),
-        "matchable": _bool(data.get("matchable")),
+        "created_at": read_datetime(get("created_at")),
+        "updated_at": read_datetime(get("updated_at")),
+        "matchable": matchable,
     }
 
 
-_LEVEL_KEYS = frozenset(_LEVEL_RANK)
+_NO_CONSENT: dict[str, bool] = {}
+_ABSENT: tuple = ()  # a list field left out: its default, the empty list
 
 
 def worker_summary(source: dict[str, Any]) -> dict[str, Any]:

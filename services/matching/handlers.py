@@ -74,7 +74,7 @@ from services.matching.domain import (
     kinds_for_modes,
     region_prefixes,
 )
-from services.matching.ranking import Ranked, Weights, rank
+from services.matching.ranking import CandidateScorer, Ranked, Weights, rank
 from services.matching.search import AllOf, AnyOf, Filter, IndexDoc, IndexHit, Kind, Range, SearchIndex, SearchQuery, Terms
 from services.matching.synonyms import canonical, occupation_codes
 
@@ -151,9 +151,14 @@ def _best(
 ) -> list[tuple[Ranked, IndexHit]]:
     """Rank every hit, keep the best `limit` at or above `min_score`, and explain only those."""
     if ranked == "worker":
-        pairs = [(target, _views.worker(h), h) for h in hits]
-    else:
-        pairs = [(_views.posting(h), target, h) for h in hits]
+        # the hot path of candidates: the formula compiled for the posting, reading each source as is
+        scorer = CandidateScorer(target, tuning.weights, now)
+        fast = [(scorer.score(h.source), h) for h in hits]
+        fast.sort(key=lambda item: (-item[0], -item[1].relevance, item[1].id))
+        shown = [h for score, h in fast if round(score, 4) >= min_score][:limit]
+        explained = [(rank(target, _views.worker(h), tuning.weights, now, ranked=ranked), h) for h in shown]
+        return [(r, h) for r, h in explained if r.score >= min_score]
+    pairs = [(_views.posting(h), target, h) for h in hits]
     scored = [(rank(p, w, tuning.weights, now, ranked=ranked, explain=False), (p, w, h)) for p, w, h in pairs]
     scored.sort(key=lambda item: (-item[0].score, -item[1][2].relevance, item[1][2].id))
     # the shown score is rounded to 4 places: compare the threshold with the rounded value too
@@ -588,12 +593,14 @@ def _wait_for(index: SearchIndex, kind: Kind, doc_id: str, version: int, wait_s:
     """The indexed document once it holds `version`; "stale" when a newer one is held; None when gone."""
     deadline = time.monotonic() + wait_s
     while True:
+        # the held version first, then the document: the index consumer writes meanwhile, and a
+        # document written between `get` and `versions` must not read as a tombstone
+        held = index.versions(kind, [doc_id]).get(doc_id)
         hit = index.get(kind, doc_id)
         if hit is not None and hit.version > version:
             return "stale"
         if hit is not None and hit.version == version:
             return hit
-        held = index.versions(kind, [doc_id]).get(doc_id)
         if hit is None and held is not None and held >= version:
             return None  # deleted or erased at (or after) this version
         if time.monotonic() >= deadline:
@@ -677,11 +684,18 @@ def react(
             continue  # a closing never creates a match
         if key not in newest or newest[key][0].entityversion < event.entityversion:
             newest[key] = (event, data)
+    waited: list[tuple[Kind, IndexHit]] = []
     for (kind, doc_id), (event, _data) in newest.items():
         hit = _wait_for(index, kind, doc_id, event.entityversion, tuning.index_wait_s)
         if hit is None or hit == "stale":
             result.skipped += 1  # gone, or a newer event will be handled on its own
             continue
+        waited.append((kind, hit))
+    if waited:
+        # `get` sees writes the index consumer has not refreshed yet, `search` does not: make what
+        # we waited for (and the counterparts written with it) searchable before looking for pairs
+        index.refresh()
+    for kind, hit in waited:
         if kind is Kind.postings:
             result.announced += _announce_for_posting(index, engine, key_value, hit, tuning, now)
         else:

@@ -54,7 +54,9 @@ except ImportError:  # pragma: no cover - depends on the environment
     def _encode_source(source: dict[str, Any]) -> bytes:
         return json.dumps(source, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
 
-    _decode_source = json.loads
+    # pydantic's own JSON parser (always installed) decodes a source ~2x faster than json.loads
+    # (measured 7 µs against 17 µs for a worker's ~900 bytes; bench/matching_micro.py).
+    from pydantic_core import from_json as _decode_source
 
 from services.matching.search import (
     FIELDS,

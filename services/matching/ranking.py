@@ -42,7 +42,7 @@ from services.matching.domain import (
     monthly_equivalent,
     region_relation,
 )
-from services.matching.synonyms import occupation_closeness
+from services.matching.synonyms import canonical, canonical_certificate, occupation_closeness, occupation_codes
 
 FACTORS = (
     "skills", "proficiency", "level", "certificates", "experience",
@@ -447,4 +447,266 @@ def _freshness(updated_at: dt.datetime | None, now: dt.datetime) -> _Factor:
     return _Factor(max(0.2, 1.0 - 0.8 * (days - 30) / 335))
 
 
-__all__ = ["FACTORS", "Explanation", "Ranked", "Weights", "rank"]
+
+
+# --- the same formula, compiled for one posting -----------------------------------------------------
+#
+# A candidates request scores a few hundred workers against one posting. `rank()` rebuilds the
+# posting's side (its skill lists, weights, level target, region, wage) and a `WorkerView` for every
+# pair; `CandidateScorer` does the posting's side once and reads each worker straight from its stored
+# source, so scoring a candidate is a few dict look-ups and arithmetic. It computes exactly what
+# `rank(posting, worker_view(source), weights, now, explain=False).score` computes, operation for
+# operation (the same floats, so the same order); a unit test holds the two equal on the labelled
+# set and on random pairs. The explanation of the hits shown still comes from `rank()`.
+
+
+class CandidateScorer:
+    """`rank(posting, worker_view(source), weights, now, explain=False).score` for many worker sources."""
+
+    __slots__ = (
+        "shares", "required", "nice", "wanted_all", "chain", "closeness", "occupation_name", "min_rank",
+        "certificates", "target_years", "wanted_names", "skill_weights", "weight_sum", "region", "remote_ok",
+        "offered", "duration_days", "start", "today", "needed_hours", "recent_year", "now",
+    )
+
+    def __init__(self, posting: PostingView, weights: Weights, now: dt.datetime) -> None:
+        shares = _shares(weights)
+        self.shares = tuple(shares[name] for name in FACTORS)
+        self.required = [(s.canonical, s.min_proficiency) for s in posting.skills if s.required]
+        self.nice = [(s.canonical, s.min_proficiency) for s in posting.skills if not s.required]
+        self.wanted_all = [(s.canonical, s.min_proficiency, 2.0 if s.required else 1.0) for s in posting.skills]
+        self.chain = list(posting.occupation_chain)
+        self.closeness: dict[str, float] = {}  # a worker occupation's code → closeness to the posting's
+        self.occupation_name = posting.occupation_name
+        minimum = posting.min_level or SkillLevel.junior
+        self.min_rank = minimum.rank
+        self.certificates = posting.certificates
+        self.target_years = 3 + 1.5 * minimum.rank
+        self.wanted_names = {s.canonical for s in posting.skills}
+        weight_sum = 0.0
+        for _name, _minimum, weight in self.wanted_all:
+            weight_sum += weight
+        self.weight_sum = weight_sum
+        self.region = posting.region
+        self.remote_ok = posting.remote_ok
+        self.offered = posting.wage
+        self.duration_days = posting.duration_days
+        self.today = now.date()
+        self.start = None if posting.start_on is None else max(posting.start_on, self.today)
+        self.needed_hours = HOURS_NEEDED.get(posting.kind or "", 0)
+        self.recent_year = now.year - 10
+        self.now = now
+
+    def score(self, source: dict) -> float:
+        """The score of the worker whose stored source this is (see `documents.worker_source`)."""
+        skills = source.get("skills", ())
+        occupations = source.get("occupations", ())
+        certificates = source.get("certificates", ())
+        # the worker's side, as worker_view() and rank() read it
+        skill_list = [(s.get("canonical") or canonical(s["name"]), s.get("proficiency"), s.get("years")) for s in skills]
+        held: dict[str, int | None] = {}
+        for occupation in occupations:
+            held.setdefault(canonical(occupation["name"]), None)
+        trades = [(canonical_certificate(c["occupation"]), bool(c.get("verified"))) for c in certificates]
+        for trade, _verified in trades:
+            held.setdefault(trade, None)
+        proficiency_of: dict[str, int | None] = {}
+        for name, proficiency, _years in skill_list:
+            held[name] = proficiency
+            proficiency_of[name] = proficiency
+
+        # skills
+        required, nice = self.required, self.nice
+        coverage: float | None = None
+        if required and nice:
+            coverage = 0.8 * _covered(required, held) + 0.2 * _covered(nice, held)
+        elif required:
+            coverage = _covered(required, held)
+        elif nice:
+            coverage = _covered(nice, held)
+        if self.chain:
+            closeness = self.closeness
+            occupation: float | None = 0.0
+            best = None
+            for o in occupations:
+                code = o.get("code")
+                key = (code, o["name"])
+                value = closeness.get(key)
+                if value is None:
+                    worker_chain = occupation_codes(code, o["name"])
+                    value = closeness[key] = occupation_closeness(self.chain, worker_chain) if worker_chain else -1.0
+                if value >= 0.0 and (best is None or value > best):
+                    best = value
+            occupation = 0.0 if best is None else best
+        elif self.occupation_name:
+            names = {canonical(o["name"]) for o in occupations} | {name for name, _p, _y in skill_list}
+            occupation = 1.0 if self.occupation_name in names else 0.0
+        else:
+            occupation = None
+        if coverage is not None and occupation is not None:
+            q_skills = 0.85 * coverage + 0.15 * occupation
+        elif coverage is not None:
+            q_skills = coverage
+        elif occupation is not None:
+            q_skills = occupation
+        else:
+            q_skills = NEUTRAL
+
+        # proficiency
+        if not self.wanted_all:
+            known = sorted((p for p in proficiency_of.values() if p is not None), reverse=True)[:3]
+            q_proficiency = sum(known) / (5 * len(known)) if known else NEUTRAL
+        else:
+            total = 0.0
+            for name, minimum, weight in self.wanted_all:
+                if name not in proficiency_of:
+                    continue
+                proficiency = proficiency_of[name]
+                if proficiency is None:
+                    total += weight * NEUTRAL
+                elif proficiency >= minimum:
+                    total += weight * min(1.0, 0.8 + 0.1 * (proficiency - minimum))
+                else:
+                    total += weight * max(0.0, 0.5 - 0.25 * (minimum - proficiency))
+            q_proficiency = total / self.weight_sum if self.weight_sum else NEUTRAL
+
+        # level
+        gap = _LEVEL_RANK[source["skill_level"]] - self.min_rank
+        q_level = min(1.0, 0.7 + 0.15 * gap) if gap >= 0 else max(0.0, 0.4 - 0.2 * -gap)
+
+        # certificates
+        best_cert: dict[str, float] = {}
+        for trade, verified in trades:
+            best_cert[trade] = max(best_cert.get(trade, 0.0), 1.0 if verified else 0.6)
+        if self.certificates:
+            values = [best_cert.get(trade, 0.0) for trade in self.certificates]
+            q_certificates = sum(values) / len(values)
+        else:
+            trade = self.occupation_name
+            if trade and trade in best_cert:
+                q_certificates = 1.0 if best_cert[trade] >= 1.0 else 0.8
+            else:
+                q_certificates = 0.6 if certificates else 0.4
+
+        # experience
+        experience = source.get("experience_years")
+        target = self.target_years
+        overall = NEUTRAL if experience is None else min(1.0, experience / target)
+        wanted = self.wanted_names
+        if not wanted:
+            q_experience = overall
+        else:
+            years = [float(y or 0) for name, _p, y in skill_list if name in wanted]
+            in_skills = min(1.0, (sum(years) / len(years)) / target) if years else 0.0
+            q_experience = 0.6 * overall + 0.4 * in_skills
+
+        # region
+        availability = source.get("availability") or {}
+        worker_region = source.get("region")
+        if not self.region or not worker_region:
+            q_region = NEUTRAL
+        else:
+            q_region = REGION_QUALITY[region_relation(
+                worker_region=worker_region,
+                open_regions=source.get("open_regions", ()),
+                worker_modes=availability.get("modes") or _DEFAULT_MODES,
+                posting_region=self.region,
+                remote_ok=self.remote_ok,
+            )]
+
+        # wage
+        offered, expected = self.offered, source.get("wage_expectation")
+        if not offered or not expected:
+            q_wage = 0.6
+        else:
+            unit = expected["unit"]
+            if offered["unit"] == unit:
+                expected_min, offered_max = float(expected["min"]), float(offered["max"])
+            else:
+                expected_min = monthly_equivalent(expected["min"], unit, self.duration_days)
+                offered_max = monthly_equivalent(offered["max"], offered["unit"], self.duration_days)
+            if expected_min is None or offered_max is None:
+                q_wage = 0.6
+            elif expected_min <= offered_max:
+                q_wage = 1.0
+            else:
+                gap_share = (expected_min - offered_max) / expected_min if expected_min else 1.0
+                q_wage = max(0.0, 1.0 - 4.0 * gap_share)
+
+        # availability
+        available_from = _date_of(availability.get("available_from"))
+        if available_from is None:
+            on_time = 1.0
+        elif self.start is not None:
+            late = (available_from - self.start).days
+            on_time = 1.0 if late <= 0 else max(0.0, 1.0 - late / 45)
+        else:
+            late = (available_from - self.today).days
+            on_time = 1.0 if late <= 14 else max(0.0, 1.0 - (late - 14) / 90)
+        hours_per_week = availability.get("hours_per_week")
+        needed = self.needed_hours
+        hours = 1.0 if hours_per_week is None or not needed else min(1.0, hours_per_week / needed)
+        q_availability = 0.6 * on_time + 0.4 * hours
+
+        # honours
+        recent = self.recent_year
+        best_award = 0.0
+        for award in source.get("awards", ()):
+            value = AWARD_TIER_VALUE.get(award["tier"], 0.3)
+            rank_ = award.get("rank")
+            value *= 1.0 if rank_ is not None and rank_ <= 3 else 0.85 if rank_ and rank_ <= 10 else 0.7
+            value *= 1.0 if award["year"] >= recent else 0.6
+            if value > best_award:
+                best_award = value
+        achievements = source.get("achievements", ())
+        if achievements:
+            achieved = min(0.6, sum(ACHIEVEMENT_VALUE.get(a["kind"], 0.15) * (1.0 if a["year"] >= recent else 0.6)
+                                    for a in achievements))
+        else:
+            achieved = 0
+        q_honours = min(1.0, best_award + 0.5 * achieved)
+
+        # freshness (of the worker: candidates rank workers)
+        updated_at = _datetime_of(source.get("updated_at"))
+        if updated_at is None:
+            q_freshness = NEUTRAL
+        else:
+            days = (self.now - updated_at).total_seconds() / 86400
+            q_freshness = 1.0 if days <= 30 else max(0.2, 1.0 - 0.8 * (days - 30) / 335)
+
+        # min(1.0, max(0.0, q)) written out (the same value, NaN included, without 20 calls)
+        s = self.shares
+        total = s[0] * ((q_skills if q_skills <= 1.0 else 1.0) if q_skills >= 0.0 else 0.0)
+        total += s[1] * ((q_proficiency if q_proficiency <= 1.0 else 1.0) if q_proficiency >= 0.0 else 0.0)
+        total += s[2] * ((q_level if q_level <= 1.0 else 1.0) if q_level >= 0.0 else 0.0)
+        total += s[3] * ((q_certificates if q_certificates <= 1.0 else 1.0) if q_certificates >= 0.0 else 0.0)
+        total += s[4] * ((q_experience if q_experience <= 1.0 else 1.0) if q_experience >= 0.0 else 0.0)
+        total += s[5] * ((q_region if q_region <= 1.0 else 1.0) if q_region >= 0.0 else 0.0)
+        total += s[6] * ((q_wage if q_wage <= 1.0 else 1.0) if q_wage >= 0.0 else 0.0)
+        total += s[7] * ((q_availability if q_availability <= 1.0 else 1.0) if q_availability >= 0.0 else 0.0)
+        total += s[8] * ((q_honours if q_honours <= 1.0 else 1.0) if q_honours >= 0.0 else 0.0)
+        total += s[9] * ((q_freshness if q_freshness <= 1.0 else 1.0) if q_freshness >= 0.0 else 0.0)
+        return (total if total <= 1.0 else 1.0) if total >= 0.0 else 0.0
+
+
+def _covered(wanted: list[tuple[str, int]], held: dict[str, int | None]) -> float:
+    return sum(_credit(minimum, held[name]) for name, minimum in wanted if name in held) / len(wanted)
+
+
+_LEVEL_RANK = {level.value: level.rank for level in SkillLevel}
+_DEFAULT_MODES = ("full_time",)
+
+
+@lru_cache(maxsize=4096)
+def _date_of(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+def _datetime_of(value: str | None) -> dt.datetime | None:  # nearly every worker's is different: no cache
+    if value is None:
+        return None
+    moment = dt.datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+__all__ = ["FACTORS", "CandidateScorer", "Explanation", "Ranked", "Weights", "rank"]

@@ -44,3 +44,34 @@ def test_a_pair_written_but_not_yet_committed_is_announced_both_ways(matching):
                             matching.state.matching.tuning)
     # the employer is told about the worker and the worker about the posting
     assert result.announced == 2
+
+
+class WrittenAfterFirstGet:
+    """The real index, with the index consumer's write landing right after the first `get` misses:
+    what the reactive thread sees when ingest writes between its two reads."""
+
+    def __init__(self, index, changes) -> None:
+        self._index, self._changes = index, list(changes)
+
+    def get(self, kind, doc_id):
+        hit = self._index.get(kind, doc_id)
+        while self._changes:
+            change = self._changes.pop(0)
+            self._index.upsert(change.kind, [change.doc])
+        return hit
+
+    def __getattr__(self, name):
+        return getattr(self._index, name)
+
+
+def test_a_document_written_while_the_reactive_step_looks_is_not_taken_for_deleted(matching):
+    worker, posting = worker_data(), posting_data()
+    index = matching.state.index()
+    index.upsert(handlers.Kind.workers, [handlers.change_of(worker_upserted(worker)).doc])
+    index.refresh()
+    event = posting_upserted(posting)
+    racing = WrittenAfterFirstGet(index, [handlers.change_of(event)])
+
+    result = handlers.react(racing, matching.state.runtime.engine, MemoryKeyValue(), [event],
+                            matching.state.matching.tuning)
+    assert (result.skipped, result.announced) == (0, 1)  # the welder is told about the new posting
