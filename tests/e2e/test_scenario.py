@@ -130,8 +130,13 @@ def test_register_post_match_notify_apply_handshake_erase(system):
     assert "13800000001" not in json.dumps(hit, ensure_ascii=False)  # personal data masked in hits
     assert "wjg@example.com" not in json.dumps(hit, ensure_ascii=False)
 
-    recs = http.get(f"{urls['matching']}/v1/workers/{worker_id}/recommendations", headers=_h(worker))
-    assert recs.status_code == 200 and posting_id in [h["posting_id"] for h in recs.json()["items"]]
+    def recommended():
+        # the posting is read with `get` by candidates at once, but searched only after the index's
+        # next commit (near-real-time, docs/matching.md): give that commit a moment
+        r = http.get(f"{urls['matching']}/v1/workers/{worker_id}/recommendations", headers=_h(worker))
+        return r.status_code == 200 and posting_id in [h["posting_id"] for h in r.json()["items"]]
+
+    eventually(recommended, 10, what="the posting among the welder's recommendations")
     other_employer = system.token("employer", "boss-2", org="org-other")
     denied = http.get(f"{urls['matching']}/v1/postings/{posting_id}/candidates", headers=_h(other_employer))
     assert denied.status_code in (403, 404)
