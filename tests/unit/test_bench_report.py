@@ -19,6 +19,7 @@ def results(**figures: float | None) -> dict:
         "elapsed_s": 12.0,
         "dataset": {"workers": 10, "postings": 2, "worker_seed": 1, "posting_seed": 2},
         "machine": {"cores": 2, "memory_gib": 4.0, "python": "3.11.7", "load_average_start": 1.0, "load_average_end": 2.0},
+        "code": {"commit": "abc1234", "changed_files": 3, "services_sha256": "0123456789abcdef"},
         "figures": {**figures_from({}), **figures},
         "details": {"load_average_by_phase": {"ingest": 1.5}},
         "notes": ["a note"],
@@ -55,6 +56,7 @@ def test_markdown_names_each_target_its_value_and_verdict():
     assert "| index ingest | — events/s | ≥ 20000 events/s | not measured |" in text
     assert "Peer ratio (peer p99 ÷ our HTTP p99): 2.00×" in text
     assert "ingest 1.5" in text and "- a note" in text
+    assert "commit abc1234 with 3 files changed" in text
 
 
 def test_a_complete_results_document_misses_no_key_and_an_empty_one_misses_all():
