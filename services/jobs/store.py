@@ -322,7 +322,12 @@ def list_applications(
     after_id: str | None,
     limit: int,
 ) -> list[Application]:
-    t = applications
+    rows = _engagement_page(conn, applications, posting_id, worker_id, status, after_id, limit)
+    return [_application(r) for r in rows]
+
+
+def _engagement_page(conn: Connection, t: sa.Table, posting_id, worker_id, status, after_id, limit) -> list:
+    """One page of applications or invitations, newest id first, with the shared filters."""
     query = sa.select(t)
     if posting_id is not None:
         query = query.where(t.c.posting_id == posting_id)
@@ -332,8 +337,7 @@ def list_applications(
         query = query.where(t.c.status == status.value)
     if after_id:
         query = query.where(t.c.id < after_id)
-    rows = conn.execute(query.order_by(t.c.id.desc()).limit(limit)).mappings().all()
-    return [_application(r) for r in rows]
+    return conn.execute(query.order_by(t.c.id.desc()).limit(limit)).mappings().all()
 
 
 # --- invitations -------------------------------------------------------------------------------
@@ -394,17 +398,7 @@ def list_invitations(
     after_id: str | None,
     limit: int,
 ) -> list[Invitation]:
-    t = invitations
-    query = sa.select(t)
-    if posting_id is not None:
-        query = query.where(t.c.posting_id == posting_id)
-    if worker_id is not None:
-        query = query.where(t.c.worker_id == worker_id)
-    if status is not None:
-        query = query.where(t.c.status == status.value)
-    if after_id:
-        query = query.where(t.c.id < after_id)
-    rows = conn.execute(query.order_by(t.c.id.desc()).limit(limit)).mappings().all()
+    rows = _engagement_page(conn, invitations, posting_id, worker_id, status, after_id, limit)
     return [_invitation(r) for r in rows]
 
 
