@@ -125,7 +125,7 @@ def render_markdown(results: Mapping[str, Any]) -> str:
         f"{machine.get('python')}, {machine.get('platform', '')}; load average "
         f"{machine.get('load_average_start')} at start, {machine.get('load_average_end')} at the end.",
         f"Code: commit {code.get('commit')} with {code.get('changed_files')} files changed, services sha256 "
-        f"{code.get('services_sha256')}.",
+        f"{code.get('services_sha256')}." if code else "Code: not recorded by this run.",
         "",
         "| figure | measured | target (DESIGN §7) | verdict |",
         "| --- | ---: | --- | --- |",

@@ -193,7 +193,8 @@ def _publish_chunk(task: tuple[str, str, int, int, str]) -> int:
     event_log = local_log(Path(home))
     batch: list[OutgoingMessage] = []
     if kind == "workers":
-        messages: Iterable[OutgoingMessage] = (worker_event(start + n, w, at) for n, w in enumerate(iter_workers(count, WORKER_SEED, start=start)))
+        workers = iter_workers(count, WORKER_SEED, start=start)
+        messages: Iterable[OutgoingMessage] = (worker_event(start + n, w, at) for n, w in enumerate(workers))
     else:
         messages = (posting_event(start + n, p, at) for n, p in enumerate(iter_postings(count, POSTING_SEED, start=start)))
     for message in messages:
@@ -241,7 +242,8 @@ class LogProgress:
             conn.close()
 
     def heads(self) -> dict[str, int]:
-        return {topic: int(total) for topic, total in self._query("SELECT topic, SUM(next_offset) FROM partitions GROUP BY topic")}
+        rows = self._query("SELECT topic, SUM(next_offset) FROM partitions GROUP BY topic")
+        return {topic: int(total) for topic, total in rows}
 
     def committed(self, group: str) -> dict[str, int]:
         rows = self._query(
@@ -287,6 +289,10 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU seconds of a process (all its threads) so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
 
 
 def load_average() -> float:
@@ -402,7 +408,8 @@ async def _post_on_one_connection(port: int, payloads: list[bytes], latencies: l
         writer.close()
 
 
-def post_concurrently(port: int, path: str, bodies: Sequence[Any], token: str, concurrency: int) -> tuple[float, list[float], Counter]:
+def post_concurrently(port: int, path: str, bodies: Sequence[Any], token: str,
+                      concurrency: int) -> tuple[float, list[float], Counter]:
     """POST every body with `concurrency` keep-alive connections (a minimal asyncio client: on two
     cores a heavier client would take the CPU the server needs). Returns (seconds, latencies, statuses)."""
     payloads = []
@@ -464,7 +471,8 @@ def measure_ingest(progress: LogProgress, matching: Service, group: str, topics:
     }
 
 
-def wait_for_groups(progress: LogProgress, topics: Sequence[str], *, timeout_s: float, skip: Iterable[str] = ()) -> dict[str, int]:
+def wait_for_groups(progress: LogProgress, topics: Sequence[str], *, timeout_s: float,
+                    skip: Iterable[str] = ()) -> dict[str, int]:
     """Wait (bounded) until every consumer group reading these topics has caught up; returns the lags left."""
     deadline = time.monotonic() + timeout_s
     groups = [g for g in progress.groups() if g not in set(skip) and not g.startswith("bench")]
@@ -806,13 +814,22 @@ class Profiler:
     def __init__(self, pid: int, name: str, seconds: int, folder: Path) -> None:
         self.name, self.folder = name, folder
         self.raw = folder / f"{name}.raw.txt"
-        binary = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        binary = self.binary()
         self.process = None
-        if Path(binary).exists():
+        if binary:
             folder.mkdir(parents=True, exist_ok=True)
             self.process = subprocess.Popen(
                 [binary, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "200", "--format", "raw",
                  "--nonblocking", "--output", str(self.raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    @staticmethod
+    def binary() -> str | None:
+        found = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+        return found if Path(found).exists() else None
+
+    @classmethod
+    def available(cls) -> bool:
+        return cls.binary() is not None
 
     def finish(self) -> str | None:
         """Wait for the recording and write <name>.txt, the top of the profile; returns its path."""
@@ -876,7 +893,8 @@ def code_fingerprint() -> dict[str, Any]:
 
 
 def machine_info() -> dict[str, Any]:
-    memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    meminfo = Path("/proc/meminfo").read_text().splitlines()
+    memory_kib = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
     cpu_model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                       if line.startswith("model name")), platform.processor())
     return {"cores": os.cpu_count(), "memory_gib": round(memory_kib / 2**20, 1), "cpu": cpu_model,
@@ -945,9 +963,12 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         matching = Service("matching", ports["matching"], env, home)
         services.append(matching)
         ingest_profiler: Profiler | None = None
+        if profile and not Profiler.available():
+            state.notes.append("--profile: py-spy is not installed (pip install py-spy==0.4.3); no profiles recorded")
+            profile = False
         if profile:
             matching.wait_ready()
-            ingest_profiler = Profiler(matching.pid, "ingest", 20, PROFILES_DIR)
+            ingest_profiler = Profiler(matching.pid, f"{size_name}-ingest", 20, PROFILES_DIR)
         details["ingest"] = state.phase("ingest (matching-index consumer)", lambda: measure_ingest(
             progress, matching, INDEX_GROUP, MATCHING_TOPICS, timeout_s=7200))
         if ingest_profiler:
@@ -958,11 +979,12 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         profiles_service.wait_ready()
 
         posting_sample = [posting_id(i) for i in sample_indices(size.warmup_queries + size.candidate_queries, size.postings, 11)]
-        worker_sample = [worker_id(i) for i in sample_indices(size.warmup_queries + size.recommendation_queries, size.workers, 12)]
+        worker_sample = [worker_id(i) for i in
+                         sample_indices(size.warmup_queries + size.recommendation_queries, size.workers, 12)]
         details["candidates"] = state.phase("candidates over HTTP", lambda: measure_queries(
             matching.port, admin, [f"/v1/postings/{p}/candidates?limit=20" for p in posting_sample], size.warmup_queries))
         if profile:
-            profiler = Profiler(matching.pid, "candidates", 15, PROFILES_DIR)
+            profiler = Profiler(matching.pid, f"{size_name}-candidates", 15, PROFILES_DIR)
             extra = [f"/v1/postings/{posting_id(i)}/candidates?limit=20" for i in sample_indices(3000, size.postings, 13)]
             deadline = time.monotonic() + 15
             client = Client(matching.port, admin)
@@ -980,12 +1002,12 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         details["profile_writes"] = state.phase("profile writes over HTTP", lambda: measure_profile_writes(
             profiles_service, agency, size.profile_writes, size.writers))
         if profile:
-            profiler = Profiler(profiles_service.pid, "profile_writes", 12, PROFILES_DIR)
+            profiler = Profiler(profiles_service.pid, f"{size_name}-profile_writes", 12, PROFILES_DIR)
             measure_profile_writes(profiles_service, agency, 2_000, size.writers)  # not counted: profiled
             profiles_kept.append(profiler.finish() or "")
         status = proc_status(matching.pid)
         details["matching_memory"] = {"rss_mib": round(status["VmRSS"] / 1024), "peak_rss_mib": round(status["VmHWM"] / 1024),
-                                      "index_mib_on_disk": round(sum(f.stat().st_size for f in (home / "index").rglob("*") if f.is_file()) / 2**20)}
+                                      "index_mib_on_disk": round(folder_bytes(home / "index") / 2**20)}
         for service in reversed(services):
             service.stop()
         services.clear()
@@ -993,7 +1015,8 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         index = state.phase("open the index in process", lambda: open_matching_index(home))
         in_process_sample = posting_sample[: size.warmup_queries + size.in_process_queries]
         if index is not None:
-            floor = state.phase("engine floor (tantivy in process)", lambda: measure_floor(index, in_process_sample, size.warmup_queries))
+            floor = state.phase("engine floor (tantivy in process)",
+                                lambda: measure_floor(index, in_process_sample, size.warmup_queries))
             if floor is not None:
                 details["engine_floor"], details["ranked_in_process"], ours = floor
             else:
@@ -1054,7 +1077,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=sorted(SIZES), default="quick")
     parser.add_argument("--workers", type=int, help="override the size's number of workers")
     parser.add_argument("--postings", type=int, help="override the size's number of postings")
-    parser.add_argument("--profile", action="store_true", help="record py-spy profiles of ingest, candidates and profile writes into bench/profiles/")
+    parser.add_argument("--profile", action="store_true",
+                        help="record py-spy profiles of ingest, candidates and profile writes into bench/profiles/")
     parser.add_argument("--no-peer", action="store_true", help="skip the PostgreSQL peer")
     parser.add_argument("--keep", action="store_true", help="keep the temporary TALENTFLOW_HOME (printed in the notes)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder of latest.json / latest.md")
@@ -1071,7 +1095,8 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(report.render_markdown(results))
     print(f"\nwritten: {json_path.relative_to(ROOT) if json_path.is_relative_to(ROOT) else json_path}, "
           f"{md_path.relative_to(ROOT) if md_path.is_relative_to(ROOT) else md_path}")
-    failed = [n for n in results["notes"] if n.startswith("phase ")]
+    # The peer needs a PostgreSQL server: without one the run is still complete for our own figures.
+    failed = [n for n in results["notes"] if n.startswith("phase ") and not n.startswith("phase 'peer")]
     return 1 if failed else 0
 
 
