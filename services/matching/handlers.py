@@ -713,11 +713,14 @@ def _announce_for_posting(index, engine, key_value, hit: IndexHit, tuning: Tunin
     if not _posting_is_open(posting, now):
         return 0
     best = rank_candidates(index, posting, tuning, now, limit=tuning.match_top_n, min_score=tuning.match_threshold)
+    # Both sides of a strong pair are told, whichever event found it: when a worker and a posting
+    # arrive together, only one of their events may see the other in the index.
     return sum(
         announce(engine, key_value, tuning, worker_id=h["worker_id"], posting_id=hit.id, org_id=posting["org_id"],
-                 recipient_kind="worker", score=h["score"], summary=h["explanation"]["summary"],
+                 recipient_kind=side, score=h["score"], summary=h["explanation"]["summary"],
                  version=hit.version, now=now)
         for h in best
+        for side in ("worker", "org")
     )
 
 
@@ -728,9 +731,10 @@ def _announce_for_worker(index, engine, key_value, hit: IndexHit, tuning: Tuning
     best = rank_recommendations(index, worker, tuning, now, limit=tuning.match_top_n, min_score=tuning.match_threshold)
     return sum(
         announce(engine, key_value, tuning, worker_id=hit.id, posting_id=h["posting_id"],
-                 org_id=h["posting"]["org_id"], recipient_kind="org", score=h["score"],
+                 org_id=h["posting"]["org_id"], recipient_kind=side, score=h["score"],
                  summary=h["explanation"]["summary"], version=hit.version, now=now)
         for h in best
+        for side in ("org", "worker")
     )
 
 

@@ -224,8 +224,10 @@ def test_a_new_posting_announces_its_best_workers_once(matching):
     drain(matching.state.reactive_consumer)
 
     found = [e for e in announcements(matching) if e.data["posting_id"] == posting["id"]]
-    assert [(e.data["recipient_kind"], e.data["recipient_id"]) for e in found] == [("worker", strong["id"])]
-    event = found[0]
+    # both sides of the one strong pair: the worker, and the posting's org about that worker
+    assert sorted((e.data["recipient_kind"], e.data["recipient_id"], e.data["worker_id"]) for e in found) == [
+        ("org", posting["org_id"], strong["id"]), ("worker", strong["id"], strong["id"])]
+    event = next(e for e in found if e.data["recipient_kind"] == "worker")
     assert event.subject == strong["id"] and event.data["score"] >= 0.6
     assert "匹配必需技能" in event.data["summary"]
     assert "王建国" not in json.dumps(event.data, ensure_ascii=False)
@@ -234,7 +236,7 @@ def test_a_new_posting_announces_its_best_workers_once(matching):
     publish(matching, posting_upserted(posting_data(posting["id"], 2)))
     drain(matching.state.index_consumer)
     drain(matching.state.reactive_consumer)
-    assert len([e for e in announcements(matching) if e.data["posting_id"] == posting["id"]]) == 1
+    assert len([e for e in announcements(matching) if e.data["posting_id"] == posting["id"]]) == 2
 
 
 def test_a_changed_worker_announces_to_the_owners_of_the_best_postings(matching):
@@ -247,8 +249,8 @@ def test_a_changed_worker_announces_to_the_owners_of_the_best_postings(matching)
     drain(matching.state.index_consumer)
     drain(matching.state.reactive_consumer)
     found = [e for e in announcements(matching) if e.data["worker_id"] == worker["id"]]
-    assert [(e.data["recipient_kind"], e.data["recipient_id"], e.data["posting_id"]) for e in found] == [
-        ("org", "org-a", posting["id"])]
+    assert sorted((e.data["recipient_kind"], e.data["recipient_id"], e.data["posting_id"]) for e in found) == [
+        ("org", "org-a", posting["id"]), ("worker", worker["id"], posting["id"])]
 
 
 def test_a_restart_with_an_empty_key_value_store_does_not_announce_again(matching):

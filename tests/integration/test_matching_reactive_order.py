@@ -74,4 +74,5 @@ def test_a_document_written_while_the_reactive_step_looks_is_not_taken_for_delet
 
     result = handlers.react(racing, matching.state.runtime.engine, MemoryKeyValue(), [event],
                             matching.state.matching.tuning)
-    assert (result.skipped, result.announced) == (0, 1)  # the welder is told about the new posting
+    # the welder is told about the new posting, and its employer about the welder
+    assert (result.skipped, result.announced) == (0, 2)
