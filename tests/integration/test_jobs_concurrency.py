@@ -14,7 +14,7 @@ from services.common.auth import Principal, Role
 from services.common.errors import StaleVersion
 from services.jobs import handlers
 from services.jobs.domain import ApplicationIn, InvitationIn, PostingPatch
-from tests.integration.test_jobs_harness import OWNER, jobs  # noqa: F401  (jobs is a fixture)
+from tests.integration.jobs_harness import OWNER, jobs  # noqa: F401  (jobs is a fixture)
 
 pytestmark = pytest.mark.integration
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from services.common.events import WorkerErased, encode, make_event
-from tests.integration.test_jobs_harness import (  # noqa: F401  (jobs is a fixture)
+from tests.integration.jobs_harness import (  # noqa: F401  (jobs is a fixture)
     ADMIN,
     OTHER_WORKER,
     OWNER,

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from services.common.events import decode
-from tests.integration.test_jobs_harness import (  # noqa: F401  (jobs is a fixture)
+from tests.integration.jobs_harness import (  # noqa: F401  (jobs is a fixture)
     OWNER,
     WORKER,
     build_jobs,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from services.common.auth import Role, TokenIssuer
-from tests.integration.test_jobs_harness import (  # noqa: F401  (jobs is a fixture)
+from tests.integration.jobs_harness import (  # noqa: F401  (jobs is a fixture)
     ADMIN,
     AGENCY_ELSEWHERE,
     AGENCY_FOR_ORG,

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.jobs import store
-from tests.integration.test_jobs_harness import (  # noqa: F401  (jobs is a fixture)
+from tests.integration.jobs_harness import (  # noqa: F401  (jobs is a fixture)
     ADMIN,
     OWNER,
     WORKER,

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.integration.test_jobs_harness import (  # noqa: F401  (jobs is a fixture)
+from tests.integration.jobs_harness import (  # noqa: F401  (jobs is a fixture)
     ADMIN,
     AGENCY_ELSEWHERE,
     AGENCY_FOR_ORG,

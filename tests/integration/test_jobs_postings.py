@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from services.common.store import schema_drift
 from services.jobs import store
-from tests.integration.test_jobs_harness import (  # noqa: F401  (jobs is a fixture)
+from tests.integration.jobs_harness import (  # noqa: F401  (jobs is a fixture)
     ADMIN,
     AGENCY_FOR_ORG,
     OTHER_EMPLOYER,

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.notify import store
-from tests.integration.test_notify_support import (  # noqa: F401 — fixtures
+from tests.integration.notify_support import (  # noqa: F401 — fixtures
     SQLITE_ONLY,
     SmtpSink,
     invitation_sent,

@@ -20,7 +20,7 @@ from services.common.errors import StaleVersion
 from services.common.events import WorkerUpserted, make_event
 from services.notify import handlers, store
 from services.notify.domain import PreferencesIn, Recipient, RecipientKind
-from tests.integration.test_notify_support import (  # noqa: F401 — fixtures
+from tests.integration.notify_support import (  # noqa: F401 — fixtures
     match_found,
     notify_factory,
     worker_erased,

@@ -15,7 +15,7 @@ from services.common.ports import OutgoingMessage
 from services.common.store import schema_drift
 from services.common.web import encode_cursor
 from services.notify import handlers, store
-from tests.integration.test_notify_support import (  # noqa: F401 — fixtures
+from tests.integration.notify_support import (  # noqa: F401 — fixtures
     SQLITE_ONLY,
     application_submitted,
     application_updated,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from services.notify import store
-from tests.integration.test_notify_support import (  # noqa: F401 — fixtures
+from tests.integration.notify_support import (  # noqa: F401 — fixtures
     SQLITE_ONLY,
     WebhookReceiver,
     application_submitted,
