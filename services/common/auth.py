@@ -109,7 +109,11 @@ class TokenIssuer:
             except jwt.PyJWTError as exc:
                 raise Unauthenticated(f"invalid token: {exc}") from None
         else:
-            raise Unauthenticated(f"invalid token: {last_error}") from None
+            raise Unauthenticated(
+                "invalid token: it was signed by another key than this service's (a token from another"
+                " installation, or one issued before TALENTFLOW_SIGNING_KEY or the data folder's signing.key"
+                " changed); issue a new one with `talentflow token`"
+            ) from None
         try:
             role = Role(claims.get("role"))
         except ValueError:

@@ -22,10 +22,24 @@ import time
 SERVICES = {"profiles": 8001, "jobs": 8002, "matching": 8003, "notify": 8004}
 
 
+class SettingsError(SystemExit):
+    """Settings the environment cannot give: one line on stderr and exit code 2, no traceback."""
+
+
 def _settings():
+    from pydantic import ValidationError
+
     from services.common.settings import PlatformSettings
 
-    return PlatformSettings()
+    try:
+        return PlatformSettings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
+        )
+        print(f"talentflow: invalid settings: {problems}", file=sys.stderr)
+        raise SettingsError(2) from None
 
 
 def cmd_token(args: argparse.Namespace) -> int:

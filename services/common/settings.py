@@ -19,7 +19,10 @@ DEFAULT_SIGNING_KEY_FILE = "signing.key"
 class PlatformSettings(BaseSettings):
     """Names shared by all services; a service subclasses it and adds its own prefixed settings."""
 
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+    # Every field is read from its `validation_alias` (or, by name, from `TALENTFLOW_<NAME>`): with an
+    # empty prefix, `populate_by_name` would read `home` from the shell's HOME and `env` from ENV.
+    # Only the engine URLs DESIGN names (DATABASE_URL, KAFKA_BOOTSTRAP_SERVERS, ...) are unprefixed.
+    model_config = SettingsConfigDict(env_prefix="TALENTFLOW_", extra="ignore", populate_by_name=True)
 
     env: str = Field("development", validation_alias="TALENTFLOW_ENV")
     home: Path = Field(Path("var"), validation_alias="TALENTFLOW_HOME")
@@ -59,6 +62,12 @@ class PlatformSettings(BaseSettings):
     def _production_needs_real_secrets(self) -> PlatformSettings:
         if self.production and (self.signing_key is None or len(self.signing_key.get_secret_value()) < 32):
             raise ValueError("TALENTFLOW_SIGNING_KEY (32+ characters) is required when TALENTFLOW_ENV=production")
+        return self
+
+    @model_validator(mode="after")
+    def _home_is_absolute(self) -> PlatformSettings:
+        # Resolved once, so every process (and every later `cd`) agrees on one data folder.
+        self.home = self.home.expanduser().absolute()
         return self
 
     def signing_keys(self) -> list[str]:

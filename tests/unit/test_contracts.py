@@ -106,5 +106,46 @@ def test_production_refuses_to_start_without_a_real_signing_key(monkeypatch):
 def test_embedded_key_is_created_once_and_kept(tmp_path, monkeypatch):
     monkeypatch.delenv("TALENTFLOW_SIGNING_KEY", raising=False)
     monkeypatch.delenv("TALENTFLOW_ENV", raising=False)
-    first = PlatformSettings(home=tmp_path).signing_keys()[0]
-    assert len(first) >= 32 and PlatformSettings(home=tmp_path).signing_keys()[0] == first
+    first = PlatformSettings(TALENTFLOW_HOME=tmp_path).signing_keys()[0]
+    assert len(first) >= 32 and PlatformSettings(TALENTFLOW_HOME=tmp_path).signing_keys()[0] == first
+
+
+def test_settings_never_read_unprefixed_shell_variables(tmp_path, monkeypatch):
+    """A shell's HOME or ENV must not become the data folder or the environment (issue 13.1)."""
+    for name in ("TALENTFLOW_HOME", "TALENTFLOW_ENV", "TALENTFLOW_SIGNING_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "shell-home"))
+    monkeypatch.setenv("ENV", "production")
+    monkeypatch.setenv("SIGNING_KEY", "x" * 40)
+    monkeypatch.chdir(tmp_path)
+    settings = PlatformSettings()
+    assert settings.home == tmp_path / "var"
+    assert settings.home.is_absolute()
+    assert settings.env == "development"
+    assert settings.signing_key is None
+
+
+def test_cli_token_with_bad_settings_says_why_without_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TALENTFLOW_")}
+    env["TALENTFLOW_ENV"] = "production"
+    done = subprocess.run(
+        [sys.executable, "-m", "services.common.cli", "token", "--role", "admin", "--subject", "root"],
+        env=env, cwd=os.getcwd(), capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "TALENTFLOW_SIGNING_KEY" in done.stderr
+
+
+def test_a_token_signed_by_another_key_is_refused_with_that_reason():
+    from services.common.auth import Role, TokenIssuer
+    from services.common.errors import Unauthenticated
+
+    token = TokenIssuer(["a" * 40]).issue(Role.admin, "root")
+    with pytest.raises(Unauthenticated) as caught:
+        TokenIssuer(["b" * 40]).verify(token)
+    assert "signed by another key" in str(caught.value.detail if hasattr(caught.value, "detail") else caught.value)
