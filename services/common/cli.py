@@ -1,7 +1,7 @@
 """The `talentflow` command: local tokens, the embedded run, one service, its workers, replay, schemas.
 
     talentflow token --role admin --subject root          print a token the services accept
-    talentflow up                                          all four services (what `make run` calls)
+    talentflow up                                          all four services (what `make run` calls), restarted if they crash
     talentflow serve profiles [--port 8001] [--no-workers] one service's HTTP API (and its workers)
     talentflow work matching                               one service's relay and consumers, no HTTP
     talentflow replay matching                             rebuild the search index from the log
@@ -18,6 +18,9 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 SERVICES = {"profiles": 8001, "jobs": 8002, "matching": 8003, "notify": 8004}
 
@@ -105,54 +108,163 @@ def _alive(worker) -> bool:
     return thread is None or thread.is_alive()
 
 
+@dataclass
+class RestartPolicy:
+    """How `talentflow up` treats a service that exits on its own.
+
+    A crashed service is started again after 1 s, 2 s, 4 s … (doubling per crash inside the window,
+    capped at `max_delay_s`). After `crash_limit` crashes within `window_s` seconds it is given up:
+    that one service stays down (the others keep serving, DESIGN §6), the supervisor says so, and it
+    exits non-zero when it stops (or at once, when every service has been given up).
+    """
+
+    base_delay_s: float = 1.0
+    max_delay_s: float = 30.0
+    crash_limit: int = 5
+    window_s: float = 60.0
+
+    def delay(self, recent_crashes: int) -> float:
+        return min(self.base_delay_s * 2 ** max(recent_crashes - 1, 0), self.max_delay_s)
+
+
+@dataclass
+class SupervisedService:
+    name: str
+    argv: list[str]
+    proc: Any = None
+    restarts: int = 0
+    crashes: list[float] = field(default_factory=list)
+    restart_at: float | None = None
+    given_up: bool = False
+
+
+def _describe_exit(code: int) -> str:
+    if code < 0:
+        try:
+            return f"{code} ({signal.Signals(-code).name})"
+        except ValueError:
+            return str(code)
+    return str(code)
+
+
+class Supervisor:
+    """Runs each service as a child process, restarts crashed ones with backoff, stops all on request.
+
+    `spawn` and `clock` are injectable so the policy is tested without real processes.
+    """
+
+    def __init__(
+        self,
+        services: dict[str, list[str]],
+        spawn: Callable[[list[str]], Any],
+        policy: RestartPolicy | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        say: Callable[[str], None] = lambda line: print(f"talentflow: {line}", file=sys.stderr, flush=True),
+    ) -> None:
+        self.services = {name: SupervisedService(name, argv) for name, argv in services.items()}
+        self.spawn = spawn
+        self.policy = policy or RestartPolicy()
+        self.clock = clock
+        self.say = say
+
+    def start(self, name: str) -> None:
+        service = self.services[name]
+        service.proc = self.spawn(service.argv)
+        service.restart_at = None
+
+    def start_all(self) -> None:
+        for name in self.services:
+            self.start(name)
+
+    @property
+    def failed(self) -> list[str]:
+        return [s.name for s in self.services.values() if s.given_up]
+
+    @property
+    def all_given_up(self) -> bool:
+        return all(s.given_up for s in self.services.values())
+
+    def check(self) -> None:
+        """One pass: notice exits, schedule restarts, start those whose delay has passed."""
+        now = self.clock()
+        for service in self.services.values():
+            if service.given_up:
+                continue
+            if service.restart_at is not None:
+                if now >= service.restart_at:
+                    service.restarts += 1
+                    self.start(service.name)
+                continue
+            code = service.proc.poll() if service.proc is not None else None
+            if code is None:
+                continue
+            service.crashes = [t for t in service.crashes if now - t < self.policy.window_s] + [now]
+            recent = len(service.crashes)
+            if recent >= self.policy.crash_limit:
+                service.given_up = True
+                self.say(
+                    f"{service.name} exited with {_describe_exit(code)}; it crashed {recent} times within "
+                    f"{self.policy.window_s:g} s — giving up on {service.name}, the other services keep running "
+                    f"(look at its log above, fix the cause, then restart `talentflow up`)"
+                )
+                continue
+            delay = self.policy.delay(recent)
+            service.restart_at = now + delay
+            self.say(
+                f"{service.name} exited with {_describe_exit(code)}; restarting in {delay:g} s "
+                f"(restart {service.restarts + 1})"
+            )
+
+    def stop_all(self, grace_s: float = 15.0) -> None:
+        running = [s.proc for s in self.services.values() if s.proc is not None and s.proc.poll() is None]
+        for proc in running:
+            proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace_s
+        for proc in running:
+            try:
+                proc.wait(max(deadline - time.monotonic(), 0.1))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
 def cmd_up(args: argparse.Namespace) -> int:
-    """Start the four services as child processes and stop them all on Ctrl-C or SIGTERM."""
+    """Start the services as child processes, restart a crashed one with backoff, stop all on Ctrl-C or SIGTERM."""
     from services.common.settings import load_or_create_key
 
     settings = _settings()
     settings.home.mkdir(parents=True, exist_ok=True)
     if not settings.signing_key:
         load_or_create_key(settings.home)  # create it once, before four processes race for it
-    children: dict[str, subprocess.Popen] = {}
     ports = {name: args.base_port + i for i, name in enumerate(SERVICES)}
     env = dict(os.environ)
     for name, port in ports.items():  # each service finds the others' public APIs here
         env.setdefault(f"TALENTFLOW_{name.upper()}_URL", f"http://{args.host}:{port}")
-    for name, port in ports.items():
-        if args.only and name not in args.only:
-            continue
-        children[name] = subprocess.Popen(
-            [sys.executable, "-m", "services.common.cli", "serve", name, "--port", str(port), "--host", args.host],
-            env=env,
-        )
-        print(f"talentflow: {name} on http://{args.host}:{port} (pid {children[name].pid})", file=sys.stderr)
+    commands = {
+        name: [sys.executable, "-m", "services.common.cli", "serve", name, "--port", str(port), "--host", args.host]
+        for name, port in ports.items()
+        if not args.only or name in args.only
+    }
+    policy = RestartPolicy(crash_limit=args.crash_limit, window_s=args.crash_window)
+    supervisor = Supervisor(commands, spawn=lambda argv: subprocess.Popen(argv, env=env), policy=policy)
     stopping = threading.Event()
-
-    def _stop(*_):
-        stopping.set()
-
-    signal.signal(signal.SIGINT, _stop)
-    signal.signal(signal.SIGTERM, _stop)
-    code = 0
-    while not stopping.is_set():
-        for name, proc in children.items():
-            if proc.poll() is not None:
-                print(f"talentflow: {name} exited with {proc.returncode}; stopping the others", file=sys.stderr)
-                code = proc.returncode or 1
-                stopping.set()
-                break
-        stopping.wait(0.5)
-    for proc in children.values():
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    for proc in children.values():
-        try:
-            proc.wait(max(deadline - time.monotonic(), 0.1))
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    supervisor.start_all()
+    for name, service in supervisor.services.items():
+        print(f"talentflow: {name} on http://{args.host}:{ports[name]} (pid {service.proc.pid})", file=sys.stderr)
+    while not stopping.wait(0.2):
+        supervisor.check()
+        if supervisor.all_given_up:
+            print("talentflow: every service was given up; stopping", file=sys.stderr)
+            break
+    supervisor.stop_all()
+    if supervisor.failed:
+        print(f"talentflow: all services stopped; given up after repeated crashes: {', '.join(supervisor.failed)}",
+              file=sys.stderr)
+        return 1
     print("talentflow: all services stopped", file=sys.stderr)
-    return code
+    return 0
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -184,6 +296,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--only", nargs="*", choices=list(SERVICES))
     p.add_argument("--base-port", type=int, default=8001, help="profiles, jobs, matching, notify on 4 ports from here")
+    p.add_argument("--crash-limit", type=int, default=5, help="give a service up after this many crashes ...")
+    p.add_argument("--crash-window", type=float, default=60.0, help="... within this many seconds")
     p.set_defaults(func=cmd_up)
 
     p = sub.add_parser("serve", help="run one service's HTTP API")

@@ -44,11 +44,13 @@ def free_base_port() -> int:
 
 
 @contextlib.contextmanager
-def running_system(home: str, extra_env: dict[str, str] | None = None, ready_timeout_s: float = 120) -> Iterator[System]:
+def running_system(home: str, extra_env: dict[str, str] | None = None, ready_timeout_s: float = 120,
+                   stderr: Any = None) -> Iterator[System]:
     base = free_base_port()
     env = {k: v for k, v in os.environ.items() if k not in ENGINE_VARS}
     env.update({"TALENTFLOW_HOME": home, **(extra_env or {})})
-    proc = subprocess.Popen([sys.executable, "-m", "services.common.cli", "up", "--base-port", str(base)], env=env)
+    proc = subprocess.Popen([sys.executable, "-m", "services.common.cli", "up", "--base-port", str(base)], env=env,
+                            stderr=stderr)
     urls = {name: f"http://127.0.0.1:{base + i}" for i, name in enumerate(SERVICES)}
     deadline = time.monotonic() + ready_timeout_s
     pending = set(SERVICES)
