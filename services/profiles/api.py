@@ -23,7 +23,7 @@ from services.common.web import (
     decode_cursor,
     encode_cursor,
     etag,
-    idempotency_cache_key,
+    idempotency_replay_key,
     parse_if_match,
     request_id_var,
 )
@@ -64,11 +64,7 @@ def _worker_response(state: domain.ProfileState, status: int = 200, extra: dict[
 
 def _replay_key(request: Request) -> str | None:
     """The kit's Idempotency-Key cache entry for this POST (same derivation as IdempotencyMiddleware)."""
-    idem = request.headers.get("idempotency-key")
-    if not idem:
-        return None
-    authorization = request.headers.get("authorization", "").encode("latin-1")
-    return idempotency_cache_key(authorization, request.url.path, idem.encode("latin-1"))
+    return idempotency_replay_key(request)
 
 
 def _traceparent(request: Request) -> str | None:
@@ -202,7 +198,7 @@ async def import_workers(request: Request, principal: Principal = Caller) -> Res
     the background. Poll the job at its Location."""
     may_import(principal)
     try:
-        fmt, codec = import_format.media_format(request.headers.get("content-type"))
+        fmt, declared = import_format.media_format(request.headers.get("content-type"))
     except import_format.FormatError as exc:
         raise domain.UnsupportedMediaType(exc.message, errors=[{"field": exc.field, "message": exc.message, "type": "value_error"}]) from None
     runner = _importer(request)
@@ -212,15 +208,18 @@ async def import_workers(request: Request, principal: Principal = Caller) -> Res
     path = runner.upload_path(job_id)
     try:
         splitter = import_format.RecordSplitter(csv_quotes=fmt == import_format.CSV, max_record_bytes=limits.max_row_bytes)
+        sniffer = import_format.CharsetSniffer() if declared is None else None
         records, size = 0, 0
-        columns: list[str] | None = None
+        header: bytes | import_format.RecordTooLong | None = None
 
         def count(found: list[bytes | import_format.RecordTooLong]) -> None:
-            nonlocal records, columns
+            nonlocal records, header
             for record in found:
                 records += 1
                 if fmt == import_format.CSV and records == 1:
-                    columns = _csv_header(record, codec)
+                    header = record
+                    if declared is not None:
+                        _csv_header(record, declared)  # a bad header refuses the upload before it is all in
             rows = records - (1 if fmt == import_format.CSV else 0)
             if rows > limits.max_rows:
                 raise PayloadTooLarge(f"more than {limits.max_rows} rows; split the file",
@@ -234,10 +233,14 @@ async def import_workers(request: Request, principal: Principal = Caller) -> Res
                     raise PayloadTooLarge(f"the upload is over {limits.max_bytes} bytes; split the file",
                                           errors=[{"field": "body", "message": f"at most {limits.max_bytes} bytes", "type": "value_error"}])
                 upload.write(chunk)
+                if sniffer is not None:
+                    sniffer.feed(chunk)
                 count(splitter.feed(chunk))
             count(splitter.finish())
-        if fmt == import_format.CSV and columns is None:
+        codec = declared or (sniffer.codec() if sniffer else "utf-8")
+        if fmt == import_format.CSV and header is None:
             raise InvalidInput.field("csv.header", "the upload is empty: send a header row and data rows")
+        columns = _csv_header(header, codec) if header is not None else None
         total = records - (1 if fmt == import_format.CSV else 0)
         if total == 0:
             raise InvalidInput.field("body", "the upload has no rows")
@@ -257,7 +260,7 @@ def _csv_header(record: bytes | import_format.RecordTooLong, codec: str) -> list
     try:
         return import_format.parse_csv_header(import_format.decode_record(record, codec, first=True))
     except UnicodeDecodeError:
-        raise InvalidInput.field("csv.header", f"the header is not valid {codec} text") from None
+        raise InvalidInput.field("csv.header", f"the header is {import_format.not_decodable(codec)}") from None
     except import_format.FormatError as exc:
         raise InvalidInput.field(exc.field, exc.message) from None
 

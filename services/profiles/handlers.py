@@ -582,12 +582,13 @@ class ImportRunner:
         try:
             text = import_format.decode_record(record, job.charset, first=first)
         except UnicodeDecodeError:
-            return RowOutcome(row, "failed", errors=[{"field": "row", "message": f"not valid {job.charset} text"}])
+            return RowOutcome(row, "failed", errors=[{"field": "row", "message": import_format.not_decodable(job.charset)}])
         try:
             if job.format == import_format.CSV:
                 document = import_format.parse_csv_row(columns or [], text)
             else:
                 document = import_format.parse_jsonl(text)
+            import_format.check_occupations(document)
         except import_format.RowError as exc:
             return RowOutcome(row, "failed", errors=exc.errors)
         worker_id = document.pop("id", None)
