@@ -1,6 +1,6 @@
 """Choosing adapters: the one place that maps settings to engines (cosmicpython's bootstrap).
 
-No URL → the embedded default (SQLite, local log, in-process key-value) under `TALENTFLOW_HOME`;
+No URL → the embedded default (SQLite, local log, key-value in a SQLite file per service) under `TALENTFLOW_HOME`;
 `DATABASE_URL`, `KAFKA_BOOTSTRAP_SERVERS`, `REDIS_URL` switch each port to its engine.
 """
 
@@ -43,9 +43,11 @@ def make_key_value(settings: PlatformSettings, *, namespace: str) -> KeyValue:
         from services.common.adapters.kv_redis import RedisKeyValue
 
         return RedisKeyValue(settings.redis_url, namespace=f"tf:{settings.instance_prefix}{namespace}:")
-    from services.common.adapters.kv_memory import MemoryKeyValue
+    from services.common.adapters.kv_sqlite import SqliteKeyValue
 
-    return MemoryKeyValue()
+    # A file, not process memory: Idempotency-Key answers and dedupe markers outlive a crash or a
+    # restart, and every process of the service shares them (DESIGN §3).
+    return SqliteKeyValue(settings.home / f"{settings.instance_prefix}{namespace}-kv.db")
 
 
 @dataclass

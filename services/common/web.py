@@ -32,7 +32,7 @@ from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.common.auth import Principal, TokenIssuer
+from services.common.auth import Principal, Role, TokenIssuer
 from services.common.errors import DomainError, InvalidInput, PreconditionRequired, StaleVersion
 from services.common.ports import KeyValue
 
@@ -186,38 +186,122 @@ def encode_cursor(position: dict[str, Any]) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
+# A cursor this API hands out is a small flat object; anything bigger or deeper was not made here.
+MAX_CURSOR_CHARS = 2048
+MAX_CURSOR_DEPTH = 4
+
+
+def _nesting_depth(raw: bytes) -> int:
+    """How deep JSON arrays/objects nest, counted before parsing (the parser recurses per level)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
 def decode_cursor(cursor: str | None) -> dict[str, Any] | None:
+    """The position a cursor names; 422 problem naming `query.cursor` for anything this API did
+    not hand out — bounded in size and nesting before any parsing, so a hostile one costs nothing."""
     if not cursor:
         return None
+    bad = InvalidInput.field("query.cursor", "not a cursor this API returned")
+    if len(cursor) > MAX_CURSOR_CHARS:
+        raise bad
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        raw = base64.urlsafe_b64decode(padded.encode("ascii"))
+        if _nesting_depth(raw) > MAX_CURSOR_DEPTH:
+            raise ValueError
+        value = json.loads(raw)
         if not isinstance(value, dict):
             raise ValueError
         return value
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput.field("query.cursor", "not a cursor this API returned") from None
+    except (ValueError, UnicodeError, RecursionError, TypeError):
+        raise bad from None
 
 
 # --- idempotency -------------------------------------------------------------------------------
 
 
-def idempotency_cache_key(authorization: bytes, path: str, key: bytes) -> str:
-    """Where the first response to a POST with this Idempotency-Key is kept (erasure removes it)."""
-    return "idem:" + hashlib.sha256(authorization + b"|" + path.encode() + b"|" + key).hexdigest()
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part)
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def idempotency_caller_prefix(role: Role | str, subject: str) -> str:
+    """The start of every idempotency entry of one caller: erasing a person deletes this prefix."""
+    role_name = role.value if isinstance(role, Role) else str(role)
+    return "idem:" + _digest(role_name, subject)[:16] + ":"
+
+
+def idempotency_cache_key(principal: Principal, path: str, key: bytes | str) -> str:
+    """Where the first response to a POST with this Idempotency-Key is kept (erasure removes it).
+
+    A key belongs to the caller — role, subject and org — not to the token string (DESIGN §3): two
+    fresh tokens of one employer retrying with one key reach the same entry. Names are hashed, so
+    the key-value store holds no ids in clear.
+    """
+    raw_key = key.encode("latin-1") if isinstance(key, str) else key
+    # 70 characters in all: stores that record the key beside a row keep it in 80
+    return idempotency_caller_prefix(principal.role, principal.subject) + _digest(
+        principal.role.value, principal.subject, principal.org or "", path, raw_key
+    )[:48]
+
+
+def idempotency_replay_key(request: Request) -> str | None:
+    """The cache entry of this POST's Idempotency-Key, for a route that records it beside the row
+    it creates (so erasing the row erases the cached answer); None without a key or a caller."""
+    idem = request.headers.get("idempotency-key")
+    principal = getattr(request.state, "principal", None)
+    if not idem or principal is None:
+        return None
+    return idempotency_cache_key(principal, request.scope["path"], idem.encode("latin-1"))
 
 
 class IdempotencyMiddleware:
     """`Idempotency-Key` on POST: the first response is kept for a day and returned to retries.
 
-    The key is scoped by the caller's token and the path. A retry with another body is 422; a retry
-    while the first is still running is 409. Responses of 5xx are not kept (a retry may succeed).
+    The key is scoped by the caller (role, subject, org) and the path; the entry lives in the
+    service's key-value store (a SQLite file on the embedded run, Redis in scale-out), so it
+    survives a restart and is shared by every process of the service. A retry with another body is
+    422; a retry while the first is still running is 409. Responses of 5xx are not kept (a retry
+    may succeed). A request without a valid token passes through untouched (the route answers 401).
     """
 
-    def __init__(self, app: ASGIApp, kv_getter: Callable[[], KeyValue], ttl_s: float = 86400):
+    def __init__(self, app: ASGIApp, kv_getter: Callable[[], KeyValue], ttl_s: float = 86400,
+                 issuer_getter: Callable[[], TokenIssuer | None] = lambda: None, running_ttl_s: float = 60):
         self.app = app
         self.kv_getter = kv_getter
+        self.issuer_getter = issuer_getter
         self.ttl_s = ttl_s
+        self.running_ttl_s = running_ttl_s
+
+    def _caller(self, headers: dict[bytes, bytes]) -> Principal | None:
+        issuer = self.issuer_getter()
+        authorization = headers.get(b"authorization")
+        if issuer is None or not authorization:
+            return None
+        try:
+            return issuer.verify_header(authorization.decode("latin-1"))
+        except Exception:  # noqa: BLE001 — any refusal: the route itself answers 401
+            return None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "POST" or _is_streaming_upload(scope):
@@ -232,6 +316,9 @@ class IdempotencyMiddleware:
             resp = problem(422, "Invalid input", "Idempotency-Key is too long", type_slug="validation",
                            errors=[{"field": "header.Idempotency-Key", "message": "at most 200 characters", "type": "value_error"}])
             return await resp(scope, receive, send)
+        principal = self._caller(headers)
+        if principal is None:
+            return await self.app(scope, receive, send)
         body_chunks = []
         more = True
         while more:
@@ -241,8 +328,9 @@ class IdempotencyMiddleware:
         body = b"".join(body_chunks)
         fingerprint = hashlib.sha256(body).hexdigest()
         kv = self.kv_getter()
-        key = idempotency_cache_key(headers.get(b"authorization", b""), scope["path"], idem)
-        if not kv.set_if_absent(key, json.dumps({"state": "running", "fp": fingerprint}).encode(), ttl_s=60):
+        key = idempotency_cache_key(principal, scope["path"], idem)
+        if not kv.set_if_absent(key, json.dumps({"state": "running", "fp": fingerprint}).encode(),
+                                ttl_s=self.running_ttl_s):
             stored = json.loads(kv.get(key) or b"{}")
             if stored.get("fp") != fingerprint:
                 resp = problem(422, "Invalid input", "this Idempotency-Key was used with another request body",
@@ -529,6 +617,7 @@ def create_service_app(
         app.include_router(router)
     app.include_router(ops_router(service, checks))
     # Outermost first: request context (ids, limits, metrics) wraps idempotency, which wraps routes.
-    app.add_middleware(IdempotencyMiddleware, kv_getter=lambda: app.state.key_value)
+    app.add_middleware(IdempotencyMiddleware, kv_getter=lambda: app.state.key_value,
+                       issuer_getter=lambda: app.state.token_issuer)
     app.add_middleware(RequestContextMiddleware, service=service, max_body_bytes=max_body_bytes)
     return app

@@ -1,4 +1,4 @@
-"""The KeyValue conformance suite: every test runs on each adapter (memory, redis).
+"""The KeyValue conformance suite: every test runs on each adapter (memory, sqlite, redis).
 
 A new adapter is done when this suite passes on it. TTLs are a few tenths of a second and the
 sleeps just past them, so the whole suite stays around a few seconds.
@@ -14,6 +14,7 @@ import pytest
 
 from services.common.adapters.kv_memory import MemoryKeyValue
 from services.common.adapters.kv_redis import KeyValueUnavailable, RedisKeyValue
+from services.common.adapters.kv_sqlite import SqliteKeyValue
 from services.common.ports import KeyValue
 from tests.fixtures.infra import free_port
 
@@ -469,3 +470,54 @@ def test_memory_rewriting_one_key_does_not_grow_without_bound() -> None:
         memory.take_token("rl:hot", capacity=100, refill_per_s=1)
     assert len(memory) == 2
     assert len(memory._deadlines) < 2 * len(memory) + 1024 + 1  # stale deadlines compacted
+
+
+# -- sqlite only: durable, shared by processes, erased bytes leave the file ------------------
+
+
+def test_sqlite_values_and_ttls_survive_a_restart(tmp_path) -> None:
+    path = tmp_path / "kv.db"
+    first = SqliteKeyValue(path)
+    first.set("idem:a", b"first answer", ttl_s=60)
+    first.set("short", b"v", ttl_s=SHORT_TTL_S)
+    first.incr("n", 3)
+    first.close()  # the process ends
+    time.sleep(PAST_SHORT_TTL_S)
+    again = SqliteKeyValue(path)
+    try:
+        assert again.get("idem:a") == b"first answer"
+        assert again.get("short") is None  # a deadline is wall-clock time, so it passed meanwhile
+        assert again.incr("n") == 4
+    finally:
+        again.close()
+
+
+def test_sqlite_two_adapters_on_one_file_see_one_store(tmp_path) -> None:
+    path = tmp_path / "kv.db"
+    one, two = SqliteKeyValue(path), SqliteKeyValue(path)  # as two HTTP processes of one service
+    try:
+        results = run_together(8, lambda i: (one if i % 2 else two).set_if_absent("idem:k", str(i).encode(), ttl_s=10))
+        assert results.count(True) == 1
+        assert one.get("idem:k") == two.get("idem:k")
+        run_together(8, lambda i: [(one if i % 2 else two).incr("hits") for _ in range(25)])
+        assert one.get("hits") == b"200"
+    finally:
+        one.close()
+        two.close()
+
+
+def test_sqlite_a_deleted_value_leaves_no_bytes_in_the_file(tmp_path) -> None:
+    path = tmp_path / "kv.db"
+    adapter = SqliteKeyValue(path)
+    secret = b'{"phone":"13912345678","email":"erase-me@example.com"}'
+    adapter.set("idem:worker", secret, ttl_s=86400)
+    adapter.set("idem:expiring", secret.replace(b"erase-me", b"expire-me"), ttl_s=0.05)
+    adapter.delete_prefix("idem:worker")
+    time.sleep(0.1)
+    adapter._last_sweep = 0.0  # let the next write sweep at once
+    adapter.set("other", b"v")
+    adapter.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("kv.db"))
+    assert b"13912345678" not in raw
+    assert b"erase-me" not in raw and b"expire-me" not in raw
+    assert b"other" in raw  # the check reads the right file

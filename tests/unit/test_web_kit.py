@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import itertools
+import json
 
 import pytest
 from fastapi import APIRouter, Request
@@ -12,7 +15,15 @@ from pydantic import BaseModel, Field
 from services.common.adapters.kv_memory import MemoryKeyValue
 from services.common.auth import Principal, Role, TokenIssuer
 from services.common.errors import Conflict, NotFound
-from services.common.web import Caller, check_if_match, create_service_app, decode_cursor, encode_cursor, etag
+from services.common.web import (
+    Caller,
+    check_if_match,
+    create_service_app,
+    decode_cursor,
+    encode_cursor,
+    etag,
+    idempotency_cache_key,
+)
 
 pytestmark = pytest.mark.unit
 KEY = "k" * 40
@@ -129,6 +140,41 @@ def test_idempotency_key_is_scoped_to_the_caller(client):
     assert a.json()["id"] != b.json()["id"] and b.json()["owner"] == "w2"
 
 
+def test_idempotency_key_belongs_to_the_caller_not_to_the_token_string(client):
+    first_token, second_token = _auth("employer", "e1", org="org-1"), _auth("employer", "e1", org="org-1")
+    assert first_token != second_token  # two fresh tokens of one employer
+    body = {"name": "a", "size": 1}
+    first = client.post("/v1/things", json=body, headers={**first_token, "Idempotency-Key": "post-1"})
+    again = client.post("/v1/things", json=body, headers={**second_token, "Idempotency-Key": "post-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again.headers["idempotent-replayed"] == "true"
+    # another org of the same subject name is another caller
+    elsewhere = client.post("/v1/things", json=body, headers={**_auth("employer", "e1", org="org-2"), "Idempotency-Key": "post-1"})
+    assert elsewhere.json()["id"] != first.json()["id"]
+
+
+def test_idempotency_key_without_a_valid_token_is_not_cached(client):
+    r = client.post("/v1/things", json={"name": "a", "size": 1}, headers={"Idempotency-Key": "anon", "Authorization": "Bearer nope"})
+    assert r.status_code == 401
+    assert len(client.app.state.key_value) == 0
+
+
+def test_idempotency_retry_while_the_first_runs_is_409(client):
+    kv = client.app.state.key_value
+    body = b'{"name":"a","size":1}'
+    key = idempotency_cache_key(Principal(Role.worker, "w1"), "/v1/things", b"slow")
+    kv.set(key, json.dumps({"state": "running", "fp": hashlib.sha256(body).hexdigest()}).encode(), ttl_s=60)
+    r = client.post("/v1/things", content=body, headers={**_auth(), "Idempotency-Key": "slow", "content-type": "application/json"})
+    assert r.status_code == 409 and r.headers["content-type"] == "application/problem+json"
+    assert r.headers["retry-after"] == "1"
+
+
+def test_idempotency_reuse_with_another_body_is_422_for_another_token_too(client):
+    client.post("/v1/things", json={"name": "a", "size": 1}, headers={**_auth(), "Idempotency-Key": "k2"})
+    r = client.post("/v1/things", json={"name": "b", "size": 1}, headers={**_auth(), "Idempotency-Key": "k2"})
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "header.Idempotency-Key"
+
+
 def test_idempotency_key_reused_with_another_body_is_422(client):
     h = {**_auth(), "Idempotency-Key": "same"}
     client.post("/v1/things", json={"name": "a", "size": 1}, headers=h)
@@ -155,6 +201,24 @@ def test_cursor_round_trip_and_garbage_is_422():
     with pytest.raises(Exception) as exc:
         decode_cursor("!!!notacursor")
     assert exc.value.status == 422
+
+
+@pytest.mark.parametrize("payload", [
+    b"[" * 3000,
+    b'{"a":' * 3000 + b"1" + b"}" * 3000,
+    b'{"after": [[[[[["x"]]]]]]}',
+    b'{"after": "' + b"x" * 3000 + b'"}',
+])
+def test_a_hostile_cursor_is_a_422_naming_the_cursor_not_a_500(payload):
+    cursor = base64.urlsafe_b64encode(payload).decode()
+    with pytest.raises(Exception) as exc:
+        decode_cursor(cursor)
+    assert exc.value.status == 422 and exc.value.errors[0]["field"] == "query.cursor"
+
+
+def test_a_cursor_with_brackets_inside_strings_still_decodes():
+    position = {"after": "[[[[[[[[[[", "q": "\\\"{{{{{{{{"}
+    assert decode_cursor(encode_cursor(position)) == position
 
 
 def test_ops_routes(client):
