@@ -62,6 +62,8 @@ def cmd_token(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from services.common.serving import server_options
+
     if args.no_workers:
         os.environ["TALENTFLOW_RUN_WORKERS"] = "false"
     port = args.port or SERVICES[args.service]
@@ -73,6 +75,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=5,
+        **server_options(),  # problem+json for the server's own 400s, a deadline for request headers
     )
     return 0
 

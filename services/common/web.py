@@ -503,8 +503,9 @@ class RequestContextMiddleware:
             request_id_var.reset(token)
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(BaseException):
+    """Raised from `receive` past the body limit. A BaseException, so FastAPI's body parsing (which
+    turns any Exception into a 400) lets it through to the middleware that answers 413."""
 
 
 async def send_with_id_raw(resp: Response, scope: Scope, receive: Receive, send: Send, rid: str) -> None:

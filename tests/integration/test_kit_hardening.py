@@ -84,3 +84,86 @@ def test_a_deeply_nested_cursor_on_an_owned_list_is_a_422(store_backend):
                                    headers=auth("employer", "emp-1", org=ORG))
         assert response.status_code == 422
         assert [e["field"] for e in response.json()["errors"]] == ["query.cursor"]
+
+
+# --- the HTTP server's own answers (uvicorn with the kit's protocol) ----------------------------
+
+
+@pytest.fixture
+def served():
+    """A kit app behind uvicorn with `server_options` as `talentflow serve` runs it (short deadline)."""
+    import threading
+    import time
+
+    import uvicorn
+    from fastapi import APIRouter
+
+    from services.common.adapters.kv_memory import MemoryKeyValue
+    from services.common.auth import TokenIssuer
+    from services.common.serving import server_options
+    from services.common.web import create_service_app
+    from tests.fixtures.infra import free_port
+
+    app = create_service_app(service="probe", title="probe", version="0", token_issuer=TokenIssuer(["k" * 40]),
+                             key_value=MemoryKeyValue(), routers=[APIRouter()], checks={})
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                           **server_options(header_timeout_s=0.5)))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started
+    yield port
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _exchange(port: int, payload: bytes, *, wait_s: float = 5.0) -> tuple[bytes, float]:
+    import socket
+    import time
+
+    with socket.create_connection(("127.0.0.1", port), timeout=wait_s) as sock:
+        start = time.monotonic()
+        sock.sendall(payload)
+        received = b""
+        while chunk := sock.recv(65536):
+            received += chunk
+        return received, time.monotonic() - start
+
+
+def test_a_request_that_is_not_http_gets_a_problem_json_400(served):
+    raw, _ = _exchange(served, b"NOT HTTP AT ALL\r\n\r\n")
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400")
+    assert b"content-type: application/problem+json" in head.lower()
+    assert b'"status": 400' in body
+
+
+def test_unfinished_headers_over_the_cap_get_a_problem_json_400_at_once(served):
+    raw, elapsed = _exchange(served, b"GET /healthz HTTP/1.1\r\nhost: x\r\nx-big: " + b"a" * 40_000)
+    assert raw.startswith(b"HTTP/1.1 400") and b"application/problem+json" in raw
+    assert elapsed < 0.5  # refused on size, before the header deadline
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed_with_408(served):
+    raw, elapsed = _exchange(served, b"GET /healthz HTTP/1.1\r\nhost: x\r\n")  # no blank line, ever
+    assert raw.startswith(b"HTTP/1.1 408") and b"application/problem+json" in raw
+    assert elapsed < 3  # the deadline (0.5 s here, 10 s by default), not the client's patience
+
+
+def test_a_kept_alive_connection_still_serves_and_then_bounds_the_next_headers(served):
+    import socket
+
+    with socket.create_connection(("127.0.0.1", served), timeout=5) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: x\r\n\r\n")
+        first = b""
+        while not first.endswith(b'"probe"}'):
+            first += sock.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200")
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nhost: x\r\n")  # a second request that stalls
+        rest = b""
+        while chunk := sock.recv(65536):
+            rest += chunk
+        assert rest.startswith(b"HTTP/1.1 408")

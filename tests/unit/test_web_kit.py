@@ -243,3 +243,17 @@ def test_principal_ownership_rules():
     assert worker.may_manage_worker("w-1", None) and not worker.may_manage_worker("w-2", None)
     employer = Principal(Role.employer, "e1", org="org-7")
     assert employer.may_act_for_org("org-7") and not employer.may_manage_worker("w-1", None)
+
+
+def test_a_chunked_body_over_the_limit_is_413_not_400(client):
+    def chunks():
+        for _ in range(20):
+            yield b'{"name": "' + b"x" * 100
+
+    r = client.post("/v1/things", content=chunks(), headers={**_auth(), "content-type": "application/json"})
+    assert r.status_code == 413, r.text
+    assert r.headers["content-type"] == "application/problem+json" and r.json()["status"] == 413
+    keyed = client.post("/v1/things", content=chunks(),
+                        headers={**_auth(), "content-type": "application/json", "Idempotency-Key": "big"})
+    assert keyed.status_code == 413
+    assert len(client.app.state.key_value) == 0  # nothing cached for a refused body
