@@ -368,3 +368,192 @@ def test_local_log_retention_drops_only_old_records(tmp_path: Path, topic: str) 
         kept.close()
     finally:
         log.close()
+
+
+# --- compaction of keyed topics (local log; Kafka's is the broker's, see test_topic_configs.py) ------
+
+UPSERTED, ERASED = {"ce_type": b"worker.upserted"}, {"ce_type": b"worker.erased"}
+
+
+def compacted_log(path: Path, **overrides: object) -> LocalEventLog:
+    options: dict[str, object] = {"compacted": {"workers": {"worker.erased"}}, "delete_retention_s": 60.0}
+    options.update(overrides)
+    return LocalEventLog(path, **options)  # type: ignore[arg-type]
+
+
+def read_all(log: LocalEventLog, topic: str, group: str, expected: int | None = None) -> list[Record]:
+    consumer = log.consumer(group, [topic])
+    try:
+        return drain(consumer, expected if expected is not None else 10**9, timeout_s=1.0 if expected is None else 5.0)
+    finally:
+        consumer.close()
+
+
+def stored_records(path: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+
+
+def test_compaction_keeps_only_the_latest_record_of_each_key_at_its_offset(tmp_path: Path) -> None:
+    log = compacted_log(tmp_path / "events.db")
+    try:
+        keys = [f"w{n}" for n in range(20)]
+        log.publish([OutgoingMessage("workers", m.key, m.value, UPSERTED) for m in messages("workers", keys, per_key=4)])
+        before = read_all(log, "workers", "before", expected=80)
+        latest = {r.key: (r.partition, r.offset, r.value) for r in before}  # delivery order is offset order per key
+        assert len(latest) == 20
+
+        result = log.compact()
+        assert (result.removed, result.busy) == (60, False)
+        after = read_all(log, "workers", "after", expected=20)
+        assert sorted((r.key, (r.partition, r.offset, r.value)) for r in after) == sorted(latest.items())
+        assert log.compact().removed == 0  # nothing new: the next pass finds nothing to do
+    finally:
+        log.close()
+
+
+def test_an_erasure_leaves_only_its_tombstone_which_goes_after_the_delete_retention(tmp_path: Path) -> None:
+    log = compacted_log(tmp_path / "events.db", delete_retention_s=60.0)
+    try:
+        log.publish([OutgoingMessage("workers", "gone", b"name=WANG-1", UPSERTED), OutgoingMessage("workers", "kept", b"v1", UPSERTED)])
+        log.publish([OutgoingMessage("workers", "gone", b"name=WANG-2", UPSERTED)])
+        log.publish([OutgoingMessage("workers", "gone", b"erased", ERASED), OutgoingMessage("workers", "null", b"x", UPSERTED)])
+        log.publish([OutgoingMessage("workers", "null", b"")])  # Kafka's tombstone, an empty value, also counts
+        tombstone = next(r for r in read_all(log, "workers", "all", expected=6) if r.value == b"erased")
+
+        assert log.compact().removed == 3
+        survivors = read_all(log, "workers", "compacted", expected=3)
+        assert sorted((r.key, r.value) for r in survivors) == [("gone", b"erased"), ("kept", b"v1"), ("null", b"")]
+        assert next(r.offset for r in survivors if r.key == "gone") == tombstone.offset
+
+        # The tombstone is kept for the delete-retention (a consumer that was down still learns of
+        # the erasure), then it goes too; the other keys' latest records stay for good.
+        assert log.compact(now_ms=tombstone.timestamp_ms + 59_000).removed == 0
+        assert log.compact(now_ms=tombstone.timestamp_ms + 61_000).removed == 2
+        assert [(r.key, r.value) for r in read_all(log, "workers", "later", expected=1)] == [("kept", b"v1")]
+        assert stored_records(tmp_path / "events.db") == 1
+    finally:
+        log.close()
+
+
+def test_a_group_resumes_across_a_compacted_range_and_gets_exactly_the_survivors(tmp_path: Path) -> None:
+    log = compacted_log(tmp_path / "events.db", partitions=1)
+    try:
+        log.publish([OutgoingMessage("workers", f"k{n % 3}", f"v{n}".encode(), UPSERTED) for n in range(3)])
+        group = log.consumer("indexer", ["workers"])
+        first = drain(group, 3)
+        group.commit(first)  # committed offset 3
+        group.close()
+        # k0..k2 again, then k0 erased: offsets 3..9
+        log.publish([OutgoingMessage("workers", f"k{n % 3}", f"v{n}".encode(), UPSERTED) for n in range(3, 9)])
+        log.publish([OutgoingMessage("workers", "k0", b"erased", ERASED)])
+
+        assert log.compact().removed == 7  # v0-v2 (read already) and v3-v6 (superseded, unread)
+        resumed = log.consumer("indexer", ["workers"])
+        try:
+            assert resumed.committed("workers", 0) == 3  # compaction never moves or renumbers offsets
+            got = drain(resumed, 3, timeout_s=3)
+            assert [(r.offset, r.key, r.value) for r in got] == [(7, "k1", b"v7"), (8, "k2", b"v8"), (9, "k0", b"erased")]
+            resumed.commit(got)
+            assert resumed.committed("workers", 0) == 10
+            assert resumed.poll(0.2) == []
+        finally:
+            resumed.close()
+    finally:
+        log.close()
+
+
+def test_compaction_while_producing_and_consuming_loses_nothing(tmp_path: Path) -> None:
+    log = compacted_log(tmp_path / "events.db")
+    keys = [f"k{n}" for n in range(25)]
+    rounds = 120
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def produce() -> None:
+        try:
+            for n in range(rounds):
+                log.publish([OutgoingMessage("workers", key, f"{key}:{n:04d}".encode(), UPSERTED) for key in keys])
+        except BaseException as exc:  # noqa: BLE001 — surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            done.set()
+
+    reader = log.consumer("live", ["workers"])
+    seen: dict[str, list[int]] = defaultdict(list)
+    passes = removed = 0
+    producer = threading.Thread(target=produce)
+    producer.start()
+    try:
+        while not done.is_set() or passes < 3:
+            removed += log.compact().removed
+            passes += 1
+            for record in reader.poll(0.01):
+                seen[record.key].append(int(record.value.split(b":")[1]))
+        producer.join()
+        removed += log.compact().removed
+        for record in drain(reader, 10**9, timeout_s=1.0):
+            seen[record.key].append(int(record.value.split(b":")[1]))
+    finally:
+        reader.close()
+    try:
+        assert not errors, errors
+        assert removed > 0, "compaction never ran against the producer"
+        # A live reader never goes back in a key's history and ends at each key's last record.
+        for key in keys:
+            assert seen[key] == sorted(set(seen[key])) and seen[key][-1] == rounds - 1, key
+        final = read_all(log, "workers", "after", expected=len(keys))
+        assert sorted(r.value for r in final) == sorted(f"{key}:{rounds - 1:04d}".encode() for key in keys)
+        assert stored_records(tmp_path / "events.db") == len(keys)
+    finally:
+        log.close()
+
+
+def test_the_background_compactor_runs_soon_after_a_tombstone(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    log = compacted_log(path, compact_interval_s=3600.0)  # the interval alone would take an hour
+    try:
+        log.publish([OutgoingMessage("workers", "w", b"name=WANG", UPSERTED), OutgoingMessage("workers", "x", b"other", UPSERTED)])
+        time.sleep(1.5)
+        assert stored_records(path) == 2  # no tombstone, no pass before the interval
+        log.publish([OutgoingMessage("workers", "w", b"erased", ERASED)])
+        deadline = time.monotonic() + 10
+        while stored_records(path) != 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert stored_records(path) == 2  # "x" and the tombstone
+    finally:
+        log.close()
+
+
+def test_one_process_compacts_at_a_time(tmp_path: Path) -> None:
+    first, second = compacted_log(tmp_path / "events.db"), compacted_log(tmp_path / "events.db")
+    try:
+        first.publish([OutgoingMessage("workers", "w", f"v{n}".encode(), UPSERTED) for n in range(3)])
+        assert first._take_lease(first._conn(), int(time.time() * 1000))  # first is mid-pass
+        assert second.compact().busy
+        assert stored_records(tmp_path / "events.db") == 3
+        assert first.compact().removed == 2  # the holder goes on; the lease is released after
+        second.publish([OutgoingMessage("workers", "w", b"v3", UPSERTED)])
+        assert second.compact().removed == 1
+    finally:
+        second.close()
+        first.close()
+
+
+def test_erased_bytes_leave_the_file_after_compaction_and_close(tmp_path: Path) -> None:
+    path = tmp_path / "events.db"
+    log = compacted_log(path)
+    secret = "王建国-13800000001".encode()
+    log.publish([OutgoingMessage("workers", "w", b'{"name":"' + secret + b'"}', UPSERTED)])
+    log.publish([OutgoingMessage("workers", f"other{n}", b"x" * 500, UPSERTED) for n in range(200)])
+    reader = log.consumer("reader", ["workers"])  # a reader holds the WAL open meanwhile
+    drain(reader, 201)
+    log.publish([OutgoingMessage("workers", "w", b'{"id":"w"}', ERASED)])
+    assert log.compact().removed == 1
+    reader.close()
+    log.close()
+    leftovers = [f.name for f in tmp_path.iterdir() if secret in f.read_bytes()]
+    assert leftovers == []
+    assert stored_records(path) == 201

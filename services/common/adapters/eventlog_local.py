@@ -13,7 +13,20 @@ It gives the services what they rely on from Kafka, with zero set-up:
   and a member reads only partitions it has claimed. A member gives up partitions that are no longer
   its share on its next poll; a member whose heartbeat expired drops out and its partitions are
   claimed by the others, who re-read them from the committed offset;
-- retention by age (`purge_expired`, also run from `publish` at most once a minute per process).
+- retention by age (`purge_expired`, also run from `publish` at most once a minute per process);
+- compaction of keyed topics, as Kafka's `cleanup.policy=compact` (`compact`, see below).
+
+Compaction. For a compacted topic only the latest record of each key survives; a tombstone (an
+empty value, as Kafka's null, or a record whose `ce_type` header is one of the topic's tombstone
+types, such as `worker.erased`) is itself removed once it is older than `delete_retention_s`.
+Records are deleted, never moved: the offsets of survivors and the groups' committed offsets stay
+as they were, and a consumer simply skips the gaps. A partition is compacted when it received a
+tombstone, holds a tombstone past its delete-retention, or when at least `min_dirty_ratio` of its
+records came since its last compaction. A pass reads the partition without a lock and deletes in
+small write transactions, so producers and consumers never wait long; a background thread of each
+process runs it every `compact_interval_s` and soon after that process appended a tombstone, and
+`close()` runs it for pending tombstones. Deleted bytes are overwritten (`secure_delete`) and the
+WAL is truncated after a pass that deleted something, so erased data leaves the file.
 
 Storage layout. A record's rowid is `pid << 40 | offset`, where `pid` numbers a (topic, partition):
 a partition's records are one contiguous rowid range, so fetching from an offset is a primary-key
@@ -35,7 +48,7 @@ import threading
 import time
 import uuid
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -43,7 +56,7 @@ from types import MappingProxyType
 from services.common.errors import Unavailable
 from services.common.ports import OutgoingMessage, Record
 
-__all__ = ["LocalEventLog", "partition_for"]
+__all__ = ["CompactionResult", "LocalEventLog", "partition_for"]
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +65,9 @@ _OFFSET_MASK = (1 << _OFFSET_BITS) - 1
 _NO_HEADERS: Mapping[str, bytes] = MappingProxyType({})
 _PURGE_EVERY_S = 60.0
 _PURGE_CHUNK = 50_000  # rows per partition per purge transaction: keeps the write lock short
+_COMPACT_CHUNK = 2_000  # records deleted per compaction transaction
+_COMPACT_LEASE_S = 120.0  # one process compacts at a time; a crashed holder's lease runs out
+_TOMBSTONE_DEBOUNCE_S = 1.0  # erasures arriving together are compacted in one pass
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS topics (
@@ -93,6 +109,20 @@ CREATE TABLE IF NOT EXISTS owners (
     epoch INTEGER NOT NULL,      -- changes on every claim, so a member notices it lost and regained a partition
     PRIMARY KEY (grp, pid)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tombstones (
+    id INTEGER PRIMARY KEY,      -- the tombstone record's id (pid << 40 | offset)
+    ts_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS compaction (
+    pid INTEGER PRIMARY KEY,
+    cleaned_to INTEGER NOT NULL, -- offsets below were compacted ("clean"), as Kafka's cleaner checkpoint
+    clean_count INTEGER NOT NULL -- records left below cleaned_to after that pass
+);
+CREATE TABLE IF NOT EXISTS leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL
+) WITHOUT ROWID;
 """
 
 
@@ -131,6 +161,11 @@ class LocalEventLog:
         retention_by_topic: Mapping[str, float | None] | None = None,
         synchronous: str = "NORMAL",
         busy_timeout_s: float = 30.0,
+        compacted: Mapping[str, Collection[str]] | None = None,
+        delete_retention_s: float = 7 * 86400,
+        min_dirty_ratio: float = 0.5,
+        compact_interval_s: float | None = None,
+        tombstone_header: str = "ce_type",
     ) -> None:
         """Open (or create) the log at `path`.
 
@@ -138,6 +173,9 @@ class LocalEventLog:
         `retention_s=None` keeps records forever; `retention_by_topic` overrides it per topic.
         `synchronous="NORMAL"` survives any process crash (WAL); "FULL" also survives power loss at
         the cost of an fsync per write transaction.
+        `compacted` maps each compacted topic to its tombstone types (the `tombstone_header` value
+        of a tombstone record; an empty value is always one); such a topic is never purged by age.
+        `compact_interval_s` starts a background compactor in this process (None: call `compact`).
         """
         if partitions < 1:
             raise ValueError("partitions must be at least 1")
@@ -158,7 +196,19 @@ class LocalEventLog:
         self._pid_topic: dict[int, tuple[str, int]] = {}
         self._next_purge = time.monotonic() + _PURGE_EVERY_S
         self._closed = False
+        self.compacted = {topic: frozenset(types) for topic, types in (compacted or {}).items()}
+        self.delete_retention_s = delete_retention_s
+        self.min_dirty_ratio = min_dirty_ratio
+        self.compact_interval_s = compact_interval_s
+        self.tombstone_header = tombstone_header
+        self._holder = uuid.uuid4().hex
+        self._compact_wake = threading.Event()
+        self._compactor_stop = False
+        self._compactor: threading.Thread | None = None
         self._conn().executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
+        if compact_interval_s is not None and self.compacted:
+            self._compactor = threading.Thread(target=self._compact_loop, name="eventlog-compactor", daemon=True)
+            self._compactor.start()
 
     # -- connections ----------------------------------------------------------------------------
 
@@ -179,6 +229,8 @@ class LocalEventLog:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute(f"PRAGMA synchronous = {self._synchronous}")
         conn.execute("PRAGMA cache_size = -16000")  # 16 MiB page cache per connection
+        # Deleted records (compaction, retention) are overwritten with zeros, not left as free space.
+        conn.execute("PRAGMA secure_delete = ON")
         self._local.conn = conn
         with self._lock:
             self._connections.append(conn)
@@ -232,6 +284,7 @@ class LocalEventLog:
         involved = sorted({pid for pid, _ in routed})
         now = _now_ms()
         conn = self._conn()
+        tombstones: list[tuple[int, int]] = []
         try:
             with _write(conn):
                 marks = ",".join("?" * len(involved))
@@ -242,16 +295,21 @@ class LocalEventLog:
                 for pid, message in routed:
                     offset = heads[pid]
                     heads[pid] = offset + 1
-                    rows.append(
-                        ((pid << _OFFSET_BITS) | offset, message.key, message.value, _encode_headers(message.headers), now)
-                    )
+                    rid = (pid << _OFFSET_BITS) | offset
+                    rows.append((rid, message.key, message.value, _encode_headers(message.headers), now))
+                    if self._is_tombstone(message):
+                        tombstones.append((rid, now))
                 conn.executemany("INSERT INTO records (id, key, value, headers, ts_ms) VALUES (?, ?, ?, ?, ?)", rows)
+                if tombstones:
+                    conn.executemany("INSERT INTO tombstones (id, ts_ms) VALUES (?, ?)", tombstones)
                 conn.executemany(
                     "UPDATE partitions SET next_offset = ? WHERE pid = ?",
                     [(head, pid) for pid, head in heads.items()],
                 )
         except sqlite3.Error as exc:
             raise Unavailable(f"event log: publish failed ({type(exc).__name__}: {exc})") from exc
+        if tombstones:
+            self._compact_wake.set()  # an erasure: what it erased leaves the file soon, not at the next interval
         if time.monotonic() >= self._next_purge:
             self._next_purge = time.monotonic() + _PURGE_EVERY_S
             try:
@@ -270,8 +328,32 @@ class LocalEventLog:
         except (sqlite3.Error, Unavailable):
             return False
 
+    def _is_tombstone(self, message: OutgoingMessage) -> bool:
+        types = self.compacted.get(message.topic)
+        if types is None:
+            return False
+        if not message.value:
+            return True
+        kind = message.headers.get(self.tombstone_header)
+        return kind is not None and bytes(kind).decode("latin-1") in types
+
     def close(self) -> None:
-        """Close every thread's connection. Consumers should be closed first."""
+        """Compact pending tombstones, truncate the WAL, close every thread's connection.
+
+        Consumers should be closed first.
+        """
+        if self._compactor is not None:
+            self._compactor_stop = True
+            self._compact_wake.set()
+            self._compactor.join(30)
+            self._compactor = None
+        if not self._closed and self._pid == os.getpid():
+            try:
+                if self.compacted:
+                    self.compact(tombstones_only=True)
+                self.checkpoint()
+            except (sqlite3.Error, Unavailable):
+                log.warning("event log: compaction or checkpoint at close failed", exc_info=True)
         self._closed = True
         with self._lock:
             connections, self._connections = self._connections, []
@@ -319,6 +401,155 @@ class LocalEventLog:
                     if live is not None or count == 0:
                         break
         return deleted
+
+
+    def compact(self, now_ms: int | None = None, *, tombstones_only: bool = False) -> CompactionResult:
+        """Compact the partitions of compacted topics that need it (see the module's docstring).
+
+        One process compacts at a time (a lease in the file); when another holds it, nothing is
+        done and the result says `busy`. `tombstones_only` limits the pass to partitions with a
+        new or expired tombstone (what `close` runs: erasures, not housekeeping).
+        """
+        if not self.compacted:
+            return CompactionResult()
+        now_ms = _now_ms() if now_ms is None else now_ms
+        cutoff = now_ms - int(self.delete_retention_s * 1000)
+        conn = self._conn()
+        if not self._take_lease(conn, now_ms):
+            return CompactionResult(busy=True)
+        removed = compacted = 0
+        try:
+            topics = sorted(self.compacted)
+            marks = ",".join("?" * len(topics))
+            heads = conn.execute(
+                f"SELECT p.pid, p.next_offset, c.cleaned_to, c.clean_count FROM partitions p "
+                f"LEFT JOIN compaction c ON c.pid = p.pid WHERE p.topic IN ({marks}) ORDER BY p.pid",
+                topics,
+            ).fetchall()
+            for pid, head, cleaned_to, clean_count in heads:
+                if not self._needs_compaction(conn, pid, head, cleaned_to or 0, clean_count or 0, cutoff, tombstones_only):
+                    continue
+                removed += self._compact_partition(conn, pid, head, cutoff)
+                compacted += 1
+                self._take_lease(conn, _now_ms())  # renew between partitions
+        finally:
+            with _write(conn):
+                conn.execute("DELETE FROM leases WHERE name = 'compaction' AND holder = ?", (self._holder,))
+        if removed:
+            self.checkpoint()  # the deleted records' old pages leave the WAL too
+        return CompactionResult(removed=removed, partitions=compacted)
+
+    def checkpoint(self, busy_timeout_s: float = 2.0) -> bool:
+        """Copy the WAL into the file and truncate it to zero bytes; False if readers kept it busy."""
+        conn = self._conn()
+        # TRUNCATE holds off new writers while it waits for readers: wait briefly, not busy_timeout.
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+        try:
+            busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {self._busy_timeout_ms}")
+        return busy == 0
+
+    def _take_lease(self, conn: sqlite3.Connection, now_ms: int) -> bool:
+        with _write(conn):
+            row = conn.execute("SELECT holder, expires_ms FROM leases WHERE name = 'compaction'").fetchone()
+            if row is not None and row[0] != self._holder and row[1] > now_ms:
+                return False
+            conn.execute(
+                "INSERT INTO leases (name, holder, expires_ms) VALUES ('compaction', ?, ?) "
+                "ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_ms = excluded.expires_ms",
+                (self._holder, now_ms + int(_COMPACT_LEASE_S * 1000)),
+            )
+        return True
+
+    def _needs_compaction(
+        self, conn: sqlite3.Connection, pid: int, head: int, cleaned_to: int, clean_count: int, cutoff: int,
+        tombstones_only: bool,
+    ) -> bool:
+        low, high = pid << _OFFSET_BITS, (pid + 1) << _OFFSET_BITS
+        # A tombstone since the last pass: what it erased must go now.
+        if conn.execute("SELECT 1 FROM tombstones WHERE id >= ? AND id < ? LIMIT 1", (low | cleaned_to, high)).fetchone():
+            return True
+        # A tombstone past its delete-retention goes itself.
+        if conn.execute(
+            "SELECT 1 FROM tombstones WHERE id >= ? AND id < ? AND ts_ms < ? LIMIT 1", (low, high, cutoff)
+        ).fetchone():
+            return True
+        if tombstones_only:
+            return False
+        dirty = head - cleaned_to
+        return dirty > 0 and dirty >= self.min_dirty_ratio * (clean_count + dirty)
+
+    def _compact_partition(self, conn: sqlite3.Connection, pid: int, head: int, cutoff: int) -> int:
+        """One partition up to `head`: superseded records go, then tombstones past delete-retention."""
+        low = pid << _OFFSET_BITS
+        # One read (a snapshot, no lock held against writers): each record, and whether it is the
+        # latest of its key. Records appended meanwhile lie above `head`, for the next pass.
+        rows = conn.execute(
+            "SELECT id, id = MAX(id) OVER (PARTITION BY key) FROM records WHERE id >= ? AND id < ?",
+            (low, low | head),
+        ).fetchall()
+        superseded = [rid for rid, latest in rows if not latest]
+        # Superseded records first: a tombstone must not go while an older record of its key is left.
+        removed = self._delete_records(conn, superseded)
+        expired = [
+            rid
+            for (rid,) in conn.execute(
+                "SELECT id FROM tombstones WHERE id >= ? AND id < ? AND ts_ms < ?", (low, low | head, cutoff)
+            )
+        ]
+        removed += self._delete_records(conn, expired)
+        left = len(rows) - len(set(superseded).union(expired))
+        with _write(conn):
+            conn.execute(
+                "INSERT INTO compaction (pid, cleaned_to, clean_count) VALUES (?, ?, ?) "
+                "ON CONFLICT (pid) DO UPDATE SET cleaned_to = MAX(cleaned_to, excluded.cleaned_to), "
+                "clean_count = excluded.clean_count",
+                (pid, head, left),
+            )
+        return removed
+
+    def _delete_records(self, conn: sqlite3.Connection, ids: Sequence[int]) -> int:
+        removed = 0
+        for start in range(0, len(ids), _COMPACT_CHUNK):
+            chunk = ids[start : start + _COMPACT_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            with _write(conn):  # small transactions: a producer waits for one chunk at most
+                removed += conn.execute(f"DELETE FROM records WHERE id IN ({marks})", chunk).rowcount
+                conn.execute(f"DELETE FROM tombstones WHERE id IN ({marks})", chunk)
+        return removed
+
+    def _compact_loop(self) -> None:
+        """Background compactor: every `compact_interval_s`, and a moment after a tombstone was appended."""
+        assert self.compact_interval_s is not None
+        next_run = time.monotonic() + self.compact_interval_s
+        while True:
+            if self._compact_wake.wait(max(0.0, next_run - time.monotonic())):
+                self._compact_wake.clear()
+                if self._compactor_stop:
+                    return
+                next_run = min(next_run, time.monotonic() + _TOMBSTONE_DEBOUNCE_S)
+                continue
+            if self._compactor_stop:
+                return
+            try:
+                result = self.compact()
+                # Another process holds the lease: look again soon, its pass may predate our tombstone.
+                next_run = time.monotonic() + (min(2.0, self.compact_interval_s) if result.busy else self.compact_interval_s)
+                if result.removed:
+                    log.info("event log: compaction removed %d records from %d partitions", result.removed, result.partitions)
+            except (sqlite3.Error, Unavailable):
+                log.warning("event log: compaction failed; will retry", exc_info=True)
+                next_run = time.monotonic() + self.compact_interval_s
+
+
+@dataclass(frozen=True, slots=True)
+class CompactionResult:
+    """What one `compact` call did."""
+
+    removed: int = 0  # records deleted
+    partitions: int = 0  # partitions compacted
+    busy: bool = False  # another process was compacting: nothing done
 
 
 class _write:
@@ -523,18 +754,25 @@ class LocalConsumer:
         ready = (ready[start:] + ready[:start])[: max(1, max_records)]
         # Share the batch among the partitions that have records, so none starves; one query for all.
         share, extra = divmod(max(max_records, len(ready)), len(ready))
-        parts, params = [], []
+        parts, params, limits = [], [], {}
         for index, (pid, position, head) in enumerate(ready):
+            limits[pid] = share + (1 if index < extra else 0)
             parts.append("SELECT * FROM (SELECT id, key, value, headers, ts_ms FROM records WHERE id >= ? AND id < ? ORDER BY id LIMIT ?)")
-            params += [(pid << _OFFSET_BITS) | position, (pid << _OFFSET_BITS) | head, share + (1 if index < extra else 0)]
+            params += [(pid << _OFFSET_BITS) | position, (pid << _OFFSET_BITS) | head, limits[pid]]
         rows = conn.execute(" UNION ALL ".join(parts), params).fetchall()
         pid_topic = self._log._pid_topic
         records = []
+        counts: dict[int, int] = {}
         for rid, key, value, headers, ts_ms in rows:
             pid, offset = rid >> _OFFSET_BITS, rid & _OFFSET_MASK
             topic, partition = pid_topic[pid]
             records.append(Record(topic, partition, offset, key, value, _decode_headers(headers), ts_ms))
             self._owned[pid] = (self._owned[pid][0], offset + 1)
+            counts[pid] = counts.get(pid, 0) + 1
+        for pid, _, head in ready:
+            if counts.get(pid, 0) < limits[pid]:
+                # Everything up to the head came: a gap left by compaction is not looked at again.
+                self._owned[pid] = (self._owned[pid][0], head)
         return records
 
     def commit(self, records: Sequence[Record]) -> None:
