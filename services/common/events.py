@@ -108,6 +108,8 @@ class ApplicationSubmitted(_Data):
     worker_id: str
     status: str
     message: str | None = None
+    # whether the worker wrote a message (the text itself stays in jobs: it may hold contact data)
+    has_message: bool = False
     submitted_at: dt.datetime
 
 
@@ -127,6 +129,8 @@ class InvitationSent(_Data):
     org_id: str
     worker_id: str
     message: str | None = None
+    # whether the inviter wrote a message (the text itself stays in jobs)
+    has_message: bool = False
     expires_at: dt.datetime
     sent_at: dt.datetime
 

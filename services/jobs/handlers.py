@@ -153,7 +153,7 @@ def _posting_closed(posting: Posting, reason: str, at: dt.datetime) -> CloudEven
 def _application_submitted(app: Application) -> CloudEvent:
     data = ApplicationSubmitted(
         id=app.id, posting_id=app.posting_id, org_id=app.org_id, worker_id=app.worker_id,
-        status=app.status.value, submitted_at=app.created_at,
+        status=app.status.value, has_message=bool(app.message), submitted_at=app.created_at,
     )
     return make_event("application.submitted", data, subject=app.posting_id, source=SOURCE, entityversion=app.version)
 
@@ -169,7 +169,7 @@ def _application_updated(app: Application, previous: ApplicationStatus) -> Cloud
 def _invitation_sent(inv: Invitation) -> CloudEvent:
     data = InvitationSent(
         id=inv.id, posting_id=inv.posting_id, org_id=inv.org_id, worker_id=inv.worker_id,
-        expires_at=inv.expires_at, sent_at=inv.updated_at,
+        has_message=bool(inv.message), expires_at=inv.expires_at, sent_at=inv.updated_at,
     )
     return make_event("invitation.sent", data, subject=inv.posting_id, source=SOURCE, entityversion=inv.version)
 

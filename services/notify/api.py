@@ -13,13 +13,13 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from sqlalchemy.engine import Engine, Row
 
 from services.common.auth import Principal
 from services.common.errors import InvalidInput, NotFound
 from services.common.web import Caller, Page, check_if_match, decode_cursor, encode_cursor, etag, parse_if_match
-from services.notify import handlers, store
+from services.notify import handlers, store, texts
 from services.notify.domain import (
     AttemptOut,
     DeliveryOut,
@@ -65,9 +65,13 @@ def _cursor_int(cursor: str | None, key: str) -> int | None:
 # --- inbox -------------------------------------------------------------------------------------
 
 
-def _notification(row: Row) -> NotificationOut:
+def _notification(row: Row, reader: tuple[texts.Language, str] | None = None) -> NotificationOut:
+    """One notification, its texts written again in the reader's (language, zone) when given."""
     data = row.data if not isinstance(row.data, str) else json.loads(row.data)
-    return NotificationOut(id=row.id, type=row.type, title=row.title, body=row.body, data=data, event_id=row.event_id,
+    title, body = row.title, row.body
+    if reader is not None:
+        title, body = texts.render(row.type, data, recipient_kind=row.recipient_kind, language=reader[0], zone=reader[1])
+    return NotificationOut(id=row.id, type=row.type, title=title, body=body, data=data, event_id=row.event_id,
                            created_at=store.utc(row.created_at), read_at=store.utc(row.read_at),
                            read=row.read_at is not None)
 
@@ -76,6 +80,7 @@ def _notification(row: Row) -> NotificationOut:
 def list_inbox(
     request: Request,
     principal: Principal = Caller,
+    accept_language: Annotated[str | None, Header(max_length=500, description="`en` for English texts")] = None,
     unread: Annotated[bool, Query(description="only notifications not read yet")] = False,
     limit: Limit = 20,
     cursor: Cursor = None,
@@ -85,21 +90,34 @@ def list_inbox(
     before = _cursor_int(cursor, "seq")
     with _engine(request).connect() as conn:
         rows = store.inbox_page(conn, recipient, unread_only=unread, before_seq=before, limit=limit + 1)
+        reader = _reader(conn, recipient, accept_language)
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page(items=[_notification(r) for r in rows],
+    return Page(items=[_notification(r, reader) for r in rows],
                 next_cursor=encode_cursor({"seq": rows[-1].seq}) if more else None)
 
 
 @router.post("/inbox/{notification_id}/read", operation_id="mark_notification_read", response_model=NotificationOut)
-def mark_read(request: Request, notification_id: ObjectId, principal: Principal = Caller) -> NotificationOut:
+def mark_read(
+    request: Request,
+    notification_id: ObjectId,
+    principal: Principal = Caller,
+    accept_language: Annotated[str | None, Header(max_length=500, description="`en` for English texts")] = None,
+) -> NotificationOut:
     """Mark one of the caller's notifications read; reading it again keeps the first read time."""
     recipient = Recipient.of(principal)
     with _engine(request).begin() as conn:
         row = store.mark_read(conn, recipient, notification_id, _deps(request).clock())
+        reader = _reader(conn, recipient, accept_language)
     if row is None:
         raise NotFound(f"no notification {notification_id} in your inbox")
-    return _notification(row)
+    return _notification(row, reader)
+
+
+def _reader(conn, recipient: Recipient, accept_language: str | None) -> tuple[texts.Language, str]:
+    """The language (Accept-Language first, then the preference) and zone an inbox read is written in."""
+    prefs = store.load_preferences(conn, recipient)
+    return texts.language_of(accept_language) or prefs.language, prefs.timezone
 
 
 # --- preferences -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import email.utils
 import hashlib
@@ -28,7 +29,7 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StrictInt, StringConstraints, field_validator, model_validator
 
 from services.common.auth import Principal, Role
 from services.common.contracts import Strict
@@ -42,6 +43,7 @@ from services.common.events import (
     MatchFound,
     PostingClosed,
 )
+from services.notify import texts
 
 # --- recipients and notification types ---------------------------------------------------------
 
@@ -145,81 +147,79 @@ def new_id(prefix: str) -> str:
 
 # --- composing notices from events -------------------------------------------------------------
 # Free-text messages written by one side (an application's or invitation's `message`) are left out:
-# they may hold phone numbers or names, and they are read in the jobs service after login.
+# they may hold phone numbers or names, and they are read in the jobs service after login; the
+# notice says only whether there is one (`has_message`). Names come from notify's read model
+# (`Names`): the posting's title and the worker's name masked as search hits show it. The texts
+# themselves are services/notify/texts.py; a notice carries them in Chinese and the reader's
+# language and zone are applied when it is stored and again when it is read.
 
 
-def match_notice(m: MatchFound) -> Notice:
+@dataclass(frozen=True, slots=True)
+class Names:
+    """What notify knows to call a posting and a worker by (None where it has not seen them)."""
+
+    posting_title: str | None = None
+    worker_name: str | None = None
+
+    def data(self) -> dict[str, str]:
+        return {k: v for k, v in (("posting_title", self.posting_title), ("worker_name", self.worker_name)) if v}
+
+
+def _notice(recipient: Recipient, type_: NotificationType, data: dict[str, Any], worker_id: str | None = None) -> Notice:
+    title, body = texts.render(type_.value, data, recipient_kind=recipient.kind.value)
+    return Notice(recipient, type_, title[:300], body[:2000], data, worker_id=worker_id)
+
+
+def localized(notice: Notice, language: texts.Language, zone: str) -> Notice:
+    """The same notice with its title and body in a reader's language and zone."""
+    title, body = texts.render(notice.type.value, notice.data, recipient_kind=notice.recipient.kind.value,
+                               language=language, zone=zone)
+    return dataclasses.replace(notice, title=title[:300], body=body[:2000])
+
+
+def match_notice(m: MatchFound, names: Names = Names()) -> Notice:
     recipient = Recipient(RecipientKind(m.recipient_kind), m.recipient_id)
+    data = {"posting_id": m.posting_id, "worker_id": m.worker_id, "org_id": m.org_id, "score": m.score,
+            "summary": m.summary[:1000], **names.data()}
     if recipient.kind is RecipientKind.worker:
-        title = f"A posting matches your profile (score {m.score:.2f})"
-    else:
-        title = f"A worker matches your posting {m.posting_id} (score {m.score:.2f})"
-    return Notice(
-        recipient,
-        NotificationType.match_found,
-        title,
-        m.summary[:1000],
-        {"posting_id": m.posting_id, "worker_id": m.worker_id, "org_id": m.org_id, "score": m.score},
-        worker_id=m.worker_id,
-    )
+        data.pop("worker_name", None)  # a worker is not told its own (masked) name
+    return _notice(recipient, NotificationType.match_found, data, worker_id=m.worker_id)
 
 
-def application_submitted_notice(a: ApplicationSubmitted) -> Notice:
-    return Notice(
-        Recipient(RecipientKind.org, a.org_id),
-        NotificationType.application_submitted,
-        f"New application for posting {a.posting_id}",
-        "A worker applied; open the application to read it and answer.",
-        {"application_id": a.id, "posting_id": a.posting_id, "worker_id": a.worker_id, "status": a.status,
-         "has_message": bool(a.message)},
-        worker_id=a.worker_id,
-    )
+def application_submitted_notice(a: ApplicationSubmitted, names: Names = Names()) -> Notice:
+    data = {"application_id": a.id, "posting_id": a.posting_id, "worker_id": a.worker_id, "status": a.status,
+            "has_message": a.has_message or bool(a.message), **names.data()}
+    return _notice(Recipient(RecipientKind.org, a.org_id), NotificationType.application_submitted, data,
+                   worker_id=a.worker_id)
 
 
-def application_updated_notice(a: ApplicationUpdated) -> Notice:
-    return Notice(
-        Recipient(RecipientKind.worker, a.worker_id),
-        NotificationType.application_updated,
-        f"Your application is now {a.status}",
-        f"Your application for posting {a.posting_id} moved from {a.previous_status} to {a.status}.",
-        {"application_id": a.id, "posting_id": a.posting_id, "org_id": a.org_id, "status": a.status,
-         "previous_status": a.previous_status},
-        worker_id=a.worker_id,
-    )
+def application_updated_notice(a: ApplicationUpdated, names: Names = Names()) -> Notice:
+    data = {"application_id": a.id, "posting_id": a.posting_id, "org_id": a.org_id, "status": a.status,
+            "previous_status": a.previous_status, **Names(posting_title=names.posting_title).data()}
+    return _notice(Recipient(RecipientKind.worker, a.worker_id), NotificationType.application_updated, data,
+                   worker_id=a.worker_id)
 
 
-def invitation_sent_notice(i: InvitationSent) -> Notice:
-    return Notice(
-        Recipient(RecipientKind.worker, i.worker_id),
-        NotificationType.invitation_sent,
-        f"You are invited to posting {i.posting_id}",
-        f"An employer invites you; answer before {i.expires_at.isoformat()}.",
-        {"invitation_id": i.id, "posting_id": i.posting_id, "org_id": i.org_id,
-         "expires_at": i.expires_at.isoformat(), "has_message": bool(i.message)},
-        worker_id=i.worker_id,
-    )
+def invitation_sent_notice(i: InvitationSent, names: Names = Names()) -> Notice:
+    data = {"invitation_id": i.id, "posting_id": i.posting_id, "org_id": i.org_id,
+            "expires_at": i.expires_at.isoformat(), "has_message": i.has_message or bool(i.message),
+            **Names(posting_title=names.posting_title).data()}
+    return _notice(Recipient(RecipientKind.worker, i.worker_id), NotificationType.invitation_sent, data,
+                   worker_id=i.worker_id)
 
 
-def invitation_answered_notice(i: InvitationAnswered) -> Notice:
-    return Notice(
-        Recipient(RecipientKind.org, i.org_id),
-        NotificationType.invitation_answered,
-        f"Invitation {i.answer} for posting {i.posting_id}",
-        f"A worker's answer to your invitation: {i.answer}.",
-        {"invitation_id": i.id, "posting_id": i.posting_id, "worker_id": i.worker_id, "answer": i.answer},
-        worker_id=i.worker_id,
-    )
+def invitation_answered_notice(i: InvitationAnswered, names: Names = Names()) -> Notice:
+    data = {"invitation_id": i.id, "posting_id": i.posting_id, "worker_id": i.worker_id, "answer": i.answer,
+            **names.data()}
+    return _notice(Recipient(RecipientKind.org, i.org_id), NotificationType.invitation_answered, data,
+                   worker_id=i.worker_id)
 
 
-def posting_closed_notice(p: PostingClosed, worker_id: str) -> Notice:
-    return Notice(
-        Recipient(RecipientKind.worker, worker_id),
-        NotificationType.posting_closed,
-        f"Posting {p.id} is {p.status.value}",
-        f"A posting you applied to is no longer open ({p.status.value}).",
-        {"posting_id": p.id, "org_id": p.org_id, "status": p.status.value, "reason": p.reason[:200]},
-        worker_id=worker_id,
-    )
+def posting_closed_notice(p: PostingClosed, worker_id: str, names: Names = Names()) -> Notice:
+    data = {"posting_id": p.id, "org_id": p.org_id, "status": p.status.value, "reason": p.reason[:200],
+            **Names(posting_title=names.posting_title).data()}
+    return _notice(Recipient(RecipientKind.worker, worker_id), NotificationType.posting_closed, data,
+                   worker_id=worker_id)
 
 
 def market_report_data(r: MarketReportPublished) -> dict[str, Any]:
@@ -228,24 +228,12 @@ def market_report_data(r: MarketReportPublished) -> dict[str, Any]:
 
 
 def market_report_notice(r: MarketReportPublished, recipient: Recipient) -> Notice:
-    return Notice(
-        recipient,
-        NotificationType.market_report_published,
-        f"Market report published: {r.title}"[:300],
-        f"The {r.period} supply-demand and wage guide report is out.",
-        market_report_data(r),
-    )
+    return _notice(recipient, NotificationType.market_report_published, market_report_data(r))
 
 
 def subscription_disabled_notice(org_id: str, subscription_id: str, url: str, reason: str) -> Notice:
-    return Notice(
-        Recipient(RecipientKind.org, org_id),
-        NotificationType.subscription_disabled,
-        "A webhook endpoint was disabled",
-        f"Webhook subscription {subscription_id} ({endpoint_label(url)}) was disabled: {reason}. "
-        "Fix the endpoint, then create a new subscription or redeliver the failed deliveries.",
-        {"subscription_id": subscription_id, "reason": reason},
-    )
+    data = {"subscription_id": subscription_id, "reason": reason, "endpoint": endpoint_label(url)}
+    return _notice(Recipient(RecipientKind.org, org_id), NotificationType.subscription_disabled, data)
 
 
 def endpoint_label(url: str) -> str:
@@ -255,8 +243,10 @@ def endpoint_label(url: str) -> str:
 
 
 def erased_worker_data(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A stored notification's data once the worker it mentions is erased: the reference goes."""
-    return {k: v for k, v in data.items() if k != "worker_id"} | {"worker_erased": True}
+    """A stored notification's data once the worker it mentions is erased: the reference, the
+    worker's (masked) name and matching's words about them go."""
+    gone = ("worker_id", "worker_name", "summary")
+    return {k: v for k, v in data.items() if k not in gone} | {"worker_erased": True}
 
 
 # --- preferences -------------------------------------------------------------------------------
@@ -317,9 +307,11 @@ class PreferencesIn(Strict):
     """What a recipient writes with PUT /v1/preferences (the whole document; missing fields default)."""
 
     email: EmailAddress | None = Field(None, description="where e-mails go; personal data, never in events or logs")
-    timezone: str = Field("Asia/Shanghai", max_length=64, description="IANA time zone for quiet hours and digests")
+    timezone: str = Field("Asia/Shanghai", max_length=64,
+                          description="IANA time zone: quiet hours, digests, and the times notifications show")
+    language: Literal["zh", "en"] = Field("zh", description="language of notifications and e-mails: zh (简体中文) or en")
     delivery: DeliveryMode = Field(DeliveryMode.immediate, description="e-mail each notification, or one daily digest")
-    digest_hour: int = Field(8, ge=0, le=23, description="local hour of the daily digest")
+    digest_hour: StrictInt = Field(8, ge=0, le=23, description="local hour of the daily digest (an integer: false is not 0)")
     quiet_hours: QuietHours | None = None
     channels: dict[NotificationType, list[Channel]] = Field(
         default_factory=dict, description="channels per notification type; types left out keep their defaults"
@@ -368,6 +360,7 @@ class Preferences:
     channels: Mapping[NotificationType, Sequence[Channel]] = field(default_factory=dict)
     version: int = 0
     updated_at: dt.datetime | None = None
+    language: texts.Language = texts.DEFAULT_LANGUAGE
 
     def channels_for(self, type_: NotificationType) -> list[Channel]:
         chosen = self.channels.get(type_)
@@ -392,7 +385,7 @@ class Preferences:
     @classmethod
     def from_input(cls, recipient: Recipient, given: PreferencesIn, *, version: int, updated_at: dt.datetime) -> Preferences:
         return cls(recipient, given.email, given.timezone, given.delivery, given.digest_hour, given.quiet_hours,
-                   dict(given.channels), version, updated_at)
+                   dict(given.channels), version, updated_at, given.language)
 
 
 class PreferencesOut(BaseModel):
@@ -400,6 +393,7 @@ class PreferencesOut(BaseModel):
     recipient_id: str
     email: str | None
     timezone: str
+    language: str
     delivery: DeliveryMode
     digest_hour: int
     quiet_hours: QuietHours | None
@@ -410,7 +404,7 @@ class PreferencesOut(BaseModel):
     @classmethod
     def of(cls, p: Preferences) -> PreferencesOut:
         return cls(recipient_kind=p.recipient.kind, recipient_id=p.recipient.id, email=p.email, timezone=p.timezone,
-                   delivery=p.delivery, digest_hour=p.digest_hour, quiet_hours=p.quiet_hours,
+                   language=p.language, delivery=p.delivery, digest_hour=p.digest_hour, quiet_hours=p.quiet_hours,
                    channels=p.effective_channels(), version=p.version, updated_at=p.updated_at)
 
 

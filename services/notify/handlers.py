@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Row
 
 from services.common.auth import Principal, Role
+from services.common.contracts import mask_name
 from services.common.errors import Conflict, Forbidden, InvalidInput, NotFound, StaleVersion
 from services.common.events import (
     ApplicationSubmitted,
@@ -26,6 +27,7 @@ from services.common.events import (
     MarketReportPublished,
     MatchFound,
     PostingClosed,
+    PostingUpserted,
     WorkerErased,
     WorkerUpserted,
 )
@@ -54,6 +56,7 @@ from services.notify.domain import (
     digest_due_at,
     invitation_answered_notice,
     invitation_sent_notice,
+    localized,
     market_report_data,
     market_report_notice,
     match_notice,
@@ -125,35 +128,46 @@ def handle_event(conn: Connection, deps: NotifyDeps, event: CloudEvent) -> Effec
     if isinstance(data, MatchFound):
         if store.is_erased(conn, data.worker_id):
             return Effects()
-        return notify(conn, deps, event.id, match_notice(data))
+        names = store.names_for(conn, posting_id=data.posting_id, worker_id=data.worker_id)
+        return notify(conn, deps, event.id, match_notice(data, names))
+    if isinstance(data, (ApplicationSubmitted, ApplicationUpdated, InvitationSent, InvitationAnswered)):
+        names = store.names_for(conn, posting_id=data.posting_id, worker_id=data.worker_id)
     if isinstance(data, ApplicationSubmitted):
         return _engagement(conn, deps, event.id, "application", data.id, data.posting_id, data.worker_id, data.status,
-                           data.submitted_at, application_submitted_notice(data))
+                           data.submitted_at, application_submitted_notice(data, names))
     if isinstance(data, ApplicationUpdated):
         return _engagement(conn, deps, event.id, "application", data.id, data.posting_id, data.worker_id, data.status,
-                           data.updated_at, application_updated_notice(data))
+                           data.updated_at, application_updated_notice(data, names))
     if isinstance(data, InvitationSent):
         return _engagement(conn, deps, event.id, "invitation", data.id, data.posting_id, data.worker_id, "sent",
-                           data.sent_at, invitation_sent_notice(data))
+                           data.sent_at, invitation_sent_notice(data, names))
     if isinstance(data, InvitationAnswered):
         return _engagement(conn, deps, event.id, "invitation", data.id, data.posting_id, data.worker_id, data.answer,
-                           data.answered_at, invitation_answered_notice(data))
+                           data.answered_at, invitation_answered_notice(data, names))
     if isinstance(data, PostingClosed):
         effects = Effects()
+        names = store.names_for(conn, posting_id=data.id)
         for worker_id in store.engaged_workers(conn, data.id):
-            effects += notify(conn, deps, event.id, posting_closed_notice(data, worker_id))
+            effects += notify(conn, deps, event.id, posting_closed_notice(data, worker_id, names))
         return effects
+    if isinstance(data, PostingUpserted):
+        store.remember_name(conn, "posting", data.id, data.title, data.version)
+        return Effects()
     if isinstance(data, MarketReportPublished):
         return market_report(conn, deps, event.id, data)
     if isinstance(data, WorkerErased):
         erase_worker(conn, deps, data.id, data.erased_at)
         return Effects()
-    if isinstance(data, WorkerUpserted) and data.created_at == data.updated_at:
-        # A person who erased their profile may come back under the same id (profiles continues
-        # above the erased version): a profile created after the erasure lifts the marker, or they
-        # would never be notified again. An older event replayed after the erasure lifts nothing.
-        store.lift_erasure(conn, data.id, created_at=data.created_at)
-    return Effects()  # worker.upserted, posting.upserted: nothing to tell anyone
+    if isinstance(data, WorkerUpserted):
+        if data.created_at == data.updated_at:
+            # A person who erased their profile may come back under the same id (profiles continues
+            # above the erased version): a profile created after the erasure lifts the marker, or they
+            # would never be notified again. An older event replayed after the erasure lifts nothing.
+            store.lift_erasure(conn, data.id, created_at=data.created_at)
+        if data.name and not store.is_erased(conn, data.id):
+            # masked as search hits show it (idempotent when the event already carries it masked)
+            store.remember_name(conn, "worker", data.id, mask_name(data.name), data.version)
+    return Effects()  # nothing to tell anyone
 
 
 def _engagement(conn: Connection, deps: NotifyDeps, event_id: str, kind: str, engagement_id: str, posting_id: str,
@@ -170,6 +184,7 @@ def notify(conn: Connection, deps: NotifyDeps, event_id: str, notice: Notice, *,
     """Store one notification for one recipient and fan it out to the channels it chose."""
     now = deps.clock()
     prefs = prefs or store.load_preferences(conn, notice.recipient)
+    notice = localized(notice, prefs.language, prefs.timezone)  # stored as this reader reads it
     channels = prefs.channels_for(notice.type)
     notification_id = store.add_notification(conn, event_id, notice, in_inbox=Channel.inbox in channels, now=now)
     if notification_id is None:

@@ -7,6 +7,7 @@ preferences; it is used here and nowhere else, and never logged.
 from __future__ import annotations
 
 import email.utils
+import json
 import smtplib
 import ssl
 from collections.abc import Sequence
@@ -15,6 +16,8 @@ from email.message import EmailMessage
 
 from sqlalchemy.engine import Row
 
+from services.notify import texts
+
 
 @dataclass(frozen=True, slots=True)
 class Letter:
@@ -22,21 +25,31 @@ class Letter:
     text: str
 
 
-FOOTER = "\n\n--\nTalentFlow notifications. Change what you receive with PUT /v1/preferences.\n"
+def _texts(notification: Row, language: texts.Language, zone: str) -> tuple[str, str]:
+    """A stored notification's title and body, written again in the reader's language and zone."""
+    data = notification.data if not isinstance(notification.data, str) else json.loads(notification.data)
+    return texts.render(notification.type, data or {}, recipient_kind=notification.recipient_kind,
+                        language=language, zone=zone)
 
 
-def single_letter(notification: Row) -> Letter:
-    return Letter(f"[TalentFlow] {notification.title}"[:200], f"{notification.title}\n\n{notification.body}{FOOTER}")
+def single_letter(notification: Row, language: texts.Language = texts.DEFAULT_LANGUAGE,
+                  zone: str = texts.DEFAULT_ZONE) -> Letter:
+    fixed = texts.letter_texts(language)
+    title, body = _texts(notification, language, zone)
+    return Letter(f"{fixed['brand']} {title}"[:200], f"{title}\n\n{body}\n\n--\n{fixed['footer']}\n")
 
 
-def digest_letter(notifications: Sequence[Row]) -> Letter:
-    """One e-mail summarising every queued notification, oldest first."""
-    lines = [f"You have {len(notifications)} new notification{'s' if len(notifications) != 1 else ''}:", ""]
+def digest_letter(notifications: Sequence[Row], language: texts.Language = texts.DEFAULT_LANGUAGE,
+                  zone: str = texts.DEFAULT_ZONE) -> Letter:
+    """One e-mail summarising every queued notification, oldest first, with the same texts as the inbox."""
+    fixed = texts.letter_texts(language)
+    heading = texts.digest_heading(len(notifications), language)
+    lines = [heading + ("：" if language == "zh" else ":"), ""]
     for n in notifications:
-        lines.append(f"- {n.title}")
-        lines.append(f"  {n.body}")
-    return Letter(f"[TalentFlow] {len(notifications)} new notification{'s' if len(notifications) != 1 else ''}",
-                  "\n".join(lines) + FOOTER)
+        title, body = _texts(n, language, zone)
+        lines.append(f"- {title}")
+        lines.append(f"  {body}")
+    return Letter(f"{fixed['brand']} {heading}", "\n".join(lines) + f"\n\n--\n{fixed['footer']}\n")
 
 
 class PermanentMailError(Exception):

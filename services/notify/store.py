@@ -21,10 +21,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from services.common.store import Outbox, is_postgres, outbox_table
+from services.notify import texts
 from services.notify.domain import (
     Channel,
     DeliveryMode,
     DeliveryStatus,
+    Names,
     Notice,
     NotificationType,
     Preferences,
@@ -83,7 +85,20 @@ preferences = sa.Table(
     sa.Column("market_reports", sa.Boolean, nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("updated_at", _TS, nullable=False),
+    sa.Column("language", sa.String(5), nullable=False, server_default="zh"),
     sa.Index("ix_preferences_market_reports", "market_reports"),
+)
+
+# What notifications call a posting and a worker instead of their ids: the posting's title (from
+# `posting.upserted`) and the worker's name masked as search hits show it (from `worker.upserted`,
+# dropped on erasure). Kept only at the newest entity version seen.
+display_names = sa.Table(
+    "display_names",
+    metadata,
+    sa.Column("kind", sa.String(10), primary_key=True),  # posting | worker
+    sa.Column("entity_id", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(300), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
 )
 
 subscriptions = sa.Table(
@@ -329,13 +344,14 @@ def _preferences(recipient: Recipient, row: Row) -> Preferences:
         except ValueError:
             continue  # a type or channel this version no longer knows: its defaults apply
     return Preferences(recipient, row.email, row.timezone, DeliveryMode(row.delivery), row.digest_hour, quiet, channels,
-                       row.version, utc(row.updated_at))
+                       row.version, utc(row.updated_at), "en" if row.language == "en" else "zh")
 
 
 def save_preferences(conn: Connection, prefs: Preferences) -> None:
     values = {
         "email": prefs.email,
         "timezone": prefs.timezone,
+        "language": prefs.language,
         "delivery": prefs.delivery.value,
         "digest_hour": prefs.digest_hour,
         "quiet_start": prefs.quiet_hours.start if prefs.quiet_hours else None,
@@ -698,7 +714,32 @@ class ErasureCounts:
     engagements: int
 
 
-ERASED_BODY = "This notification concerned a worker whose data has since been erased."
+def _json(value: Any) -> dict[str, Any]:
+    return json.loads(value) if isinstance(value, str) else dict(value or {})
+
+
+# --- names shown instead of ids ----------------------------------------------------------------
+
+
+def remember_name(conn: Connection, kind: str, entity_id: str, name: str, version: int) -> None:
+    """Keep an entity's display name, unless a newer version's is already kept (replays are safe)."""
+    t = display_names
+    stmt = _insert(conn, t).values(kind=kind, entity_id=entity_id, name=name[:300], version=version)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["kind", "entity_id"],
+                                            set_={"name": stmt.excluded.name, "version": stmt.excluded.version},
+                                            where=t.c.version < stmt.excluded.version))
+
+
+def names_for(conn: Connection, *, posting_id: str | None = None, worker_id: str | None = None) -> Names:
+    wanted = [("posting", posting_id), ("worker", worker_id)]
+    keys = [(kind, entity_id) for kind, entity_id in wanted if entity_id]
+    if not keys:
+        return Names()
+    t = display_names
+    rows = conn.execute(sa.select(t.c.kind, t.c.name).where(
+        sa.or_(*(sa.and_(t.c.kind == kind, t.c.entity_id == entity_id) for kind, entity_id in keys)))).all()
+    found = {row.kind: row.name for row in rows}
+    return Names(posting_title=found.get("posting"), worker_name=found.get("worker"))
 
 
 def is_erased(conn: Connection, worker_id: str | None) -> bool:
@@ -724,12 +765,16 @@ def erase_worker(conn: Connection, worker_id: str, erased_at: dt.datetime) -> Er
     conn.execute(preferences.delete().where(_recipient_filter(preferences, me)))
     conn.execute(emails.delete().where(_recipient_filter(emails, me)))
     mentions = 0
-    for row in conn.execute(sa.select(n.c.id, n.c.type, n.c.body, n.c.data).where(n.c.worker_id == worker_id)).all():
-        # A match's summary is matching's text about the worker: it goes with them.
-        body = ERASED_BODY if row.type == NotificationType.match_found.value else row.body
+    for row in conn.execute(sa.select(n.c.id, n.c.type, n.c.recipient_kind, n.c.data)
+                            .where(n.c.worker_id == worker_id)).all():
+        # A match's summary is matching's text about the worker, and the texts name the worker
+        # (masked): both go with them, so the stored texts are written again without them.
+        data = erased_worker_data(_json(row.data))
+        title, body = texts.render(row.type, data, recipient_kind=row.recipient_kind)
         conn.execute(n.update().where(n.c.id == row.id).values(
-            worker_id=None, body=body, data=erased_worker_data(row.data or {})))
+            worker_id=None, title=title[:300], body=body[:2000], data=data))
         mentions += 1
+    conn.execute(display_names.delete().where(display_names.c.kind == "worker", display_names.c.entity_id == worker_id))
     blanked = conn.execute(
         d.update().where(d.c.worker_id == worker_id, d.c.status != DeliveryStatus.pending.value)
         .values(payload=None, worker_id=None)

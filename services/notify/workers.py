@@ -164,7 +164,11 @@ class Dispatcher(_Loop):
                 store.finish_email(conn, email, status="cancelled", now=now, error="no address or nothing left to send")
             EMAILS.labels("cancelled").inc()
             return
-        letter: Letter = single_letter(items[0]) if email.kind == "single" and len(items) == 1 else digest_letter(items)
+        # the same texts as the inbox, in the recipient's language and zone
+        if email.kind == "single" and len(items) == 1:
+            letter: Letter = single_letter(items[0], prefs.language, prefs.timezone)
+        else:
+            letter = digest_letter(items, prefs.language, prefs.timezone)
         try:
             self.mailer.send(prefs.email, letter)
         except PermanentMailError as exc:

@@ -30,7 +30,9 @@ from services.common.events import (
     MarketReportPublished,
     MatchFound,
     PostingClosed,
+    PostingUpserted,
     WorkerErased,
+    WorkerUpserted,
     encode,
     make_event,
 )
@@ -288,3 +290,16 @@ def market_report(report_id: str | None = None) -> CloudEvent:
 def worker_erased(worker_id: str) -> CloudEvent:
     data = WorkerErased(id=worker_id, erased_at=_now())
     return make_event("worker.erased", data, subject=worker_id, source=SOURCE, entityversion=9)
+
+
+def posting_upserted(posting_id: str, org_id: str, title: str, version: int = 1) -> CloudEvent:
+    data = PostingUpserted(id=posting_id, org_id=org_id, kind="project", title=title, region="150602",
+                           version=version, created_at=_now(), updated_at=_now())
+    return make_event("posting.upserted", data, subject=posting_id, source=SOURCE, entityversion=version)
+
+
+def worker_upserted(worker_id: str, name: str, version: int = 1) -> CloudEvent:
+    now = _now()
+    data = WorkerUpserted(id=worker_id, name=name, region="150602", version=version, created_at=now, updated_at=now,
+                          matchable=True)
+    return make_event("worker.upserted", data, subject=worker_id, source=SOURCE, entityversion=version)

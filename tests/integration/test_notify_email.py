@@ -17,6 +17,7 @@ from tests.integration.notify_support import (  # noqa: F401 — fixtures
     invitation_sent,
     match_found,
     notify_factory,
+    posting_upserted,
     smtp_sink,
     worker_erased,
 )
@@ -47,13 +48,15 @@ def test_a_notification_arrives_by_email_at_the_address_in_preferences(notify_fa
     notify = _mail_notify(notify_factory, smtp_sink)
     worker = random_id("w")
     _prefs(notify, worker, email="jianguo.wang@example.com")
-    notify.publish(invitation_sent(random_id("i"), "p-welding", "o", worker))
+    notify.publish(posting_upserted("p-welding", "o", "压力容器焊接修复"), invitation_sent(random_id("i"), "p-welding", "o", worker))
     notify.consume()
     assert notify.dispatch() == 1
     [message] = smtp_sink.messages
     assert smtp_sink.recipients == [["jianguo.wang@example.com"]]
     assert message["From"] == "TalentFlow <notify@talentflow.test>"
-    assert "p-welding" in message["Subject"] and "p-welding" in _body(message)
+    # the posting by its title, in Chinese (the default), never by its id
+    assert message["Subject"] == "【TalentFlow】 您收到岗位「压力容器焊接修复」的邀请"
+    assert "岗位「压力容器焊接修复」" in _body(message) and "p-welding" not in _body(message)
     assert "13800000001" not in _body(message)  # the invitation's message stays in jobs
     assert notify.dispatch() == 0 and len(smtp_sink.messages) == 1
 
@@ -95,7 +98,7 @@ def test_a_burst_becomes_a_few_emails_and_then_one_digest(notify_factory, smtp_s
     notify.dispatch()
     assert len(smtp_sink.messages) == 3
     digest = smtp_sink.messages[-1]
-    assert "5 new notifications" in digest["Subject"] and _body(digest).count("\n- ") == 5
+    assert "您有 5 条新通知" in digest["Subject"] and _body(digest).count("\n- ") == 5
     assert notify.digests() == 0
 
 
@@ -114,7 +117,7 @@ def test_the_daily_digest_goes_out_at_the_recipients_local_hour(notify_factory, 
     assert notify.digests() == 1
     notify.dispatch()
     [digest] = smtp_sink.messages
-    assert "3 new notifications" in digest["Subject"]
+    assert "您有 3 条新通知" in digest["Subject"]
     _matches(notify, worker, 1)  # after today's digest: tomorrow at 10:00
     notify.clock.advance(hours=23)
     assert notify.digests() == 0
@@ -196,5 +199,5 @@ def test_a_key_value_outage_sends_the_email_with_the_digest_instead_of_losing_it
     notify.clock.advance(seconds=61)
     assert notify.digests() == 1
     notify.dispatch()
-    assert "2 new notifications" in smtp_sink.messages[0]["Subject"]
+    assert "您有 2 条新通知" in smtp_sink.messages[0]["Subject"]
 
