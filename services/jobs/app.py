@@ -21,7 +21,7 @@ from services.common.settings import PlatformSettings
 from services.common.store import OutboxRelay, ping, run_migrations
 from services.common.web import create_service_app
 from services.jobs import api, store
-from services.jobs.consumers import erasure_consumer
+from services.jobs.consumers import agency_consumer, erasure_consumer
 from services.jobs.handlers import Deps
 from services.jobs.profiles_client import HttpProfilesClient, ProfilesClient
 from services.jobs.scheduler import ExpirySweeper
@@ -88,6 +88,7 @@ def create_app(
     )
     sweeper = ExpirySweeper(deps, settings.expiry_sweep_s)
     erasure = erasure_consumer(deps, runtime.event_log)
+    agencies = agency_consumer(deps, runtime.event_log)
     app = create_service_app(
         service=SERVICE,
         title="TalentFlow jobs",
@@ -101,7 +102,7 @@ def create_app(
             "event_log": runtime.event_log.ping,
             "key_value": runtime.key_value.ping,
         },
-        workers=[relay, sweeper, erasure],
+        workers=[relay, sweeper, erasure, agencies],
         run_workers=settings.run_workers,
         max_body_bytes=settings.max_body_bytes,
         on_shutdown=[profiles.close, runtime.close],
@@ -111,4 +112,5 @@ def create_app(
     app.state.deps = deps
     app.state.sweeper = sweeper
     app.state.erasure = erasure
+    app.state.agencies = agencies
     return app

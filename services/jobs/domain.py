@@ -368,6 +368,8 @@ class ApplicationIn(Strict):
     """A worker's application; the message stays in the jobs service (never in events)."""
 
     message: MessageText | None = None
+    # an agency (or admin) applying for a worker it manages names the worker; a worker leaves it out
+    worker_id: Id | None = None
 
 
 class ApplicationChange(Strict):

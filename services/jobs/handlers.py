@@ -201,15 +201,53 @@ def _managed_posting(conn: Connection, principal: Principal, posting_id: str, **
     return posting
 
 
-def _target_worker(principal: Principal, worker_id: str | None) -> str:
+def manages_worker(deps: Deps, conn: Connection, principal: Principal, worker_id: str) -> bool:
+    """The worker itself, an admin, or an agency whose org manages the worker (its `agency_id`, as
+    worker.upserted told the read model) or whose token lists the worker in acts_for.
+
+    A worker the read model has not heard of yet (created a moment ago, the event still on its way)
+    is looked up once in the profiles service, so an agency can act for a worker it just imported.
+    """
+    if principal.role is Role.admin:
+        return True
+    if principal.role is Role.worker:
+        return principal.subject == worker_id
+    if principal.role is not Role.agency:
+        return False
+    if worker_id in principal.acts_for:
+        return True
+    if not principal.org:
+        return False
+    known, agency_id = store.agency_of(conn, worker_id)
+    if not known:
+        agency_id = deps.profiles.agency_of(worker_id)
+    return agency_id == principal.org
+
+
+def _target_worker(deps: Deps, conn: Connection, principal: Principal, worker_id: str | None) -> str:
     """Whose applications or invitations a list shows: a worker's own by default; an agency for a
-    worker it lists in acts_for; an admin for anyone it names."""
+    worker its org manages or it lists in acts_for; an admin for anyone it names."""
     if worker_id is None:
         if principal.role is not Role.worker:
             raise InvalidInput.field("query.worker_id", "required unless the caller is a worker")
         return principal.subject
-    if not principal.may_manage_worker(worker_id, None):
+    if not manages_worker(deps, conn, principal, worker_id):
         raise Forbidden("you may list only your own (or your managed workers') engagements")
+    return worker_id
+
+
+def _applicant(deps: Deps, conn: Connection, principal: Principal, worker_id: str | None) -> str:
+    """Who applies: a worker for itself; an agency (or admin) for the worker named in the body."""
+    if principal.role is Role.worker:
+        if worker_id is not None and worker_id != principal.subject:
+            raise Forbidden("a worker applies only for itself")
+        return principal.subject
+    if principal.role not in (Role.agency, Role.admin):
+        raise Forbidden(f"role {principal.role.value} may not apply; a worker, or its agency, applies")
+    if worker_id is None:
+        raise InvalidInput.field("body.worker_id", "required: the worker this agency applies for")
+    if not manages_worker(deps, conn, principal, worker_id):
+        raise Forbidden(f"your agency does not manage worker {worker_id}")
     return worker_id
 
 
@@ -358,9 +396,9 @@ def expire_due_postings(deps: Deps, *, batch: int = 200) -> int:
 
 
 def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn) -> tuple[Application, bool]:
-    """A worker applies once; a second try answers the first application (created = False)."""
-    principal.require(Role.worker)
-    worker_id = principal.subject
+    """A worker applies once (or its agency for it); a second try answers the first application (created = False)."""
+    with deps.engine.connect() as conn:
+        worker_id = _applicant(deps, conn, principal, body.worker_id)
     try:
         with deps.engine.begin() as conn:
             posting = store.get_posting(conn, posting_id, lock=True, shared=True)
@@ -391,9 +429,17 @@ def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn
     return application, True
 
 
-def _application_for(conn: Connection, principal: Principal, posting_id: str, application_id: str, **lock) -> tuple[Application, str]:
-    """The application and the caller's side (`worker` or `employer`)."""
+def _application_for(deps: Deps, conn: Connection, principal: Principal, posting_id: str, application_id: str,
+                     *, worker_side: bool = False, **lock) -> tuple[Application, str]:
+    """The application and the caller's side (`worker` or `employer`). An agency is on the employer
+    side for the orgs it acts for and on the worker side for the workers it manages; when it is
+    both, `worker_side` (a move only the worker makes) decides."""
     posting = store.get_posting(conn, posting_id)
+    if principal.role is Role.agency and posting is not None:
+        application = store.get_application(conn, posting_id, application_id, **lock)
+        if application is not None and (worker_side or not may_manage(principal, posting.org_id)) and \
+                manages_worker(deps, conn, principal, application.worker_id):
+            return application, "worker"
     if principal.role is Role.worker:
         # One answer whether the posting is missing or merely hidden (paused, closed): a worker
         # must not learn from the message that a non-open posting exists.
@@ -415,7 +461,7 @@ def _application_for(conn: Connection, principal: Principal, posting_id: str, ap
 
 def get_application(deps: Deps, principal: Principal, posting_id: str, application_id: str) -> Application:
     with deps.engine.connect() as conn:
-        return _application_for(conn, principal, posting_id, application_id)[0]
+        return _application_for(deps, conn, principal, posting_id, application_id)[0]
 
 
 def list_posting_applications(
@@ -430,8 +476,8 @@ def list_posting_applications(
 def list_worker_applications(
     deps: Deps, principal: Principal, worker_id: str | None, status: ApplicationStatus | None, *, after: str | None, limit: int
 ) -> Page[Application]:
-    target = _target_worker(principal, worker_id)
     with deps.engine.connect() as conn:
+        target = _target_worker(deps, conn, principal, worker_id)
         items = store.list_applications(conn, worker_id=target, status=status, after_id=after, limit=limit + 1)
     return _page(items, limit)
 
@@ -440,7 +486,8 @@ def change_application(
     deps: Deps, principal: Principal, posting_id: str, application_id: str, change: ApplicationChange, if_match: IfMatch
 ) -> Application:
     with deps.engine.begin() as conn:
-        current, side = _application_for(conn, principal, posting_id, application_id, lock=True)
+        current, side = _application_for(deps, conn, principal, posting_id, application_id, lock=True,
+                                         worker_side=change.status in SIDE_TARGETS["worker"])
         _precondition(deps, if_match, current.version)
         if current.status == change.status:
             return current  # already there: nothing changes, nothing is announced
@@ -511,7 +558,7 @@ def invite(deps: Deps, principal: Principal, posting_id: str, body: InvitationIn
     return invitation, True
 
 
-def _invitation_for(conn: Connection, principal: Principal, invitation_id: str, **lock) -> Invitation:
+def _invitation_for(deps: Deps, conn: Connection, principal: Principal, invitation_id: str, **lock) -> Invitation:
     invitation = store.get_invitation(conn, invitation_id, **lock)
     if invitation is None:
         raise NotFound(f"no invitation {invitation_id}")
@@ -519,19 +566,21 @@ def _invitation_for(conn: Connection, principal: Principal, invitation_id: str, 
         return invitation
     if may_manage(principal, invitation.org_id):
         return invitation
+    if principal.role is Role.agency and manages_worker(deps, conn, principal, invitation.worker_id):
+        return invitation
     raise NotFound(f"no invitation {invitation_id}")
 
 
 def get_invitation(deps: Deps, principal: Principal, invitation_id: str) -> Invitation:
     with deps.engine.connect() as conn:
-        return _invitation_for(conn, principal, invitation_id)
+        return _invitation_for(deps, conn, principal, invitation_id)
 
 
 def answer_invitation(deps: Deps, principal: Principal, invitation_id: str, *, accept: bool) -> Invitation:
     with deps.engine.begin() as conn:
-        current = _invitation_for(conn, principal, invitation_id, lock=True)
-        if principal.role is not Role.worker:
-            raise Forbidden("only the invited worker answers an invitation")
+        current = _invitation_for(deps, conn, principal, invitation_id, lock=True)
+        if principal.role not in (Role.worker, Role.agency) or not manages_worker(deps, conn, principal, current.worker_id):
+            raise Forbidden("only the invited worker, or the agency managing it, answers an invitation")
         now = deps.now()
         check_answerable(current, now)
         if accept:
@@ -552,8 +601,8 @@ def answer_invitation(deps: Deps, principal: Principal, invitation_id: str, *, a
 def list_worker_invitations(
     deps: Deps, principal: Principal, worker_id: str | None, status: InvitationStatus | None, *, after: str | None, limit: int
 ) -> Page[Invitation]:
-    target = _target_worker(principal, worker_id)
     with deps.engine.connect() as conn:
+        target = _target_worker(deps, conn, principal, worker_id)
         items = store.list_invitations(conn, worker_id=target, status=status, after_id=after, limit=limit + 1)
     return _page(items, limit)
 
@@ -623,6 +672,20 @@ def worker_contact(deps: Deps, principal: Principal, posting_id: str, worker_id:
     if card is None:
         raise NotFound(f"no worker {worker_id}")
     return PostingContact(**card.model_dump(), posting_id=posting_id, worker_id=worker_id, basis=basis)
+
+
+# --- which agency manages a worker ----------------------------------------------------------------
+
+
+def record_worker_agency(deps: Deps, worker_id: str, agency_id: str | None, version: int) -> bool:
+    """worker.upserted: remember the worker's managing agency (an older version changes nothing)."""
+    with deps.engine.begin() as conn:
+        return store.record_worker_agency(conn, worker_id, agency_id, version)
+
+
+def forget_worker_agency(deps: Deps, worker_id: str) -> None:
+    with deps.engine.begin() as conn:
+        store.forget_worker_agency(conn, worker_id)
 
 
 # --- erasure -----------------------------------------------------------------------------------

@@ -36,6 +36,9 @@ class ProfilesClient(Protocol):
     def contact(self, worker_id: str) -> ContactCard | None:
         """The worker's name, phone and e-mail, or None when profiles knows no such worker."""
 
+    def agency_of(self, worker_id: str) -> str | None:
+        """The org of the worker's managing agency, or None (no agency, or no such worker)."""
+
     def close(self) -> None: ...
 
 
@@ -76,6 +79,11 @@ class HttpProfilesClient:
             return ContactCard.model_validate(body)
         except ValidationError:
             raise ProfilesUnavailable("the profiles service answered contact data in an unknown shape") from None
+
+    def agency_of(self, worker_id: str) -> str | None:
+        body = self._get(_worker_path(worker_id))
+        agency_id = body.get("agency_id") if body else None
+        return agency_id if isinstance(agency_id, str) else None
 
     def close(self) -> None:
         self._http.close()

@@ -19,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import IntegrityError
 
 from services.common.contracts import PostingStatus
 from services.common.store import Outbox, is_postgres, outbox_table
@@ -97,6 +98,17 @@ invitations = sa.Table(
     sa.Index("ix_invitations_due", "status", "expires_at"),
 )
 
+# The read model of which agency manages which worker, fed by worker.upserted (DESIGN §3: an agency
+# acts for the workers whose agency_id is its org). A row per worker the log has told of, at the
+# version it told; worker.erased removes it.
+worker_agencies = sa.Table(
+    "worker_agencies",
+    metadata,
+    sa.Column("worker_id", sa.String(64), primary_key=True),
+    sa.Column("agency_id", sa.String(64), nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Index("ix_worker_agencies_agency", "agency_id", "worker_id"),
+)
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive datetimes; everything this service writes is UTC."""
@@ -423,3 +435,38 @@ def erase_worker(conn: Connection, worker_id: str) -> int:
     removed = conn.execute(applications.delete().where(applications.c.worker_id == worker_id)).rowcount
     removed += conn.execute(invitations.delete().where(invitations.c.worker_id == worker_id)).rowcount
     return removed
+
+
+# --- which agency manages a worker (read model) --------------------------------------------------
+
+
+def agency_of(conn: Connection, worker_id: str) -> tuple[bool, str | None]:
+    """(known, agency_id): whether the log has told of this worker, and its managing agency's org."""
+    row = conn.execute(
+        sa.select(worker_agencies.c.agency_id).where(worker_agencies.c.worker_id == worker_id)
+    ).first()
+    return (False, None) if row is None else (True, row.agency_id)
+
+
+def record_worker_agency(conn: Connection, worker_id: str, agency_id: str | None, version: int) -> bool:
+    """Keep the agency of the newest version seen; an older or repeated event changes nothing."""
+    t = worker_agencies
+    current = conn.execute(
+        _lock(conn, sa.select(t.c.version).where(t.c.worker_id == worker_id))
+    ).scalar_one_or_none()
+    if current is None:
+        try:
+            with conn.begin_nested():
+                conn.execute(t.insert().values(worker_id=worker_id, agency_id=agency_id, version=version))
+            return True
+        except IntegrityError:  # a concurrent consumer inserted it first: compare with its version
+            return record_worker_agency(conn, worker_id, agency_id, version)
+    if version <= current:
+        return False
+    conn.execute(t.update().where(t.c.worker_id == worker_id, t.c.version == current)
+                 .values(agency_id=agency_id, version=version))
+    return True
+
+
+def forget_worker_agency(conn: Connection, worker_id: str) -> None:
+    conn.execute(worker_agencies.delete().where(worker_agencies.c.worker_id == worker_id))

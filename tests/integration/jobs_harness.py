@@ -91,8 +91,9 @@ class FakeProfiles:
     requests: list[httpx.Request] = field(default_factory=list)
 
     def add(self, worker_id: str, *, share_contact: bool, name: str = "王建国",
-            phone: str = "13800000001", email: str = "wjg@example.com") -> None:
-        self.workers[worker_id] = {"name": name, "phone": phone, "email": email, "share_contact": share_contact}
+            phone: str = "13800000001", email: str = "wjg@example.com", agency_id: str | None = None) -> None:
+        self.workers[worker_id] = {"name": name, "phone": phone, "email": email, "share_contact": share_contact,
+                                   "agency_id": agency_id}
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
@@ -110,7 +111,8 @@ class FakeProfiles:
             return httpx.Response(404, json={"title": "Not found"})
         if parts[3:] == ["contact"]:
             return httpx.Response(200, json={k: worker[k] for k in ("name", "phone", "email")})
-        return httpx.Response(200, json={"id": parts[2], "consent": {"matching": True, "share_contact": worker["share_contact"]}})
+        return httpx.Response(200, json={"id": parts[2], "agency_id": worker.get("agency_id"),
+                                         "consent": {"matching": True, "share_contact": worker["share_contact"]}})
 
 
 class Jobs:
