@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -28,9 +30,41 @@ from services.common import taxonomy
 
 # No NUL characters: PostgreSQL refuses them, and both stores must answer the same (a 422, not a 500).
 _NO_NUL = r"^[^\x00]*$"
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_NUL)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000, pattern=_NO_NUL)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_NO_NUL)]
+# Bidirectional controls (embeddings, overrides, isolates, marks) reorder what a reader sees: "U+202E"
+# makes 王建国 display as another string in a list, a notification or an e-mail. No name needs them.
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0/C1 controls other than tab and newline: nothing a person types into a name or a title
+_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _has_visible_character(text: str) -> bool:
+    # Letters, numbers, punctuation and symbols show; zero-width, format and combining marks alone do not.
+    return any(unicodedata.category(char)[0] in "LNPS" for char in text)
+
+
+def readable_text(text: str) -> str:
+    """Refuse bidirectional controls (they disguise what a reader sees); for longer texts."""
+    if _BIDI_CONTROLS.search(text):
+        raise ValueError("must not contain bidirectional control characters (U+202A–U+202E, U+2066–U+2069, U+200E/F)")
+    return text
+
+
+def visible_text(text: str) -> str:
+    """Refuse bidi and control characters, and a text with no visible character (only zero-width ones)."""
+    readable_text(text)
+    if _CONTROLS.search(text):
+        raise ValueError("must not contain control characters")
+    if not _has_visible_character(text):
+        raise ValueError("must contain a visible character (not only spaces or zero-width characters)")
+    return text
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_NUL),
+                 AfterValidator(visible_text)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000, pattern=_NO_NUL),
+                     AfterValidator(readable_text)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_NO_NUL),
+                 AfterValidator(visible_text)]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 Number = StrictInt | StrictFloat
 

@@ -5,11 +5,16 @@ The host is resolved here and the request goes to the vetted address itself (wit
 connection (DNS rebinding) cannot steer the request to an internal address. Redirects are not
 followed (a 3xx is a failure), environment proxies are ignored, and the response body is never
 read beyond its status line and headers.
+
+An IPv6 address can carry an IPv4 address inside it (IPv4-mapped and -compatible, SIIT, NAT64,
+6to4, Teredo); a translator on the way delivers to that IPv4 address, so it is judged by the same
+policy as if the URL had named it (`http://[::10.0.0.1]/` is 10.0.0.1), at subscribe and at each send.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import socket
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +36,48 @@ from services.notify.domain import (
 
 Resolver = Callable[[str, int], Sequence[str]]
 
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")  # deprecated "::a.b.c.d" (RFC 4291 §2.5.5.1)
+_IPV4_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+_SIIT = ipaddress.IPv6Network("::ffff:0:0:0/96")  # IPv4-translated (RFC 2765 / 6145)
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # well-known prefix (RFC 6052)
+_NAT64_LOCAL = ipaddress.IPv6Network("64:ff9b:1::/48")  # local-use (RFC 8215): the operator's own IPv4 space
+_SIX_TO_FOUR = ipaddress.IPv6Network("2002::/16")
+_TEREDO = ipaddress.IPv6Network("2001::/32")
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address delivers to through a translator or tunnel (may be empty)."""
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in _IPV4_MAPPED or ip in _SIIT or ip in _NAT64:
+        return [low32]
+    if ip in _IPV4_COMPATIBLE:
+        return [] if int(ip) <= 1 else [low32]  # "::" and "::1" are IPv6's own
+    if ip in _SIX_TO_FOUR:
+        return [ip.sixtofour] if ip.sixtofour is not None else []
+    if ip in _TEREDO and ip.teredo is not None:
+        server, client = ip.teredo
+        return [client, server]
+    return []
+
+
+def check_embedded_ipv4(addresses: Sequence[str], policy: AddressPolicy) -> None:
+    """Refuse an IPv6 address whose embedded IPv4 address the policy would refuse; raises EndpointRefused."""
+    for address in addresses:
+        try:
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+        except ValueError:
+            continue  # not an address: check_addresses says so
+        if not isinstance(ip, ipaddress.IPv6Address):
+            continue
+        if ip in _NAT64_LOCAL and not policy.allow_private:
+            raise EndpointRefused(f"{ip} is a local-use NAT64 address (64:ff9b:1::/48) that reaches a private "
+                                  "IPv4 network; webhooks go to public endpoints only")
+        for inner in embedded_ipv4(ip):
+            try:
+                policy.check_address(str(inner))
+            except EndpointRefused as exc:
+                raise EndpointRefused(f"{ip} carries the IPv4 address {inner}: {exc}") from None
+
 
 def resolve(host: str, port: int) -> list[str]:
     """Every address the host resolves to, in the resolver's order, without repeats."""
@@ -50,6 +97,7 @@ def vet_endpoint(url: str, policy: AddressPolicy, resolver: Resolver = resolve) 
     """The parsed endpoint and the address to connect to; raises EndpointRefused with the reason."""
     endpoint = parse_endpoint(url, policy)
     addresses = [endpoint.host] if is_ip_literal(endpoint.host) else list(resolver(endpoint.host, endpoint.port))
+    check_embedded_ipv4(addresses, policy)
     return endpoint, check_addresses(addresses, policy)
 
 
