@@ -13,7 +13,8 @@ from sqlalchemy.engine import Engine
 from services.common.auth import TokenIssuer
 from services.common.ports import EventLog, KeyValue
 from services.common.settings import PlatformSettings
-from services.common.store import make_engine
+from services.common.store import checkpoint_wal, make_engine
+from services.common.topics import COMPACTED, KAFKA_CONFIGS, retention_s
 
 
 def make_event_log(settings: PlatformSettings, *, client_id: str = "talentflow") -> EventLog:
@@ -29,12 +30,15 @@ def make_event_log(settings: PlatformSettings, *, client_id: str = "talentflow")
     from services.common.adapters.eventlog_local import LocalEventLog
 
     settings.home.mkdir(parents=True, exist_ok=True)
-    # Workers and postings are the log the index is rebuilt from (replay): the local log cannot
-    # compact, so those topics are kept for good; the others age out after the default retention.
+    # Keyed topics are compacted as on Kafka (the index is rebuilt from the latest record per key;
+    # an erasure leaves only its tombstone), the others expire by age: one table for both (topics.py).
     return LocalEventLog(
         settings.home / "events.db",
         partitions=settings.partitions,
-        retention_by_topic={"talentflow.workers": None, "talentflow.postings": None},
+        retention_by_topic={topic: retention_s(topic, 7 * 86400) for topic in KAFKA_CONFIGS},
+        compacted=COMPACTED,
+        delete_retention_s=settings.log_delete_retention_s,
+        compact_interval_s=settings.log_compact_interval_s,
     )
 
 
@@ -62,7 +66,8 @@ class Runtime:
     token_issuer: TokenIssuer
 
     def close(self) -> None:
-        for closer in (self.event_log.close, self.key_value.close, self.engine.dispose):
+        # The WAL is folded into the file and truncated: no erased row survives a clean stop there.
+        for closer in (self.event_log.close, self.key_value.close, lambda: checkpoint_wal(self.engine), self.engine.dispose):
             try:
                 closer()
             except Exception:

@@ -34,6 +34,10 @@ class PlatformSettings(BaseSettings):
     previous_signing_keys: str = Field("", validation_alias="TALENTFLOW_PREVIOUS_SIGNING_KEYS")
     token_ttl_s: int = Field(30 * 86400, validation_alias="TALENTFLOW_TOKEN_TTL_S")
     partitions: int = Field(8, validation_alias="TALENTFLOW_PARTITIONS", ge=1, le=256)
+    # The local log compacts keyed topics this often (and a second after an erasure); a tombstone
+    # is kept this long after it erased its key (Kafka's delete.retention.ms). DESIGN §6.
+    log_compact_interval_s: float = Field(60.0, validation_alias="TALENTFLOW_LOG_COMPACT_INTERVAL_S", gt=0)
+    log_delete_retention_s: float = Field(7 * 86400, validation_alias="TALENTFLOW_LOG_DELETE_RETENTION_S", ge=0)
     max_body_bytes: int = Field(2 * 1024 * 1024, validation_alias="TALENTFLOW_MAX_BODY_BYTES")
     # URLs of the other services' public APIs, for the few reads that must be synchronous.
     profiles_url: str = Field("http://127.0.0.1:8001", validation_alias="TALENTFLOW_PROFILES_URL")

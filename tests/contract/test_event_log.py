@@ -557,3 +557,21 @@ def test_erased_bytes_leave_the_file_after_compaction_and_close(tmp_path: Path) 
     leftovers = [f.name for f in tmp_path.iterdir() if secret in f.read_bytes()]
     assert leftovers == []
     assert stored_records(path) == 201
+
+
+def test_kafka_creates_keyed_topics_compacted(kafka_bootstrap: str, topic: str) -> None:
+    """On demand, a topic gets the kit's configs (as deploy/kafka/topics.json): checked on the broker."""
+    from kafka.admin import ConfigResource, ConfigResourceType
+
+    from tests.fixtures.kafka import make_kafka_log
+
+    log = make_kafka_log(kafka_bootstrap, topic_overrides={topic: {"cleanup.policy": "compact", "delete.retention.ms": "60000"}})
+    try:
+        log.publish([OutgoingMessage(topic, "k", b"v")])
+        described = log._get_admin().describe_configs([ConfigResource(ConfigResourceType.TOPIC, topic)])
+    finally:
+        log.close()
+    configs = described["topic"][topic] if isinstance(described, dict) else {}
+    if not configs:
+        pytest.skip("this broker does not report topic configs (Tansu); test_topic_configs.py checks the request")
+    assert configs.get("cleanup.policy") == "compact" and configs.get("delete.retention.ms") == "60000"

@@ -4,7 +4,9 @@
   threads; `publish` sends every message keyed by its entity id with its headers, then waits for
   every acknowledgement and raises `services.common.errors.Unavailable` if any failed.
 - Topics are created on demand with the admin client (`partitions`, `replication_factor`) before the
-  first publish or subscription that names them; an existing topic is left as it is.
+  first publish or subscription that names them, with the configs `deploy/kafka/topics.json` gives
+  them (`services.common.topics`: keyed topics compacted, the others expiring); an existing topic is
+  left as it is.
 - Consumers never auto-commit: `commit(records)` commits `offset + 1` of the last record of each
   partition, so offsets move only after the caller stored the effect. A kafka-python consumer is not
   thread-safe: create, poll, commit and close each consumer from one thread.
@@ -29,6 +31,7 @@ from kafka.structs import OffsetAndMetadata, TopicPartition
 
 from services.common.errors import Unavailable
 from services.common.ports import OutgoingMessage, Record
+from services.common.topics import kafka_configs
 
 __all__ = ["KafkaConsumerAdapter", "KafkaEventLog"]
 
@@ -52,6 +55,7 @@ class KafkaEventLog:
         *,
         publish_timeout_s: float = 30.0,  # at least 1 s
         admin_overrides: Mapping[str, Any] | None = None,
+        topic_overrides: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """Nothing connects until first use, so a service can start while Kafka is still coming up.
 
@@ -69,6 +73,7 @@ class KafkaEventLog:
         self.consumer_overrides = dict(consumer_overrides or {})
         self.producer_overrides = dict(producer_overrides or {})
         self.admin_overrides = dict(admin_overrides or {})
+        self.topic_overrides = {topic: dict(configs) for topic, configs in (topic_overrides or {}).items()}
         self.publish_timeout_s = publish_timeout_s
         self._lock = threading.Lock()
         self._producer: KafkaProducer | None = None
@@ -120,13 +125,21 @@ class KafkaEventLog:
             except Exception:  # noqa: BLE001
                 pass
 
+    def topic_configs(self, topic: str) -> dict[str, str]:
+        """The configs a topic is created with: the kit's table (compaction, retention), then overrides."""
+        return {**kafka_configs(topic), **self.topic_overrides.get(topic, {})}
+
     def ensure_topics(self, topics: Sequence[str]) -> None:
         """Create the topics that do not exist yet; an existing topic keeps its settings."""
         missing = sorted(set(topics) - self._known_topics)
         if not missing:
             return
         spec = {
-            topic: {"num_partitions": self.partitions, "replication_factor": self.replication_factor}
+            topic: {
+                "num_partitions": self.partitions,
+                "replication_factor": self.replication_factor,
+                "configs": self.topic_configs(topic),
+            }
             for topic in missing
         }
         try:
