@@ -25,7 +25,12 @@ from services.matching.search import (
     Terms,
 )
 
-ERASED_VERSION = 2**62
+MAX_VERSION = 2**62  # versions are in [0, MAX_VERSION), as in both adapters
+def _check_version(version: int) -> None:
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version < MAX_VERSION:
+        raise ValueError(f"version must be an integer in [0, 2^62): {version!r}")
+
+
 _WORD_BREAK = re.compile(r"[\s,.;:!?/|()，。、；：！？（）]+")
 
 
@@ -52,6 +57,7 @@ class FakeSearchIndex:
     def upsert(self, kind: Kind, docs: Sequence[IndexDoc]) -> int:
         applied = 0
         for doc in docs:
+            _check_version(doc.version)
             if doc.version > self._held(kind, doc.id):
                 self._written[kind].docs[doc.id] = doc
                 self._written[kind].tombstones.pop(doc.id, None)
@@ -61,18 +67,24 @@ class FakeSearchIndex:
     def delete(self, kind: Kind, items: Sequence[tuple[str, int]]) -> int:
         applied = 0
         for doc_id, version in items:
+            _check_version(version)
             if version >= self._held(kind, doc_id):
                 self._written[kind].docs.pop(doc_id, None)
                 self._written[kind].tombstones[doc_id] = version
                 applied += 1
         return applied
 
-    def erase(self, kind: Kind, doc_id: str) -> None:
-        # As the adapters do: the document goes at once, and a payload-free tombstone at a version
-        # no event reaches stays, so no replayed or late upsert brings the person back.
+    def erase(self, kind: Kind, doc_id: str, version: int) -> bool:
+        # As the adapters do: a tombstone at the erasure's version, visible at once; an erasure older
+        # than what is held (a returning person's newer profile) or repeated changes nothing.
+        _check_version(version)
+        held = self._written[kind]
+        if version < self._held(kind, doc_id) or (version == held.tombstones.get(doc_id) and doc_id not in held.docs):
+            return False
         for side in (self._written[kind], self._visible[kind]):
             side.docs.pop(doc_id, None)
-            side.tombstones[doc_id] = ERASED_VERSION
+            side.tombstones[doc_id] = version
+        return True
 
     def refresh(self) -> None:
         self.refreshes += 1

@@ -529,9 +529,14 @@ def apply_changes(index: SearchIndex, changes: Sequence[Change | None]) -> Inges
     index compares versions), so replays and reordering are safe. A closing needs the posting
     it closes: from this batch, else from the index; when neither holds it, the closing is
     kept as a tombstone so the older upsert arriving later cannot reopen it.
+
+    An erasure is applied at its own version before the batch's upserts, whatever came after it
+    in the batch: the person's data leaves the index, and a newer profile (someone who registered
+    again, their versions continuing above the erasure) is then written like any other.
     """
     result = IngestResult()
     pending: dict[tuple[Kind, str], Change] = {}
+    erasures: dict[tuple[Kind, str], int] = {}
     known = [change for change in changes if change is not None]
     result.ignored += len(changes) - len(known)
     if any(known[i].version > known[i + 1].version for i in range(len(known) - 1)):
@@ -543,16 +548,20 @@ def apply_changes(index: SearchIndex, changes: Sequence[Change | None]) -> Inges
             base = current.doc if current and current.action in ("upsert", "close") else None
             change = Change(change.kind, change.id, change.version, "close",
                             closed_posting_doc(base, change.closed, change.version) if base else None, change.closed)
+        if change.action == "erase":
+            erasures[key] = max(change.version, erasures.get(key, -1))
         if current is not None and current.version > change.version:
             result.ignored += 1
             continue
-        if current is not None and current.action == "erase":
-            continue  # nothing comes back after an erasure within the batch
         pending[key] = change
 
     upserts: dict[Kind, list[IndexDoc]] = {Kind.workers: [], Kind.postings: []}
     deletes: dict[Kind, list[tuple[str, int]]] = {Kind.workers: [], Kind.postings: []}
-    erasures: list[tuple[Kind, str, int]] = []
+    for (kind, doc_id), version in erasures.items():
+        # A repeated erasure, or one older than a profile the index holds, changes nothing.
+        if index.erase(kind, doc_id, version):
+            result.erased += 1
+        _views.forget(doc_id)
     closings = [(key, state) for key, state in pending.items() if state.action == "close" and state.doc is None]
     held = {key: index.get(key[0], key[1]) for key, _ in closings}
     for (kind, doc_id), state in pending.items():
@@ -568,19 +577,11 @@ def apply_changes(index: SearchIndex, changes: Sequence[Change | None]) -> Inges
                 upserts[kind].append(doc)
             else:
                 deletes[kind].append((doc_id, state.version))
-        elif state.action == "erase":
-            erasures.append((kind, doc_id, state.version))
     for kind in Kind:
         if upserts[kind]:
             result.upserted += index.upsert(kind, upserts[kind])
         if deletes[kind]:
             result.deleted += index.delete(kind, deletes[kind])
-    for kind, doc_id, version in erasures:
-        # The tombstone first (so an older upsert cannot bring the person back), then the erasure.
-        index.delete(kind, [(doc_id, max(version, index.versions(kind, [doc_id]).get(doc_id, 0)))])
-        index.erase(kind, doc_id)
-        _views.forget(doc_id)
-        result.erased += 1
     # Offsets are committed after we return: the index must hold the batch durably by then.
     index.refresh()
     return result
@@ -673,8 +674,14 @@ def react(
     newest: dict[tuple[Kind, str], tuple[CloudEvent, BaseModel]] = {}
     for event, data in decode_all(events):
         if isinstance(data, WorkerErased):
+            key = (Kind.workers, data.id)
+            if key in newest and newest[key][0].entityversion > event.entityversion:
+                continue  # the person came back later in this batch: that life stays
+            held = index.get(Kind.workers, data.id)
+            if held is not None and held.version > event.entityversion:
+                continue  # an old erasure delivered again after the person came back: a no-op
             forget_worker(engine, key_value, data.id)
-            newest.pop((Kind.workers, data.id), None)
+            newest.pop(key, None)
             continue
         if isinstance(data, WorkerUpserted):
             key = (Kind.workers, data.id)

@@ -12,6 +12,11 @@ engine with a 409 (counted as not applied), on every shard copy, whatever order 
 A delete carries the version too (`external_gte`: the port deletes at "at least the held
 version") and leaves a tombstone that refuses older upserts for `index.gc_deletes` (7 days here);
 replays of older events after that window could resurrect a deleted document (docs/matching.md).
+An erasure is such a delete at the erasure's own version (refreshed at once): a repeated or older
+erasure is refused with a 409 (a no-op), and a returning person's profile, whose versions continue
+above the erasure, is indexed as usual. Older code deleted erased ids at 2^62; Elasticsearch cannot
+lower an external version, so such a tombstone refuses a returning person until `gc_deletes` has
+passed or `talentflow replay matching` has built a new generation (which starts without it).
 Tombstone versions cannot be read back through the API, so `versions()` reports live documents
 only (`reports_tombstone_versions = False`).
 
@@ -46,12 +51,14 @@ from services.matching.search import (
 
 __all__ = [
     "BOOST_TERM_WEIGHT",
-    "ERASED_VERSION",
     "GENERATED_TEMPLATES",
+    "LEGACY_ERASED_VERSION",
+    "MAX_VERSION",
     "ElasticsearchIndex",
     "SearchIndexUnavailable",
     "applied_count",
     "delete_actions",
+    "erase_actions",
     "filter_clause",
     "index_template",
     "mappings_for",
@@ -62,7 +69,8 @@ __all__ = [
 ]
 
 # Same meaning and values as in the tantivy adapter (the conformance suite holds both to them).
-ERASED_VERSION = 2**62
+MAX_VERSION = 2**62  # versions are in [0, MAX_VERSION)
+LEGACY_ERASED_VERSION = 2**62  # what older code deleted erased ids at (see the module docstring)
 BOOST_TERM_WEIGHT = 2.0
 MAX_RESULT_WINDOW = 10_000
 MAX_ID_LENGTH = 512
@@ -188,7 +196,7 @@ def _check_id(doc_id: str) -> None:
 
 
 def _check_version(version: int) -> None:
-    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version < ERASED_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version < MAX_VERSION:
         raise ValueError(f"version must be an integer in [0, 2^62): {version!r}")
 
 
@@ -342,10 +350,15 @@ def delete_actions(index: str, items: Sequence[tuple[str, int]], *, version_type
     actions = []
     for doc_id, version in items:
         _check_id(doc_id)
-        if version != ERASED_VERSION:
-            _check_version(version)
+        _check_version(version)
         actions.append({"_op_type": "delete", "_index": index, "_id": doc_id, "version": version, "version_type": version_type})
     return actions
+
+
+def erase_actions(index: str, doc_id: str, version: int) -> list[dict[str, Any]]:
+    """The bulk action of an erasure: a delete at the erasure's own version (`external_gte`, as any
+    delete: a document held at that very version goes too; an older erasure gets a 409)."""
+    return delete_actions(index, [(doc_id, version)])
 
 
 def applied_count(results: Iterable[tuple[bool, dict[str, Any]]]) -> int:
@@ -527,10 +540,12 @@ class ElasticsearchIndex:
     def delete(self, kind: Kind, items: Sequence[tuple[str, int]]) -> int:
         return self._bulk(delete_actions(self._alias(kind), items))
 
-    def erase(self, kind: Kind, doc_id: str) -> None:
-        """Delete at ERASED_VERSION: the document goes, a payload-free tombstone refuses every later
-        upsert for `gc_deletes`; refreshed at once so the person leaves search results now."""
-        self._bulk(delete_actions(self._alias(kind), [(doc_id, ERASED_VERSION)]), refresh=True)
+    def erase(self, kind: Kind, doc_id: str, version: int) -> bool:
+        """Delete at the erasure's version: the document goes, a payload-free tombstone refuses older
+        upserts for `gc_deletes`; refreshed at once so the person leaves search results now. An
+        erasure older than what is held (a newer profile) is refused by the engine: False. (A
+        repeated one deletes nothing and may count as applied: Elasticsearch cannot tell.)"""
+        return self._bulk(erase_actions(self._alias(kind), doc_id, version), refresh=True) > 0
 
     def _bulk(self, actions: list[dict[str, Any]], *, refresh: bool = False) -> int:
         from elasticsearch import helpers

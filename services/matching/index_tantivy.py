@@ -14,7 +14,12 @@ splits the key space into pages for `scan`) and `_live` (false for a tombstone).
 
 The version guard lives in the index itself: a deleted document is replaced by a tombstone
 document (id, version, `_live` false) in the same tantivy commit, so documents, tombstones and
-their versions survive a restart together and can never disagree. Writes not yet committed are
+their versions survive a restart together and can never disagree. An erasure is a tombstone at the
+erasure's own version (`worker.erased` carries the version after the person's last profile
+version): older upserts replayed after it stay shadowed, and a person who registers again, whose
+versions continue above the erasure, is indexed like anyone else. Indexes written before that gave
+erasures a tombstone at 2^62 (LEGACY_ERASED_VERSION); opening such an index rewrites those as
+"erased at an unknown version" (a tombstone at version 0), so a returning person is not shut out. Writes not yet committed are
 held in a small per-kind overlay (id → version and document), which the guard and `get` read
 first; it is emptied by every commit, so it never holds more than one commit interval's writes.
 
@@ -75,14 +80,21 @@ from services.matching.textcut import ChineseCutter, default_cutter
 
 __all__ = [
     "BOOST_TERM_WEIGHT",
-    "ERASED_VERSION",
+    "LEGACY_ERASED_VERSION",
     "MAX_RESULT_WINDOW",
+    "MAX_VERSION",
     "IndexSchemaMismatch",
     "TantivyIndex",
 ]
 
-# An erased id keeps a tombstone at this version, so no replayed or late upsert brings it back.
-ERASED_VERSION = 2**62
+# Versions are integers in [0, MAX_VERSION) (the same bound as the Elasticsearch adapter's).
+MAX_VERSION = 2**62
+# Older code gave an erased id a tombstone at this version, outranking every later registration of
+# the same id; `TantivyIndex` rewrites such tombstones on open (see the module docstring).
+LEGACY_ERASED_VERSION = 2**62
+# The version such a legacy tombstone is rewritten to: erased at a version nobody knows any more, so
+# any registration (versions start at 1) supersedes it.
+UNKNOWN_ERASURE_VERSION = 0
 # Score a matching boost term adds (the same constant in the Elasticsearch adapter); a text word
 # scores by BM25, typically 0.3–3, so one required skill weighs about as much as a good word.
 BOOST_TERM_WEIGHT = 2.0
@@ -221,6 +233,8 @@ class TantivyIndex:
             kind: _KindIndex(kind, self.path / kind.value, writer_heap_mb=writer_heap_mb, reader_reload=reader_reload)
             for kind in Kind
         }
+        for state in self._kinds.values():
+            _rewrite_legacy_erasures(state)
         self._closed = False
         self._wake = threading.Condition(self._lock)
         self._first_dirty_at: float | None = None
@@ -269,16 +283,22 @@ class TantivyIndex:
                 self._mark_dirty(state)
             return applied
 
-    def erase(self, kind: Kind, doc_id: str) -> None:
+    def erase(self, kind: Kind, doc_id: str, version: int) -> bool:
         state = self._state(kind)
         _check_id(doc_id)
+        _check_version(version)
         with self._lock:
             self._check_open()
-            # Always replace: whatever was there (document or tombstone) goes, a payload-free
-            # tombstone at ERASED_VERSION stays. Committed at once, so erasure is durable on return.
-            self._write_tombstone(state, doc_id, ERASED_VERSION, replace=True)
+            current = self._held(state, [doc_id]).get(doc_id)
+            if current is not None and (version < current.version or (version == current.version and not current.live)):
+                # A repeated erasure, or one from before a newer registration: that life is not erased.
+                return False
+            # Whatever was there goes; a payload-free tombstone at the erasure's version stays.
+            # Committed at once, so erasure is durable on return.
+            self._write_tombstone(state, doc_id, version, replace=True)
             state.dirty = True
             self._commit_locked()
+            return True
 
     def _write_tombstone(self, state: _KindIndex, doc_id: str, version: int, *, replace: bool) -> None:
         if replace:
@@ -667,8 +687,31 @@ def _check_id(doc_id: str) -> None:
 
 
 def _check_version(version: int) -> None:
-    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version < ERASED_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version < MAX_VERSION:
         raise ValueError(f"version must be an integer in [0, 2^62): {version!r}")
+
+
+def _rewrite_legacy_erasures(state: _KindIndex) -> int:
+    """Tombstones an older version wrote at LEGACY_ERASED_VERSION become tombstones at
+    UNKNOWN_ERASURE_VERSION (once: a rewritten index has none left); returns how many."""
+    searcher = state.index.searcher()
+    tombstones = Query.term_query(state.schema, "_live", False)
+    total = searcher.search(tombstones, limit=1, count=True).count
+    if total == 0:
+        return 0
+    addresses = [address for _, address in searcher.search(tombstones, limit=total, count=False).hits]
+    versions = searcher.fast_field_values("version", addresses)
+    legacy = [searcher.doc(a).get_first("id") for a, v in zip(addresses, versions, strict=True) if v >= LEGACY_ERASED_VERSION]
+    for doc_id in legacy:
+        state.writer.delete_documents_by_term("id", doc_id)
+        state.writer.add_document(tantivy.Document.from_dict(
+            {"id": doc_id, "_key": id_key(doc_id), "version": UNKNOWN_ERASURE_VERSION, "_live": False}, state.schema))
+    if legacy:
+        state.writer.commit()
+        state.index.reload()
+        log.info("%s index: %d erasure tombstone(s) of an older version now read as erased at an unknown version",
+                 state.kind, len(legacy))
+    return len(legacy)
 
 
 def _check_window(limit: int, offset: int) -> None:

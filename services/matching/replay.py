@@ -37,7 +37,6 @@ from services.matching.search import IndexDoc, Kind, SearchIndex
 
 log = logging.getLogger(__name__)
 
-ERASED_VERSION = 2**62  # the version both adapters give an erased id's tombstone
 POINTER = "current"
 GENERATIONS = "generations"
 COPY_BATCH = 1000
@@ -174,13 +173,10 @@ def copy_newer(source: SearchIndex, target: SearchIndex) -> int:
         for start in range(0, len(target_ids), COPY_BATCH):
             ids = target_ids[start: start + COPY_BATCH]
             held_source, held_target = source.versions(kind, ids), target.versions(kind, ids)
+            # a deletion or an erasure in the gap (a tombstone at its version): here too
             gone = [(i, v) for i, v in held_source.items() if v > held_target.get(i, -1)]
-            for doc_id in [i for i, v in gone if v >= ERASED_VERSION]:
-                target.erase(kind, doc_id)  # an erasure in the gap: erased here too, for good
-                copied += 1
-            deleted = [(i, v) for i, v in gone if v < ERASED_VERSION]
-            if deleted:
-                copied += target.delete(kind, deleted)
+            if gone:
+                copied += target.delete(kind, gone)
     target.refresh()
     return copied
 

@@ -154,8 +154,11 @@ class SearchIndex(Protocol):
     def refresh(self) -> None:
         """Make every write so far visible to search (near-real-time commit)."""
 
-    def erase(self, kind: Kind, doc_id: str) -> None:
-        """Remove a document and its tombstone's payload for good (PIPL/GDPR erasure)."""
+    def erase(self, kind: Kind, doc_id: str, version: int) -> bool:
+        """PIPL/GDPR erasure at the erasure's version: the document goes, durably and from search at
+        once, and a payload-free tombstone at `version` keeps older upserts out. An erasure older
+        than what is held (a returning person's newer profile) changes nothing: False. A newer
+        upsert (the person registering again) passes the tombstone like any other."""
 
     def ping(self) -> bool: ...
 

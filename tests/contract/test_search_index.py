@@ -35,7 +35,6 @@ pytestmark = pytest.mark.contract
 
 W = Kind.workers
 P = Kind.postings
-ERASED_VERSION = 2**62
 
 
 def worker(doc_id: str, version: int = 1, **fields) -> IndexDoc:
@@ -155,24 +154,69 @@ def test_versions_include_tombstones_where_the_engine_can_tell(search_index: Sea
         assert "w-2" not in held
 
 
-def test_erase_removes_the_document_for_good(search_index: SearchIndex) -> None:
+def test_erase_removes_the_document_and_older_upserts_stay_shadowed(search_index: SearchIndex) -> None:
     search_index.upsert(W, [worker("w-1", 3, text="氩弧焊 焊接"), worker("w-2", 1, text="焊接")])
     search_index.refresh()
 
-    search_index.erase(W, "w-1")
+    assert search_index.erase(W, "w-1", 4) is True
 
-    assert search_index.get(W, "w-1") is None
-    assert search_index.upsert(W, [worker("w-1", 2), worker("w-1", 3), worker("w-1", 99)]) == 0
+    assert search_index.get(W, "w-1") is None  # gone at once, no refresh needed
+    assert search_index.upsert(W, [worker("w-1", 2), worker("w-1", 3), worker("w-1", 4)]) == 0
     search_index.refresh()
     assert "w-1" not in ids(search_index.search(W, SearchQuery(text="焊接")))
     assert ids(search_index.scan(W)) == ["w-2"]
     assert search_index.count(W) == 1
 
 
-def test_erase_of_an_unknown_id_blocks_a_late_upsert(search_index: SearchIndex) -> None:
-    search_index.erase(W, "w-never")
-    assert search_index.upsert(W, [worker("w-never", 1)]) == 0
+def test_a_person_who_comes_back_after_erasure_is_indexed_like_anyone(search_index: SearchIndex) -> None:
+    search_index.upsert(W, [worker("w-1", 3, text="焊接")])
+    search_index.erase(W, "w-1", 4)
+
+    # the new profile's versions continue above the erasure's
+    assert search_index.upsert(W, [worker("w-1", 5, text="数控车床")]) == 1
+    search_index.refresh()
+    assert search_index.get(W, "w-1").version == 5
+    assert ids(search_index.search(W, SearchQuery(text="数控车床", require_relevance=True))) == ["w-1"]
+
+    # the old erasure delivered again is a no-op: the new life stays
+    assert search_index.erase(W, "w-1", 4) is False
+    assert search_index.get(W, "w-1").version == 5
+
+    # and the new life can be erased in turn, twice without harm
+    assert search_index.erase(W, "w-1", 6) is True
+    search_index.erase(W, "w-1", 6)
+    assert search_index.get(W, "w-1") is None
+    assert search_index.upsert(W, [worker("w-1", 5)]) == 0
+    search_index.refresh()
+    assert search_index.count(W) == 0
+
+
+def test_erase_of_an_unknown_id_blocks_a_late_older_upsert(search_index: SearchIndex) -> None:
+    assert search_index.erase(W, "w-never", 3) is True
+    assert search_index.upsert(W, [worker("w-never", 2)]) == 0
     assert search_index.get(W, "w-never") is None
+    assert search_index.upsert(W, [worker("w-never", 4)]) == 1
+
+
+@pytest.mark.parametrize("version", [-1, 2**62, True, "5"])
+def test_erase_refuses_a_version_out_of_range(search_index: SearchIndex, version) -> None:
+    with pytest.raises(ValueError, match="version"):
+        search_index.erase(W, "w-1", version)
+
+
+def test_the_fake_keeps_the_same_version_semantics() -> None:
+    """tests/fakes_search.py stands in for the adapters in unit tests: the erasure rules above hold there too."""
+    from tests.fakes_search import FakeSearchIndex
+
+    fake = FakeSearchIndex()
+    test_erase_removes_the_document_and_older_upserts_stay_shadowed(fake)
+    fake = FakeSearchIndex()
+    test_a_person_who_comes_back_after_erasure_is_indexed_like_anyone(fake)
+    fake = FakeSearchIndex()
+    test_erase_of_an_unknown_id_blocks_a_late_older_upsert(fake)
+    for version in (-1, 2**62):
+        with pytest.raises(ValueError, match="version"):
+            FakeSearchIndex().erase(W, "w-1", version)
 
 
 # --- filters ------------------------------------------------------------------------------------
@@ -448,6 +492,33 @@ def test_common_words_only_score_unless_the_rarer_ones_cannot_fill_the_page(tmp_
         index.close()
 
 
+def test_tantivy_reads_an_older_erasure_tombstone_as_erased_at_an_unknown_version(tmp_path) -> None:
+    """Older code wrote erasure tombstones at 2^62, shutting a returning person out for good."""
+    from services.matching import index_tantivy
+
+    index = index_tantivy.TantivyIndex(tmp_path / "search")
+    index.upsert(W, [worker("w-gone", 3), worker("w-kept", 1)])
+    state = index._kinds[W]
+    with index._lock:  # what the older erase() wrote
+        index._write_tombstone(state, "w-gone", index_tantivy.LEGACY_ERASED_VERSION, replace=True)
+        state.dirty = True
+        index._commit_locked()
+    assert index.versions(W, ["w-gone"]) == {"w-gone": index_tantivy.LEGACY_ERASED_VERSION}
+    index.close()
+
+    reopened = index_tantivy.TantivyIndex(tmp_path / "search")
+    try:
+        assert reopened.versions(W, ["w-gone", "w-kept"]) == {"w-gone": 0, "w-kept": 1}
+        assert reopened.get(W, "w-gone") is None
+        assert reopened.upsert(W, [worker("w-gone", 4, text="焊接")]) == 1  # the person came back
+        reopened.refresh()
+        assert ids(reopened.search(W, SearchQuery(text="焊接", require_relevance=True))) == ["w-gone"]
+        assert reopened.erase(W, "w-gone", 5) is True  # and can leave again, cleanly
+        assert reopened.get(W, "w-gone") is None
+    finally:
+        reopened.close()
+
+
 # --- the Elasticsearch adapter without a server -------------------------------------------------
 
 
@@ -473,7 +544,7 @@ def test_an_unreachable_elasticsearch_is_unavailable_not_a_crash(unreachable_url
             lambda: index.count(W, [Range("level", gte=4)]),
             lambda: list(index.scan(W)),
             lambda: index.refresh(),
-            lambda: index.erase(W, "w-1"),
+            lambda: index.erase(W, "w-1", 2),
             lambda: index.rebuild(W, [worker("w-1")]),
         ):
             with pytest.raises(SearchIndexUnavailable):

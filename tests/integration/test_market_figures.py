@@ -240,6 +240,21 @@ def test_replays_and_reordering_change_nothing_and_erasure_sticks(harness):  # n
     assert harness.get("/v1/market/supply-demand").json()["openings"] == 3
 
 
+def test_a_person_who_comes_back_after_erasure_counts_again_and_old_erasures_are_no_ops(harness):  # noqa: F811
+    harness.send(worker_event("w-1", 1), worker_erased("w-1", 2))
+    assert harness.get("/v1/market/supply-demand").json()["seekers"] == 0
+    harness.send(worker_event("w-1", 3, region="440305"))  # registered again, versions above the erasure
+    assert harness.get("/v1/market/supply-demand", region="44").json()["seekers"] == 1
+    harness.send(worker_erased("w-1", 2), worker_event("w-1", 1))  # the old life delivered again
+    assert harness.get("/v1/market/supply-demand", region="44").json()["seekers"] == 1
+    assert harness.get("/v1/market/supply-demand", region="15").json()["seekers"] == 0
+    harness.send(worker_erased("w-1", 4))
+    harness.send(worker_erased("w-1", 4), worker_erased("w-1", 2))  # repeated: nothing counted twice
+    assert harness.get("/v1/market/supply-demand").json()["seekers"] == 0
+    harness.send(worker_event("w-2", 1))
+    assert harness.get("/v1/market/supply-demand").json()["seekers"] == 1
+
+
 def test_an_unmatchable_worker_is_not_a_seeker_and_a_posting_past_its_deadline_has_no_openings(harness):  # noqa: F811
     harness.send(worker_event("w-1", matchable=False), worker_event("w-2"),
                  posting_event("p-1", headcount=2, deadline=TODAY), posting_event("p-2", headcount=5, status="paused"))

@@ -294,3 +294,71 @@ def test_erasure_forgets_announced_pairs_and_their_markers(matching):
         rows = conn.execute(sa.select(store.announced_matches).where(
             store.announced_matches.c.worker_id == worker["id"])).all()
     assert rows == []
+
+
+# --- returning people: erasure is an end, not a ban ----------------------------------------------------
+
+
+def test_a_person_who_erased_themselves_and_comes_back_is_matched_like_anyone(matching, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from services.common.events import WORKERS
+    from services.matching.index_tantivy import TantivyIndex
+    from services.matching.replay import replay_embedded
+    from tests.support import auth
+
+    client = TestClient(matching)  # no lifespan: the consumers are driven by hand below
+    event_log = matching.state.runtime.event_log
+    wid = new_id("w")
+    posting = posting_data()
+    employer, admin = auth("employer", "u-1", posting["org_id"]), auth("admin", "root")
+
+    def step() -> None:
+        drain(matching.state.index_consumer)
+        drain(matching.state.reactive_consumer)
+
+    def candidate_ids() -> list[str]:
+        response = client.get(f"/v1/postings/{posting['id']}/candidates", headers=employer)
+        assert response.status_code == 200, response.text
+        return [item["worker_id"] for item in response.json()["items"]]
+
+    def announced() -> list[str]:
+        with matching.state.runtime.engine.connect() as conn:
+            return sorted(conn.execute(sa.select(store.announced_matches.c.recipient_kind).where(
+                store.announced_matches.c.worker_id == wid)).scalars().all())
+
+    publish(matching, worker_upserted(worker_data(wid, 1)), posting_upserted(posting))
+    step()
+    assert wid in candidate_ids() and announced() == ["org", "worker"]
+
+    publish(matching, worker_erased(wid, 2))  # profiles: the erasure's version is the last one + 1
+    step()
+    assert wid not in candidate_ids()
+    assert client.get(f"/v1/workers/{wid}/recommendations", headers=admin).status_code == 404
+    assert announced() == []
+
+    # the same id registers again: profiles continues above the erased version
+    publish(matching, worker_upserted(worker_data(wid, 3, name="王新")))
+    step()
+    assert wid in candidate_ids()
+    response = client.get(f"/v1/workers/{wid}/recommendations", headers=auth("worker", wid))
+    assert response.status_code == 200 and posting["id"] in [i["posting_id"] for i in response.json()["items"]]
+    assert announced() == ["org", "worker"]  # told again, like any new profile
+
+    # the old erasure delivered again changes nothing, anywhere
+    publish(matching, worker_erased(wid, 2))
+    step()
+    assert held(matching, Kind.workers)[wid] == 3 and wid in candidate_ids()
+    assert announced() == ["org", "worker"]
+
+    # a replay of the log restores the person who came back
+    replay_embedded(tmp_path / "index", event_log, TantivyIndex, first_wait_s=1.0, poll_timeout_s=0.05, idle_polls=2)
+    assert matching.state.index.check() is True
+    assert held(matching, Kind.workers)[wid] == 3 and wid in candidate_ids()
+
+    # erased a second time, the erasure delivered twice: clean, nothing in the DLQ
+    publish(matching, worker_erased(wid, 4), worker_erased(wid, 4))
+    step()
+    assert wid not in held(matching, Kind.workers) and wid not in candidate_ids()
+    assert client.get(f"/v1/workers/{wid}/recommendations", headers=admin).status_code == 404
+    assert read_topic(matching, dlq(WORKERS)) == []

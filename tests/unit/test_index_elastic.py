@@ -8,13 +8,15 @@ import pytest
 
 from services.matching.index_elastic import (
     BOOST_TERM_WEIGHT,
-    ERASED_VERSION,
+    LEGACY_ERASED_VERSION,
     MATCH_ALL,
+    MAX_VERSION,
     MATCH_NOTHING,
     SearchIndexUnavailable,
     alias_swap_actions,
     applied_count,
     delete_actions,
+    erase_actions,
     filter_clause,
     filters_query,
     generation_of,
@@ -172,11 +174,34 @@ def test_upserts_carry_external_versions_and_only_known_fields() -> None:
         upsert_actions("tf-workers", W, [IndexDoc("", 1, {}, {})])
 
 
-def test_deletes_carry_versions_and_erasure_the_highest() -> None:
+def test_deletes_carry_versions() -> None:
     assert delete_actions("tf-workers", [("w-1", 3)]) == [
         {"_op_type": "delete", "_index": "tf-workers", "_id": "w-1", "version": 3, "version_type": "external_gte"}
     ]
-    assert delete_actions("tf-workers", [("w-1", ERASED_VERSION)])[0]["version"] == ERASED_VERSION
+
+
+def test_an_erasure_is_a_delete_at_its_own_version_not_a_ban() -> None:
+    # worker.erased carries the version after the person's last profile version: the tombstone
+    # sits there, so older upserts are refused (409) and a returning person's newer ones pass.
+    assert erase_actions("tf-workers", "w-1", 4) == [
+        {"_op_type": "delete", "_index": "tf-workers", "_id": "w-1", "version": 4, "version_type": "external_gte"}
+    ]
+    # the old sentinel (every later registration refused) can no longer be written
+    assert LEGACY_ERASED_VERSION == MAX_VERSION == 2**62
+    for version in (LEGACY_ERASED_VERSION, -1, True):
+        with pytest.raises(ValueError, match="version"):
+            erase_actions("tf-workers", "w-1", version)
+        with pytest.raises(ValueError, match="version"):
+            delete_actions("tf-workers", [("w-1", version)])
+    assert erase_actions("tf-workers", "w-1", MAX_VERSION - 1)[0]["version"] == MAX_VERSION - 1
+
+
+def test_an_erasure_older_than_the_held_profile_counts_as_not_applied() -> None:
+    # Elasticsearch answers 409 to a delete whose external version is below the held one (the
+    # person came back): not applied, not an error, so a redelivered old worker.erased is a no-op.
+    assert applied_count([_item("delete", 409)]) == 0
+    assert applied_count([_item("delete", 200)]) == 1
+    assert applied_count([_item("delete", 404)]) == 1  # nothing held: the tombstone is still written
 
 
 def _item(op: str, status: int, doc_id: str = "w") -> tuple[bool, dict]:

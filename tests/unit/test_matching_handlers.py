@@ -273,13 +273,37 @@ def test_closing_and_upsert_in_one_batch():
     assert (hit.version, hit.source["status"]) == (2, "filled")
 
 
-def test_erasure_removes_the_worker_for_good():
+def test_erasure_removes_the_worker_and_keeps_older_copies_out():
     worker = worker_data()
     index = index_with(worker_upserted(worker))
     handlers.apply_to_index(index, [worker_erased(worker["id"], 2)])
     assert index.get(Kind.workers, worker["id"]) is None
-    handlers.apply_to_index(index, [worker_upserted(worker_data(worker["id"], 5))])  # a late copy
+    handlers.apply_to_index(index, [worker_upserted(worker_data(worker["id"], 1))])  # a late copy
     assert index.get(Kind.workers, worker["id"]) is None
+
+
+def test_a_returning_person_is_indexed_and_an_old_erasure_redelivered_is_a_no_op():
+    worker = worker_data()
+    index = index_with(worker_upserted(worker))
+    handlers.apply_to_index(index, [worker_erased(worker["id"], 2)])
+    result = handlers.apply_to_index(index, [worker_upserted(worker_data(worker["id"], 3))])  # registered again
+    assert result.upserted == 1 and index.get(Kind.workers, worker["id"]).version == 3
+    again = handlers.apply_to_index(index, [worker_erased(worker["id"], 2)])  # the old erasure, redelivered
+    assert again.erased == 0 and index.get(Kind.workers, worker["id"]).version == 3
+    handlers.apply_to_index(index, [worker_erased(worker["id"], 4)])  # erased again: clean
+    assert handlers.apply_to_index(index, [worker_erased(worker["id"], 4)]).erased == 0
+    assert index.get(Kind.workers, worker["id"]) is None
+
+
+def test_erase_and_return_in_one_batch_erases_the_old_life_and_keeps_the_new():
+    worker = worker_data()
+    index = index_with(worker_upserted(worker))
+    result = handlers.apply_to_index(index, [
+        worker_upserted(worker_data(worker["id"], 2)), worker_erased(worker["id"], 3),
+        worker_upserted(worker_data(worker["id"], 4)), worker_erased(worker["id"], 3),
+    ])
+    assert (result.erased, result.upserted) == (1, 1)
+    assert index.get(Kind.workers, worker["id"]).version == 4
 
 
 def test_ingest_refreshes_before_returning():
