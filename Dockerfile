@@ -53,7 +53,7 @@ RUN apt-get update \
  && groupadd --system --gid 10001 talentflow \
  && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
       --shell /usr/sbin/nologin talentflow \
- && install -d -o 10001 -g 10001 /var/lib/talentflow
+ && install -d -o 10001 -g 10001 /var/lib/talentflow /var/lib/talentflow/data
 
 COPY --from=builder /opt/venv /opt/venv
 COPY deploy/docker/healthcheck.py /opt/talentflow/healthcheck.py
@@ -61,12 +61,19 @@ COPY deploy/kafka/topics.json deploy/kafka/create_topics.py /opt/talentflow/depl
 COPY deploy/elasticsearch/bootstrap.py /opt/talentflow/deploy/elasticsearch/
 COPY deploy/elasticsearch/generated /opt/talentflow/deploy/elasticsearch/generated
 
-# HOME=/tmp: the root filesystem is read-only in Kubernetes, and /tmp is the one writable place
-# (an emptyDir there; jieba keeps its dictionary cache in it too).
+# The root filesystem is read-only (compose `read_only`, Kubernetes `readOnlyRootFilesystem`), so
+# every place a service writes is a volume:
+# - TALENTFLOW_HOME, the service's data folder (absolute: the working directory is read-only):
+#   profiles spools bulk imports there (up to PROFILES_IMPORT_MAX_QUEUED x PROFILES_IMPORT_MAX_BYTES,
+#   1 GiB by default), a service without a URL for an engine keeps its local state there. Compose
+#   and the manifests mount a volume at it; created here, owned by the service user, so a fresh
+#   Docker volume inherits that owner.
+# - HOME=/tmp, small scratch (jieba keeps its dictionary cache there; a worker its heartbeat).
 ENV PATH=/opt/venv/bin:${PATH} \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     HOME=/tmp \
+    TALENTFLOW_HOME=/var/lib/talentflow/data \
     TALENTFLOW_ENV=production
 
 WORKDIR /var/lib/talentflow

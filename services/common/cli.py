@@ -16,10 +16,12 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 SERVICES = {"profiles": 8001, "jobs": 8002, "matching": 8003, "notify": 8004}
@@ -45,6 +47,21 @@ def _settings():
         raise SettingsError(2) from None
 
 
+def _writable_data_folder() -> Path:
+    """TALENTFLOW_HOME, created if missing; exit 2 with one line saying why when it cannot be written
+    (a read-only root filesystem in a container, where the relative default ./var cannot be made)."""
+    home = _settings().home
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=home):
+            pass
+    except OSError as exc:
+        print(f"talentflow: cannot write the data folder {home} (TALENTFLOW_HOME): {exc.strerror or exc}; "
+              "set TALENTFLOW_HOME to a writable absolute path (in a container, a mounted volume)", file=sys.stderr)
+        raise SettingsError(2) from None
+    return home
+
+
 def cmd_token(args: argparse.Namespace) -> int:
     from services.common.auth import Role, TokenIssuer
 
@@ -64,6 +81,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from services.common.serving import server_options
 
+    _writable_data_folder()
     if args.no_workers:
         os.environ["TALENTFLOW_RUN_WORKERS"] = "false"
     port = args.port or SERVICES[args.service]
@@ -83,6 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_work(args: argparse.Namespace) -> int:
     """Run the service's workers (outbox relay, consumers, schedulers) without its HTTP API."""
     os.environ["TALENTFLOW_RUN_WORKERS"] = "false"  # the app must not start them a second time
+    _writable_data_folder()
     module = importlib.import_module(f"services.{args.service}.app")
     app = module.create_app()
     stop = threading.Event()
@@ -236,7 +255,7 @@ def cmd_up(args: argparse.Namespace) -> int:
     from services.common.settings import load_or_create_key
 
     settings = _settings()
-    settings.home.mkdir(parents=True, exist_ok=True)
+    _writable_data_folder()
     if not settings.signing_key:
         load_or_create_key(settings.home)  # create it once, before four processes race for it
     ports = {name: args.base_port + i for i, name in enumerate(SERVICES)}

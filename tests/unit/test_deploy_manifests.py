@@ -43,6 +43,7 @@ DESIGN_TOPICS = {
     "talentflow.engagements",
     "talentflow.matches",
     "talentflow.market",
+    "talentflow.imports",  # beyond DESIGN §4: profiles tells an agency its bulk import ended (docs/profiles.md)
 }
 # A topic name, not a domain such as the talentflow.io/ annotation prefix.
 TOPIC_NAME = re.compile(r"talentflow\.[a-z_]+(?:\.dlq)?(?![a-z_/])")
@@ -288,6 +289,8 @@ def test_compose_keeps_state_in_named_volumes_and_nothing_for_redis():
     for name, service in spec["services"].items():
         for volume in service.get("volumes", []):
             source = volume.split(":")[0]
+            if ":" not in volume and volume.startswith("/"):
+                continue  # an anonymous volume: the container's own data folder (TALENTFLOW_HOME), not shared state
             if source.startswith("./"):
                 assert volume.endswith(":ro"), f"{name}: bind mounts are read-only configuration only"
                 assert (ROOT / source).exists(), volume
@@ -850,3 +853,149 @@ def test_healthcheck_script_reads_heartbeat_age():
     assert module.check_heartbeat(heartbeat, max_age_s=60, grace_s=0, now=mtime + 10)[0] is True
     assert module.check_heartbeat(heartbeat, max_age_s=60, grace_s=0, now=mtime + 61)[0] is False
     assert module.check_heartbeat(ROOT / "no-such-heartbeat", max_age_s=60, grace_s=0)[0] is False
+
+
+# --- a read-only root: where each service writes -----------------------------------------------
+# Every `talentflow` process writes to TALENTFLOW_HOME (the store, the local state, and profiles'
+# import spool, services/profiles/app.py) and to /tmp. On a read-only root both must be volumes,
+# TALENTFLOW_HOME must be absolute (the working directory is read-only too), and the volume under
+# profiles' spool must hold every upload that may wait there.
+
+_QUANTITY = re.compile(r"^(\d+)\s*(Ki|Mi|Gi|Ti|k|K|M|G|T|m|g|t|b|B)?$")
+_UNITS = {None: 1, "b": 1, "B": 1, "Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40,
+          "k": 10**3, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+_COMPOSE_UNITS = {"k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}  # Docker's tmpfs sizes are binary
+
+
+def _quantity_bytes(text: str, *, compose: bool = False) -> int:
+    match = _QUANTITY.match(str(text).strip())
+    assert match, f"not a size: {text!r}"
+    unit = match.group(2)
+    factor = _COMPOSE_UNITS[unit.lower()] if compose and unit and unit.lower() in _COMPOSE_UNITS else _UNITS[unit]
+    return int(match.group(1)) * factor
+
+
+def test_sizes_are_read_as_kubernetes_and_docker_mean_them():
+    assert _quantity_bytes("64Mi") == 64 * 2**20 and _quantity_bytes("2Gi") == 2 * 2**30
+    assert _quantity_bytes("1G") == 10**9 and _quantity_bytes("256m", compose=True) == 256 * 2**20
+    with pytest.raises(AssertionError):
+        _quantity_bytes("lots")
+
+
+def _import_spool_bytes(env: dict[str, str]) -> int:
+    """The most profiles' import spool holds: PROFILES_IMPORT_MAX_QUEUED uploads of PROFILES_IMPORT_MAX_BYTES."""
+    from services.profiles.app import Settings
+
+    fields = Settings.model_fields
+    max_bytes = int(env.get("PROFILES_IMPORT_MAX_BYTES", fields["import_max_bytes"].default))
+    queued = int(env.get("PROFILES_IMPORT_MAX_QUEUED", fields["import_max_queued"].default))
+    return max_bytes * queued
+
+
+def _image_env() -> dict[str, str]:
+    values: list[str] = []
+    for command in stage_commands("runtime", "ENV"):
+        values += list(command.value)
+    return dict(zip(values[::2], values[1::2], strict=True))
+
+
+def _under(path: str, mount: str) -> bool:
+    return path == mount or path.startswith(mount.rstrip("/") + "/")
+
+
+def test_the_image_sets_an_absolute_data_folder_its_user_owns():
+    home = _image_env()["TALENTFLOW_HOME"]
+    assert home.startswith("/") and home != "/tmp", home
+    assert any(c.original.startswith("RUN") and "install -d -o 10001 -g 10001" in c.original and home in c.original
+               for c in stage_commands("runtime", "RUN")), "a fresh volume at TALENTFLOW_HOME must be writable by 10001"
+
+
+def _k8s_read_only_containers():
+    for kind in ("Deployment", "Job"):
+        for name, workload in k8s_objects(kind).items():
+            pod = _pod(workload)
+            for container in pod["containers"]:
+                if container["securityContext"].get("readOnlyRootFilesystem"):
+                    yield name, pod, container
+
+
+def _k8s_env(container: dict) -> dict[str, str]:
+    env = dict(_image_env())
+    config = k8s_objects("ConfigMap")["talentflow-config"]["data"]
+    for source in container.get("envFrom", []):
+        if source.get("configMapRef", {}).get("name") == "talentflow-config":
+            env.update(config)
+    env.update({e["name"]: e["value"] for e in container.get("env", []) if "value" in e})
+    return env
+
+
+def test_every_talentflow_pod_on_a_read_only_root_has_a_writable_data_folder_and_tmp():
+    checked = set()
+    for name, pod, container in _k8s_read_only_containers():
+        command = container.get("args") or container.get("command")
+        if command[0] != "talentflow":
+            # the one-shot set-up scripts (create_topics.py, bootstrap.py) never read TALENTFLOW_HOME
+            assert command[0] == "python" and command[1].startswith("/opt/talentflow/deploy/"), name
+            continue
+        env = _k8s_env(container)
+        home = env.get("TALENTFLOW_HOME")
+        assert home and home.startswith("/"), f"{name}: TALENTFLOW_HOME must be set and absolute, not {home!r}"
+        volumes = {v["name"]: v for v in pod["volumes"]}
+        (mount,) = [m for m in container["volumeMounts"] if _under(home, m["mountPath"]) and m["mountPath"] != "/"]
+        assert not mount.get("readOnly"), f"{name}: {home} is mounted read-only"
+        volume = volumes[mount["name"]]
+        assert "emptyDir" in volume or "persistentVolumeClaim" in volume, f"{name}: {home} needs a writable volume"
+        (tmp,) = [m for m in container["volumeMounts"] if m["mountPath"] == "/tmp"]
+        assert "emptyDir" in volumes[tmp["name"]], name
+        if command[1:3] == ["serve", "profiles"]:
+            limit = _quantity_bytes(volume["emptyDir"]["sizeLimit"])
+            assert limit >= _import_spool_bytes(env), f"{name}: the import spool at {home} needs {_import_spool_bytes(env)} bytes"
+        checked.add(name)
+    assert {*SERVICES, *(f"{s}-worker" for s in SERVICES), "matching-replay"} <= checked
+
+
+def _compose_mounts(service: dict) -> list[tuple[str, str]]:
+    """(target, kind) of each writable mount of a compose service: kind "volume" or "tmpfs:<bytes>"."""
+    mounts = []
+    for entry in service.get("volumes", []):
+        parts = entry.split(":") if isinstance(entry, str) else [entry.get("source", ""), entry["target"]]
+        if len(parts) == 1:
+            mounts.append((parts[0], "volume"))  # anonymous
+        elif not (len(parts) == 3 and "ro" in parts[2].split(",")):
+            mounts.append((parts[1], "volume"))
+    for entry in service.get("tmpfs", []):
+        target, _, options = entry.partition(":")
+        size = dict(o.split("=", 1) for o in options.split(",") if "=" in o).get("size")
+        mounts.append((target, f"tmpfs:{_quantity_bytes(size, compose=True) if size else 0}"))
+    return mounts
+
+
+def test_every_compose_talentflow_container_on_a_read_only_root_has_a_writable_data_folder_and_tmp():
+    checked = set()
+    for name, service in compose()["services"].items():
+        if not service.get("read_only"):
+            continue
+        target = service.get("build", {}).get("target")
+        command = service.get("command") or list(stage_commands(target, "CMD")[-1].value)
+        assert command[0] == "talentflow", name
+        env = {**_image_env(), **{k: str(v) for k, v in service.get("environment", {}).items()}}
+        home = env.get("TALENTFLOW_HOME")
+        assert home and home.startswith("/"), f"{name}: TALENTFLOW_HOME must be set and absolute, not {home!r}"
+        mounts = _compose_mounts(service)
+        holding = [kind for path, kind in mounts if _under(home, path)]
+        assert holding, f"{name}: nothing writable is mounted at {home}"
+        assert any(path == "/tmp" for path, _ in mounts), f"{name}: /tmp must be writable"
+        if command[:3] == ["talentflow", "serve", "profiles"]:
+            kind = holding[-1]
+            # a disk volume grows with the host's disk; a tmpfs must be sized for the spool
+            assert kind == "volume" or int(kind.split(":")[1]) >= _import_spool_bytes(env), name
+        checked.add(name)
+    assert {*SERVICES, *(f"{s}-worker" for s in SERVICES), "matching-replay"} <= checked
+
+
+def test_the_writable_checks_catch_a_missing_data_folder():
+    spec = compose()
+    broken = dict(spec["services"]["profiles"], volumes=[])
+    assert not any(_under("/var/lib/talentflow/data", path) for path, _ in _compose_mounts(broken))
+    assert _compose_mounts({"volumes": ["./deploy/x:/etc/x:ro"], "tmpfs": ["/tmp:size=64m"]}) == [
+        ("/tmp", f"tmpfs:{64 * 2**20}")]
