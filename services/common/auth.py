@@ -3,7 +3,9 @@
 Roles: `worker` (subject = worker id), `employer` (org owns its postings), `agency` (acts for the
 workers whose agency_id is its org and for the employer orgs it lists in `acts_for`), `admin`, and
 `service` (one service calling another's public API, e.g. jobs reading contact data after the
-handshake). Tokens are HS256-signed; verification accepts the current key and previous ones, so a
+handshake). A worker token an agency mints for a worker it manages carries an RFC 8693 `act`
+claim naming the agency org (`{"sub": org}`): it is the worker's token, but what it says on the
+worker's behalf (consent to share contact data) counts as the agency's. Tokens are HS256-signed; verification accepts the current key and previous ones, so a
 key can be rotated without logging everyone out.
 """
 
@@ -35,6 +37,8 @@ class Principal:
     subject: str
     org: str | None = None
     acts_for: tuple[str, ...] = field(default_factory=tuple)
+    # RFC 8693 `act`: the agency org that minted this worker token and acts through it (None: the person)
+    actor: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -79,6 +83,7 @@ class TokenIssuer:
         org: str | None = None,
         acts_for: list[str] | tuple[str, ...] = (),
         ttl_s: int | None = None,
+        actor: str | None = None,
     ) -> str:
         now = int(time.time())
         claims = {
@@ -93,6 +98,8 @@ class TokenIssuer:
             claims["org"] = org
         if acts_for:
             claims["acts_for"] = list(acts_for)
+        if actor:
+            claims["act"] = {"sub": actor}
         return jwt.encode(claims, self.keys[0], algorithm="HS256")
 
     def verify(self, token: str) -> Principal:
@@ -121,7 +128,11 @@ class TokenIssuer:
         acts_for = claims.get("acts_for") or []
         if not isinstance(acts_for, list) or not all(isinstance(a, str) for a in acts_for):
             raise Unauthenticated("invalid token: acts_for must be a list of ids")
-        return Principal(role=role, subject=str(claims["sub"]), org=claims.get("org"), acts_for=tuple(acts_for))
+        act = claims.get("act")
+        if act is not None and not (isinstance(act, dict) and isinstance(act.get("sub"), str) and act["sub"]):
+            raise Unauthenticated("invalid token: act must be an object with the acting party's sub")
+        return Principal(role=role, subject=str(claims["sub"]), org=claims.get("org"), acts_for=tuple(acts_for),
+                         actor=act["sub"] if act else None)
 
     def verify_header(self, authorization: str | None) -> Principal:
         if not authorization:

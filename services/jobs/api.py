@@ -19,11 +19,14 @@ from services.common.errors import InvalidInput
 from services.common.web import Caller, Page, decode_cursor, encode_cursor, etag, parse_if_match
 from services.jobs import handlers, store
 from services.jobs.domain import (
+    AcceptanceIn,
     Application,
     ApplicationChange,
     ApplicationIn,
     ApplicationStatus,
     CloseRequest,
+    ContactConsent,
+    ContactConsentIn,
     Invitation,
     InvitationIn,
     InvitationStatus,
@@ -243,9 +246,12 @@ def get_invitation(invitation_id: InvitationId, response: Response, deps: Handle
 
 @router.post("/invitations/{invitation_id}/accept", response_model=Invitation, operation_id="accept_invitation")
 def accept_invitation(invitation_id: InvitationId, response: Response, deps: Handlers,
-                      principal: Principal = Caller) -> Invitation:
-    """Only the invited worker; an accepted invitation is mutual interest (the handshake)."""
-    invitation = handlers.answer_invitation(deps, principal, invitation_id, accept=True)
+                      principal: Principal = Caller,
+                      body: Annotated[AcceptanceIn | None, Body()] = None) -> Invitation:
+    """Only the invited worker; an accepted invitation is mutual interest (the handshake).
+    `{"share_contact": true}` also consents to giving the posting's org the worker's contact data."""
+    share_contact = body.share_contact if body else False
+    invitation = handlers.answer_invitation(deps, principal, invitation_id, accept=True, share_contact=share_contact)
     _tagged(response, invitation.version)
     return invitation
 
@@ -265,7 +271,39 @@ def decline_invitation(invitation_id: InvitationId, response: Response, deps: Ha
             operation_id="get_worker_contact")
 def get_worker_contact(posting_id: PostingId, worker_id: WorkerId, response: Response, deps: Handlers,
                        principal: Principal = Caller) -> PostingContact:
-    """A worker's contact data, to the posting's org only, after mutual interest (403 before)."""
+    """A worker's contact data, to the posting's org only, after mutual interest (403
+    `no-mutual-interest` before) and with the worker's consent for this employer (403
+    `contact-consent-missing` without). Each answer is recorded in profiles as a disclosure."""
     contact = handlers.worker_contact(deps, principal, posting_id, worker_id)
     response.headers["Cache-Control"] = "no-store"  # personal data: no cache keeps a copy
     return contact
+
+
+ConsentWorker = Annotated[str | None, Query(pattern=ID_PATTERN, description="an agency names the worker it speaks for")]
+
+
+@router.post("/postings/{posting_id}/contact-consent", response_model=ContactConsent,
+             operation_id="grant_contact_consent")
+def grant_contact_consent(posting_id: PostingId, deps: Handlers, principal: Principal = Caller,
+                          body: Annotated[ContactConsentIn | None, Body()] = None) -> ContactConsent:
+    """The worker consents (later than its application or acceptance) to give this posting's org
+    its contact data. Through an agency (its token, or a worker token it minted) the consent counts
+    only where the worker's profile records that the agency holds it."""
+    return handlers.grant_contact_consent(deps, principal, posting_id, body.worker_id if body else None)
+
+
+@router.delete("/postings/{posting_id}/contact-consent", response_model=ContactConsent,
+               operation_id="withdraw_contact_consent")
+def withdraw_contact_consent(posting_id: PostingId, deps: Handlers, principal: Principal = Caller,
+                             worker_id: ConsentWorker = None) -> ContactConsent:
+    """Withdraw the consent for this posting: its org is refused the contact from now on, whatever
+    the profile's `consent.share_contact` says."""
+    return handlers.withdraw_contact_consent(deps, principal, posting_id, worker_id)
+
+
+@router.get("/postings/{posting_id}/contact-consent", response_model=ContactConsent,
+            operation_id="get_contact_consent")
+def get_contact_consent(posting_id: PostingId, deps: Handlers, principal: Principal = Caller,
+                        worker_id: ConsentWorker = None) -> ContactConsent:
+    """The worker's last word on this posting (404 when none: the profile's consent applies)."""
+    return handlers.get_contact_consent(deps, principal, posting_id, worker_id)

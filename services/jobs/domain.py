@@ -52,7 +52,7 @@ from services.common.contracts import (
     Wage,
     WageUnit,
 )
-from services.common.errors import IllegalTransition, InvalidInput
+from services.common.errors import Forbidden, IllegalTransition, InvalidInput
 
 # --- limits (documented in docs/jobs.md) -------------------------------------------------------
 
@@ -354,7 +354,7 @@ WORKER_MOVES: dict[ApplicationStatus, frozenset[ApplicationStatus]] = {
 SIDE_TARGETS: dict[str, frozenset[ApplicationStatus]] = {
     side: frozenset().union(*moves.values()) for side, moves in (("employer", EMPLOYER_MOVES), ("worker", WORKER_MOVES))
 }
-# An application in one of these, with the worker's share_contact consent, is mutual interest.
+# An application in one of these is mutual interest (the contact also needs the worker's consent).
 MUTUAL_INTEREST_APPLICATION = frozenset({ApplicationStatus.shortlisted, ApplicationStatus.hired})
 
 
@@ -365,9 +365,13 @@ def check_application_move(side: Literal["employer", "worker"], current: Applica
 
 
 class ApplicationIn(Strict):
-    """A worker's application; the message stays in the jobs service (never in events)."""
+    """A worker's application; the message stays in the jobs service (never in events).
+
+    `share_contact: true` is the worker's consent to give this posting's org its contact data once
+    the org shortlists or hires the application (PIPL art. 23: separate consent, per employer)."""
 
     message: MessageText | None = None
+    share_contact: StrictBool = False
     # an agency (or admin) applying for a worker it manages names the worker; a worker leaves it out
     worker_id: Id | None = None
 
@@ -424,6 +428,13 @@ class Invitation(BaseModel):
     updated_at: dt.datetime
 
 
+class AcceptanceIn(Strict):
+    """The optional body of POST /v1/invitations/{iid}/accept: `share_contact: true` consents to
+    giving this posting's org the worker's contact data (the acceptance alone does not)."""
+
+    share_contact: StrictBool = False
+
+
 def check_answerable(invitation: Invitation, now: dt.datetime) -> None:
     """Only a pending invitation before its expiry can be accepted or declined."""
     if invitation.status != InvitationStatus.pending:
@@ -441,6 +452,51 @@ class ContactBasis(StrEnum):
     application_hired = "application_hired"
 
 
+class ConsentBasis(StrEnum):
+    """On what the worker's consent to give contact data to one posting's org rests."""
+
+    profile = "profile"  # consent.share_contact on the profile (every employer)
+    application = "application"  # "share_contact": true in the application's body
+    acceptance = "acceptance"  # "share_contact": true in the invitation's acceptance
+    grant = "grant"  # POST /v1/postings/{id}/contact-consent, later
+    agency = "agency"  # given by the managing agency; counts only where the profile records it holds consent
+
+
+class ConsentStatus(StrEnum):
+    granted = "granted"
+    withdrawn = "withdrawn"
+
+
+class ContactConsentIn(Strict):
+    """POST|DELETE /v1/postings/{id}/contact-consent: whose consent (a worker's own token names nobody)."""
+
+    worker_id: Id | None = None
+
+
+class ContactConsent(BaseModel):
+    """The worker's last word on giving its contact data to one posting's org.
+
+    `given_by` is `worker` when the person said it with its own token, `agency` when an agency did
+    (its own token, or a worker token it minted: the `act` claim), with `agency_id` naming it.
+    """
+
+    posting_id: str
+    worker_id: str
+    status: ConsentStatus
+    basis: ConsentBasis
+    given_by: Literal["worker", "agency"]
+    agency_id: str | None = None
+    updated_at: dt.datetime
+
+
+class NoMutualInterest(Forbidden):
+    title, type_slug = "No mutual interest", "no-mutual-interest"
+
+
+class ContactConsentMissing(Forbidden):
+    title, type_slug = "Contact consent missing", "contact-consent-missing"
+
+
 class ContactCard(BaseModel):
     """A worker's contact data, for one posting's org after mutual interest. Personal data."""
 
@@ -451,13 +507,24 @@ class ContactCard(BaseModel):
     email: str | None = None
 
 
+class DisclosedContact(ContactCard):
+    """What profiles answers a disclosure: the contact, the consent it rested on, its record's id."""
+
+    consent: ConsentBasis
+    disclosure_id: str
+
+
 class PostingContact(ContactCard):
     posting_id: str
     worker_id: str
     basis: ContactBasis
+    consent: ConsentBasis = Field(description="the worker's consent this reveal rests on")
+    disclosure_id: str | None = Field(None, description="the record profiles keeps of this reveal")
 
 
 __all__ = [
+    "AcceptanceIn", "ConsentBasis", "ConsentStatus", "ContactConsent", "ContactConsentIn",
+    "ContactConsentMissing", "DisclosedContact", "NoMutualInterest",
     "Application", "ApplicationChange", "ApplicationIn", "ApplicationStatus", "CLOSE_STATUS",
     "CloseReason", "CloseRequest", "ContactBasis", "ContactCard", "DELETED_REASON", "Invitation",
     "InvitationIn", "InvitationStatus", "LIVE_POSTING", "Posting",

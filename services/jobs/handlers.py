@@ -55,7 +55,11 @@ from services.jobs.domain import (
     ApplicationIn,
     ApplicationStatus,
     CloseReason,
+    ConsentBasis,
+    ConsentStatus,
     ContactBasis,
+    ContactConsent,
+    ContactConsentMissing,
     Invitation,
     InvitationIn,
     InvitationStatus,
@@ -74,6 +78,7 @@ from services.jobs.domain import (
     managed_orgs,
     may_manage,
     may_read_posting,
+    NoMutualInterest,
     new_id,
     validate_posting,
 )
@@ -406,6 +411,8 @@ def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn
                 raise NotFound(f"no posting {posting_id}")
             existing = store.application_of(conn, posting_id, worker_id)
             if existing is not None:
+                if body.share_contact:
+                    _record_consent(conn, principal, posting_id, worker_id, ConsentBasis.application, deps.now())
                 return existing, False
             if posting.status != PostingStatus.open:
                 raise NotFound(f"no posting {posting_id}")  # non-open postings are not visible to workers
@@ -418,6 +425,8 @@ def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn
             )
             store.insert_application(conn, application)
             store.OUTBOX.add(conn, _application_submitted(application))
+            if body.share_contact:
+                _record_consent(conn, principal, posting_id, worker_id, ConsentBasis.application, now)
     except IntegrityError:
         # The same worker applied concurrently and won the race: answer with that application.
         with deps.engine.connect() as conn:
@@ -576,7 +585,8 @@ def get_invitation(deps: Deps, principal: Principal, invitation_id: str) -> Invi
         return _invitation_for(deps, conn, principal, invitation_id)
 
 
-def answer_invitation(deps: Deps, principal: Principal, invitation_id: str, *, accept: bool) -> Invitation:
+def answer_invitation(deps: Deps, principal: Principal, invitation_id: str, *, accept: bool,
+                      share_contact: bool = False) -> Invitation:
     with deps.engine.begin() as conn:
         current = _invitation_for(deps, conn, principal, invitation_id, lock=True)
         if principal.role not in (Role.worker, Role.agency) or not manages_worker(deps, conn, principal, current.worker_id):
@@ -594,6 +604,8 @@ def answer_invitation(deps: Deps, principal: Principal, invitation_id: str, *, a
         if not store.update_invitation(conn, answered, expected_version=current.version):
             raise _changed_concurrently()
         store.OUTBOX.add(conn, _invitation_answered(answered))
+        if accept and share_contact:
+            _record_consent(conn, principal, current.posting_id, current.worker_id, ConsentBasis.acceptance, now)
     deps.wake()
     return answered
 
@@ -641,11 +653,15 @@ def expire_due_invitations(deps: Deps, *, batch: int = 200) -> int:
 
 
 def worker_contact(deps: Deps, principal: Principal, posting_id: str, worker_id: str) -> PostingContact:
-    """A worker's contact data for one posting's org, only after mutual interest.
+    """A worker's contact data for one posting's org: after mutual interest, with the worker's consent.
 
     Mutual interest is an accepted invitation, or an application the org shortlisted or hired
-    whose worker consents to sharing contact data (asked of profiles at this moment, so a
-    withdrawn consent takes effect at once). Contact data is read from profiles, never stored.
+    (403 `no-mutual-interest` before). Consent (PIPL art. 23, for this employer) is the worker's
+    word for this posting (application, acceptance or later grant), else `consent.share_contact`
+    on the profile, else — when the managing agency gave it — the consent the profile records the
+    agency holds; a withdrawal for this posting overrides them all (403 `contact-consent-missing`).
+    Profiles checks the consents it owns, records the disclosure and answers the contact in one
+    transaction; contact data is never stored here.
     """
     with deps.engine.connect() as conn:
         posting = _readable_posting(conn, principal, posting_id)
@@ -653,25 +669,129 @@ def worker_contact(deps: Deps, principal: Principal, posting_id: str, worker_id:
             raise Forbidden("contact data goes only to the posting's org (or an agency acting for it)")
         invitation = store.invitation_of(conn, posting_id, worker_id)
         application = store.application_of(conn, posting_id, worker_id)
+        consent = store.contact_consent_of(conn, posting_id, worker_id)
     if invitation is not None and invitation.status == InvitationStatus.accepted:
         basis = ContactBasis.invitation_accepted
     elif application is not None and application.status in MUTUAL_INTEREST_APPLICATION:
         basis = (ContactBasis.application_hired if application.status == ApplicationStatus.hired
                  else ContactBasis.application_shortlisted)
-        consent = deps.profiles.share_contact(worker_id)
-        if consent is None:
-            raise NotFound(f"no worker {worker_id}")
-        if not consent:
-            raise Forbidden("the worker has not agreed to share contact data")
     else:
-        raise Forbidden(
+        raise NoMutualInterest(
             "contact data is shared only after mutual interest: an accepted invitation, "
-            "or a shortlisted application with the worker's consent"
+            "or an application the employer shortlisted or hired"
         )
-    card = deps.profiles.contact(worker_id)
-    if card is None:
+    offered = _offered_consents(consent)
+    if not offered:
+        raise ContactConsentMissing(
+            "the worker withdrew its consent to give this employer its contact data (for this posting)"
+        )
+    disclosed = deps.profiles.disclose_contact(
+        worker_id, posting_id=posting_id, viewer_role=principal.role.value, viewer_id=principal.subject,
+        viewer_org=posting.org_id, offered=offered,
+    )
+    if disclosed is None:
         raise NotFound(f"no worker {worker_id}")
-    return PostingContact(**card.model_dump(), posting_id=posting_id, worker_id=worker_id, basis=basis)
+    card = disclosed.model_dump(include={"name", "phone", "email"})
+    return PostingContact(**card, posting_id=posting_id, worker_id=worker_id, basis=basis,
+                          consent=disclosed.consent, disclosure_id=disclosed.disclosure_id)
+
+
+def _offered_consents(consent: ContactConsent | None) -> list[tuple[ConsentBasis, str | None]]:
+    """The consents a reveal may rest on, best first: the worker's own word for this posting; else
+    the profile's share_contact; and after an agency's word, the consent the profile records it holds."""
+    if consent is None:
+        return [(ConsentBasis.profile, None)]
+    if consent.status is ConsentStatus.withdrawn:
+        return []
+    if consent.given_by == "worker":
+        return [(consent.basis, None)]
+    return [(ConsentBasis.profile, None), (ConsentBasis.agency, consent.agency_id)]
+
+
+# --- contact consent for one posting ------------------------------------------------------------
+
+
+def _consent_giver(principal: Principal) -> tuple[str, str | None]:
+    """Whose word a consent is: the person's (its own worker token) or an agency's (an agency
+    token, or a worker token the agency minted: the `act` claim names the agency)."""
+    if principal.role is Role.worker:
+        return ("worker", None) if principal.actor is None else ("agency", principal.actor)
+    if principal.role is Role.agency and principal.org:
+        return "agency", principal.org
+    raise Forbidden(
+        "body.share_contact: only the worker, or the agency managing it, gives the worker's consent to share contact data",
+        errors=[{"field": "body.share_contact", "message": "not a consent this caller can give", "type": "forbidden"}],
+    )
+
+
+def _record_consent(conn: Connection, principal: Principal, posting_id: str, worker_id: str,
+                    basis: ConsentBasis, now: dt.datetime) -> ContactConsent:
+    """Record a consent given for this posting. An agency's word never replaces the worker's own."""
+    given_by, agency_id = _consent_giver(principal)
+    current = store.contact_consent_of(conn, posting_id, worker_id)
+    if (current is not None and current.status is ConsentStatus.granted and current.given_by == "worker"
+            and given_by == "agency"):
+        return current
+    consent = ContactConsent(posting_id=posting_id, worker_id=worker_id, status=ConsentStatus.granted, basis=basis,
+                             given_by=given_by, agency_id=agency_id, updated_at=now)
+    store.put_contact_consent(conn, consent)
+    return consent
+
+
+def _consenting_worker(deps: Deps, conn: Connection, principal: Principal, posting_id: str,
+                       worker_id: str | None, *, field: str = "query.worker_id") -> str:
+    """The worker whose consent for this posting the caller speaks of: a worker its own; an agency
+    a worker it manages, named. The worker must have applied to or been invited to the posting."""
+    if principal.role is Role.worker:
+        if worker_id is not None and worker_id != principal.subject:
+            raise NotFound(f"no application or invitation of worker {worker_id} on posting {posting_id}")
+        worker_id = principal.subject
+    elif principal.role is Role.agency:
+        if worker_id is None:
+            raise InvalidInput.field(field, "required: the worker this agency speaks for")
+        if not manages_worker(deps, conn, principal, worker_id):
+            raise Forbidden(f"your agency does not manage worker {worker_id}")
+    else:
+        raise Forbidden(f"role {principal.role.value} may not give or withdraw a worker's consent")
+    posting = store.get_posting(conn, posting_id)
+    engaged = posting is not None and (
+        store.application_of(conn, posting_id, worker_id) is not None
+        or store.invitation_of(conn, posting_id, worker_id) is not None
+    )
+    if not engaged:
+        # one answer whether the posting is missing, hidden, or has nothing of this worker
+        raise NotFound(f"no application or invitation of worker {worker_id} on posting {posting_id}")
+    return worker_id
+
+
+def grant_contact_consent(deps: Deps, principal: Principal, posting_id: str, worker_id: str | None) -> ContactConsent:
+    """The worker (or its agency) consents, later, to give this posting's org its contact data."""
+    with deps.engine.begin() as conn:
+        worker_id = _consenting_worker(deps, conn, principal, posting_id, worker_id, field="body.worker_id")
+        return _record_consent(conn, principal, posting_id, worker_id, ConsentBasis.grant, deps.now())
+
+
+def withdraw_contact_consent(deps: Deps, principal: Principal, posting_id: str, worker_id: str | None) -> ContactConsent:
+    """Withdraw the consent for this posting: from now on its org is refused the contact, whatever
+    the profile's share_contact says (a contact already read cannot be taken back)."""
+    with deps.engine.begin() as conn:
+        worker_id = _consenting_worker(deps, conn, principal, posting_id, worker_id)
+        given_by, agency_id = _consent_giver(principal)
+        consent = ContactConsent(posting_id=posting_id, worker_id=worker_id, status=ConsentStatus.withdrawn,
+                                 basis=ConsentBasis.grant, given_by=given_by, agency_id=agency_id,
+                                 updated_at=deps.now())
+        store.put_contact_consent(conn, consent)
+    return consent
+
+
+def get_contact_consent(deps: Deps, principal: Principal, posting_id: str, worker_id: str | None) -> ContactConsent:
+    """The worker's last word on this posting (404 when it said none: the profile's consent applies)."""
+    with deps.engine.connect() as conn:
+        worker_id = _consenting_worker(deps, conn, principal, posting_id, worker_id)
+        consent = store.contact_consent_of(conn, posting_id, worker_id)
+    if consent is None:
+        raise NotFound("no consent given or withdrawn for this posting; the profile's consent.share_contact applies")
+    return consent
 
 
 # --- which agency manages a worker ----------------------------------------------------------------

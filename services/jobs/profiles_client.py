@@ -1,7 +1,10 @@
-"""The jobs service's one synchronous read of another service: contact data and consent from profiles.
+"""The jobs service's synchronous reads of another service: contact data (and who manages a worker) from profiles.
 
 `ProfilesClient` is the port; `HttpProfilesClient` reads the profiles service's public API with a
-`service` token. Tests hand it an `httpx.MockTransport` (no patching of httpx's insides). Every
+`service` token. Contact data is read only through `POST /v1/workers/{id}/contact-disclosures`:
+profiles checks the consent it owns (the profile's `share_contact`, the agency-held consent),
+records who saw the contact, when and on what basis, and answers the contact in the same
+transaction; a refusal there is `ContactConsentMissing` (403). Tests hand it an `httpx.MockTransport` (no patching of httpx's insides). Every
 failure to get an answer — refused connection, timeout, a 5xx, a refused token, a body that is
 not what the contract says — becomes `ProfilesUnavailable` (503 problem+json), never a 500; a
 worker that profiles does not know (erased) is `None`.
@@ -20,7 +23,7 @@ import httpx
 from pydantic import ValidationError
 
 from services.common.errors import Unavailable
-from services.jobs.domain import ContactCard
+from services.jobs.domain import ConsentBasis, ContactConsentMissing, DisclosedContact
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +33,13 @@ class ProfilesUnavailable(Unavailable):
 
 
 class ProfilesClient(Protocol):
-    def share_contact(self, worker_id: str) -> bool | None:
-        """The worker's `consent.share_contact`, or None when profiles knows no such worker."""
-
-    def contact(self, worker_id: str) -> ContactCard | None:
-        """The worker's name, phone and e-mail, or None when profiles knows no such worker."""
+    def disclose_contact(
+        self, worker_id: str, *, posting_id: str, viewer_role: str, viewer_id: str, viewer_org: str,
+        offered: list[tuple[ConsentBasis, str | None]],
+    ) -> DisclosedContact | None:
+        """The worker's name, phone and e-mail for `viewer_org`, on the first of the `offered`
+        consents (basis, agency org) that holds; profiles records the disclosure. None when profiles
+        knows no such worker; `ContactConsentMissing` when none of the offered consents holds."""
 
     def agency_of(self, worker_id: str) -> str | None:
         """The org of the worker's managing agency, or None (no agency, or no such worker)."""
@@ -43,7 +48,7 @@ class ProfilesClient(Protocol):
 
 
 class HttpProfilesClient:
-    """`ProfilesClient` over HTTP: GET /v1/workers/{id} and GET /v1/workers/{id}/contact."""
+    """`ProfilesClient` over HTTP: GET /v1/workers/{id} and POST /v1/workers/{id}/contact-disclosures."""
 
     def __init__(
         self,
@@ -61,22 +66,24 @@ class HttpProfilesClient:
             follow_redirects=False,
         )
 
-    def share_contact(self, worker_id: str) -> bool | None:
-        body = self._get(_worker_path(worker_id))
-        if body is None:
-            return None
-        consent = body.get("consent")
-        if not isinstance(consent, dict):
-            return False  # no consent recorded is no consent
-        return consent.get("share_contact") is True
-
-    def contact(self, worker_id: str) -> ContactCard | None:
+    def disclose_contact(
+        self, worker_id: str, *, posting_id: str, viewer_role: str, viewer_id: str, viewer_org: str,
+        offered: list[tuple[ConsentBasis, str | None]],
+    ) -> DisclosedContact | None:
         path = _worker_path(worker_id)
-        body = self._get(path + "/contact") if path else None
+        request = {
+            "posting_id": posting_id, "viewer_role": viewer_role, "viewer_id": viewer_id, "viewer_org": viewer_org,
+            "offered": [{"basis": basis.value, "agency_id": agency_id} for basis, agency_id in offered],
+        }
+        body = self._send("POST", path + "/contact-disclosures", request) if path else None
         if body is None:
             return None
+        contact, disclosure = body.get("contact"), body.get("disclosure")
+        if not isinstance(contact, dict) or not isinstance(disclosure, dict):
+            raise ProfilesUnavailable("the profiles service answered contact data in an unknown shape")
         try:
-            return ContactCard.model_validate(body)
+            return DisclosedContact.model_validate(
+                {**contact, "consent": disclosure.get("basis"), "disclosure_id": disclosure.get("id")})
         except ValidationError:
             raise ProfilesUnavailable("the profiles service answered contact data in an unknown shape") from None
 
@@ -89,10 +96,13 @@ class HttpProfilesClient:
         self._http.close()
 
     def _get(self, path: str) -> dict[str, Any] | None:
+        return self._send("GET", path)
+
+    def _send(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any] | None:
         if not path:
             return None
         try:
-            response = self._http.get(path, headers={"Authorization": f"Bearer {self._token()}"})
+            response = self._http.request(method, path, json=body, headers={"Authorization": f"Bearer {self._token()}"})
         except httpx.TimeoutException:
             raise ProfilesUnavailable("the profiles service did not answer in time; retry later") from None
         except httpx.HTTPError as exc:
@@ -100,7 +110,9 @@ class HttpProfilesClient:
             raise ProfilesUnavailable("the profiles service cannot be reached; retry later") from None
         if response.status_code == 404:
             return None
-        if response.status_code != 200:
+        if response.status_code == 403 and _problem_type(response).endswith("/contact-consent-missing"):
+            raise ContactConsentMissing(_problem_detail(response))
+        if response.status_code not in (200, 201):
             # 401/403 mean the service token is refused: a deployment fault the caller cannot fix.
             log.warning("profiles service answered %s to a service read", response.status_code)
             raise ProfilesUnavailable(f"the profiles service answered {response.status_code}; retry later")
@@ -111,6 +123,21 @@ class HttpProfilesClient:
         if not isinstance(body, dict):
             raise ProfilesUnavailable("the profiles service answered an unexpected shape")
         return body
+
+
+def _problem_type(response: httpx.Response) -> str:
+    try:
+        kind = response.json().get("type")
+    except (ValueError, AttributeError):
+        return ""
+    return kind if isinstance(kind, str) else ""
+
+
+def _problem_detail(response: httpx.Response) -> str:
+    detail = response.json().get("detail")
+    if isinstance(detail, str) and detail:
+        return detail
+    return "the worker has not consented to share contact data with this employer"
 
 
 def _worker_path(worker_id: str) -> str:

@@ -1,7 +1,8 @@
 """SQLAlchemy tables and the repository of the jobs service: the only place SQL lives.
 
 Tables: `postings` (the client-written fields as one JSON document plus the columns lists filter
-on), `applications` and `invitations` (one per posting and worker each), and the kit's `outbox`.
+on), `applications` and `invitations` (one per posting and worker each), `contact_consents` (the
+worker's last word on giving its contact data to one posting's org), and the kit's `outbox`.
 Every function takes the caller's connection, so a handler composes several of them and its
 outbox events in one transaction. Ids sort by creation time (`domain.new_id`), so every list is
 newest first and pages by id alone.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
@@ -26,6 +28,9 @@ from services.common.store import Outbox, is_postgres, outbox_table
 from services.jobs.domain import (
     Application,
     ApplicationStatus,
+    ConsentBasis,
+    ConsentStatus,
+    ContactConsent,
     Invitation,
     InvitationStatus,
     Posting,
@@ -109,6 +114,21 @@ worker_agencies = sa.Table(
     sa.Column("version", sa.Integer, nullable=False),
     sa.Index("ix_worker_agencies_agency", "agency_id", "worker_id"),
 )
+
+
+contact_consents = sa.Table(
+    "contact_consents",
+    metadata,
+    sa.Column("posting_id", sa.String(40), sa.ForeignKey("postings.id", name="fk_contact_consents_posting"), primary_key=True),
+    sa.Column("worker_id", sa.String(64), primary_key=True),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("basis", sa.String(16), nullable=False),
+    sa.Column("given_by", sa.String(16), nullable=False),
+    sa.Column("agency_id", sa.String(64), nullable=True),
+    sa.Column("updated_at", TZ, nullable=False),
+    sa.Index("ix_contact_consents_worker", "worker_id"),
+)
+
 
 def utc(value: dt.datetime | None) -> dt.datetime | None:
     """SQLite hands back naive datetimes; everything this service writes is UTC."""
@@ -427,13 +447,48 @@ def due_invitations(conn: Connection, now: dt.datetime, limit: int) -> list[Invi
     return [_invitation(r) for r in rows]
 
 
+# --- contact consents ---------------------------------------------------------------------------
+
+
+def _consent(row: RowMapping) -> ContactConsent:
+    return ContactConsent(
+        posting_id=row["posting_id"],
+        worker_id=row["worker_id"],
+        status=ConsentStatus(row["status"]),
+        basis=ConsentBasis(row["basis"]),
+        given_by=row["given_by"],
+        agency_id=row["agency_id"],
+        updated_at=utc(row["updated_at"]),
+    )
+
+
+def contact_consent_of(conn: Connection, posting_id: str, worker_id: str, *, lock: bool = False) -> ContactConsent | None:
+    t = contact_consents
+    query = sa.select(t).where(t.c.posting_id == posting_id, t.c.worker_id == worker_id)
+    row = conn.execute(_lock(conn, query) if lock else query).mappings().first()
+    return _consent(row) if row else None
+
+
+def put_contact_consent(conn: Connection, consent: ContactConsent) -> None:
+    """Insert or overwrite the one consent row of (posting, worker), in one statement (an upsert, so
+    two writers of the same pair never fail on the insert)."""
+    t = contact_consents
+    values = consent.model_dump(mode="python")
+    values["status"], values["basis"] = consent.status.value, consent.basis.value
+    insert = postgresql.insert(t) if is_postgres(conn.engine) else sqlite.insert(t)
+    changed = {k: v for k, v in values.items() if k not in ("posting_id", "worker_id")}
+    conn.execute(insert.values(**values).on_conflict_do_update(index_elements=["posting_id", "worker_id"], set_=changed))
+
+
 # --- erasure -----------------------------------------------------------------------------------
 
 
 def erase_worker(conn: Connection, worker_id: str) -> int:
-    """Remove a worker's applications and invitations (PIPL/GDPR erasure); returns rows removed."""
+    """Remove a worker's applications, invitations and contact consents (PIPL/GDPR erasure);
+    returns rows removed."""
     removed = conn.execute(applications.delete().where(applications.c.worker_id == worker_id)).rowcount
     removed += conn.execute(invitations.delete().where(invitations.c.worker_id == worker_id)).rowcount
+    removed += conn.execute(contact_consents.delete().where(contact_consents.c.worker_id == worker_id)).rowcount
     return removed
 
 

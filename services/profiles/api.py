@@ -28,7 +28,19 @@ from services.common.web import (
     request_id_var,
 )
 from services.profiles import domain, import_format
-from services.profiles.domain import ContactCard, Worker, WorkerCreated, WorkerIn, WorkerPatch, WorkerToken
+from services.profiles.domain import (
+    AgencyContactConsent,
+    AgencyContactConsentIn,
+    ContactCard,
+    ContactDisclosurePage,
+    DisclosedContact,
+    DisclosureRequest,
+    Worker,
+    WorkerCreated,
+    WorkerIn,
+    WorkerPatch,
+    WorkerToken,
+)
 from services.profiles.handlers import ImportRunner, ProfileHandlers, may_import
 
 router = APIRouter(prefix="/v1", tags=["profiles"])
@@ -335,8 +347,8 @@ def erase_worker(request: Request, worker_id: WorkerId, principal: Principal = C
 
 @router.get("/workers/{worker_id}/contact", response_model=ContactCard, responses=PROBLEMS, operation_id="get_worker_contact")
 def get_worker_contact(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
-    """Name, phone and e-mail: for the worker, its agency, an admin, or a `service` token (jobs, after
-    mutual interest)."""
+    """Name, phone and e-mail: for the worker, its agency or an admin. A `service` token (jobs, after
+    mutual interest) reads them through POST /v1/workers/{id}/contact-disclosures instead."""
     card = _handlers(request).contact_of(principal, worker_id)
     return json_response(card.model_dump(), headers={"Cache-Control": "no-store"})
 
@@ -346,3 +358,68 @@ def issue_worker_token(request: Request, worker_id: WorkerId, principal: Princip
     """A fresh worker token for a worker the calling agency manages (or any, for an admin)."""
     issued = _handlers(request).worker_token(principal, worker_id)
     return json_response(issued.model_dump(), headers={"Cache-Control": "no-store"})
+
+
+# --- contact consent and disclosures ---------------------------------------------------------------
+
+
+@router.get("/workers/{worker_id}/agency-contact-consent", response_model=AgencyContactConsent, responses=PROBLEMS,
+            operation_id="get_agency_contact_consent")
+def get_agency_contact_consent(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
+    """Whether (and on what basis) the managing agency holds the worker's consent to pass its contact
+    data on; 404 when it holds none."""
+    held = _handlers(request).agency_contact_consent(principal, worker_id)
+    return json_response(held.model_dump(mode="json"), headers={"Cache-Control": "no-store"})
+
+
+@router.put("/workers/{worker_id}/agency-contact-consent", response_model=AgencyContactConsent,
+            responses={**PROBLEMS, 409: {"description": "the profile has no managing agency"}},
+            operation_id="record_agency_contact_consent")
+def record_agency_contact_consent(request: Request, worker_id: WorkerId, body: AgencyContactConsentIn,
+                                  principal: Principal = Caller) -> Response:
+    """The worker itself (its own token, not one an agency minted) or an admin records that the
+    managing agency holds the worker's consent; only then does the agency's word (its token, or a
+    worker token it minted) count as consent to share contact data."""
+    held = _handlers(request).record_agency_contact_consent(principal, worker_id, body)
+    return json_response(held.model_dump(mode="json"))
+
+
+@router.delete("/workers/{worker_id}/agency-contact-consent", status_code=204, responses=PROBLEMS,
+               operation_id="withdraw_agency_contact_consent")
+def withdraw_agency_contact_consent(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
+    """The worker, an admin or the agency removes the record: the agency's word no longer counts."""
+    _handlers(request).withdraw_agency_contact_consent(principal, worker_id)
+    return Response(status_code=204)
+
+
+@router.post("/workers/{worker_id}/contact-disclosures", status_code=201, response_model=DisclosedContact,
+             responses={**PROBLEMS, 403: {"description": "not a service, or `contact-consent-missing`: no offered consent holds"}},
+             operation_id="disclose_worker_contact")
+def disclose_worker_contact(request: Request, worker_id: WorkerId, body: DisclosureRequest,
+                            principal: Principal = Caller) -> Response:
+    """For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
+    offered consent that holds, recorded as a disclosure in the same transaction."""
+    disclosed = _handlers(request).disclose_contact(principal, worker_id, body)
+    return json_response(disclosed.model_dump(mode="json"), 201, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/workers/{worker_id}/contact-disclosures", response_model=ContactDisclosurePage, responses=PROBLEMS,
+            operation_id="list_contact_disclosures")
+def list_contact_disclosures(
+    request: Request,
+    worker_id: WorkerId,
+    principal: Principal = Caller,
+    limit: int = Query(50, ge=1, le=200),
+    cursor: str | None = Query(None, max_length=200),
+) -> Response:
+    """Who was given the worker's contact data, when, for which posting and on what consent, oldest
+    first: for the worker, its agency or an admin."""
+    position = decode_cursor(cursor)
+    after = position.get("after") if position else None
+    if position is not None and not (isinstance(after, str) and domain.ID_PATTERN.match(after)):
+        raise InvalidInput.field("query.cursor", "not a cursor this API returned")
+    items, next_id = _handlers(request).list_contact_disclosures(principal, worker_id, after=after, limit=limit)
+    return json_response({
+        "items": [d.model_dump(mode="json") for d in items],
+        "next_cursor": encode_cursor({"after": next_id}) if next_id else None,
+    }, headers={"Cache-Control": "no-store"})

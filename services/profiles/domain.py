@@ -3,7 +3,9 @@
 - the API families `WorkerIn` (what a client writes), `WorkerPatch` (RFC 7396 merge patch), `Worker`
   (what the API answers) built from the shared `WorkerFields` and `Contact`;
 - merge-patch application and validation of the merged document;
-- who may write which fields: `agency_id` and the `verified` flag of certificates;
+- who may write which fields: `agency_id`, the `verified` flag of certificates, and turning on
+  `consent.share_contact` (the worker itself, an admin, or an agency the profile records holds it);
+- the contact consent record an agency holds, and the disclosure records of contact data;
 - the `worker.upserted` / `worker.erased` events built from a profile (contact data left out,
   certificate numbers masked: DESIGN says personal data never travels in events).
 """
@@ -14,7 +16,7 @@ import datetime as dt
 import os
 import re
 import time
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
@@ -35,6 +37,7 @@ from services.common.contracts import (
     Skill,
     SkillLevel,
     Strict,
+    Text,
     WorkerFields,
     WorkerStatus,
     mask_certificate_number,
@@ -137,6 +140,119 @@ class ContactCard(BaseModel):
     phone: str | None
     email: str | None
     share_contact: bool = Field(description="the worker's consent to pass contact data on after mutual interest")
+
+
+# --- contact consent and disclosures -------------------------------------------------------------
+
+ConsentBasisName = Literal["profile", "application", "acceptance", "grant", "agency"]
+
+
+class AgencyContactConsentIn(Strict):
+    """PUT /v1/workers/{id}/agency-contact-consent: the worker (or an admin) records that its
+    managing agency holds its consent to pass its contact data on to employers, and on what basis."""
+
+    basis: Text = Field(description="how the agency holds the consent, e.g. a signed form's reference and date")
+
+
+class AgencyContactConsent(BaseModel):
+    worker_id: str
+    agency_id: str = Field(description="the managing agency holding the consent; counts while it manages the worker")
+    basis: str
+    recorded_at: dt.datetime
+    recorded_by_role: str
+    recorded_by: str
+
+
+class DisclosureOffer(Strict):
+    """A consent the contact may be given on: `profile` and `agency` are checked here; the others
+    are the worker's word for one posting, kept by the jobs service and vouched for by its token."""
+
+    basis: ConsentBasisName
+    agency_id: Id | None = None
+
+
+class DisclosureRequest(Strict):
+    """POST /v1/workers/{id}/contact-disclosures (a service, i.e. jobs after mutual interest)."""
+
+    posting_id: Id
+    viewer_role: Literal["employer", "agency"]
+    viewer_id: Text
+    viewer_org: Id = Field(description="the org the contact goes to (the posting's)")
+    offered: list[DisclosureOffer] = Field(min_length=1, max_length=5, description="best first")
+
+
+class ContactDisclosure(BaseModel):
+    """One time an employer was given the worker's contact data."""
+
+    id: str
+    worker_id: str
+    org_id: str = Field(description="the employer org that received the contact")
+    posting_id: str
+    viewer_role: str
+    viewer_id: str = Field(description="who read it: the employer's staff, or an agency acting for the employer")
+    basis: ConsentBasisName
+    agency_id: str | None = Field(None, description="for basis `agency`: the agency whose held consent was used")
+    disclosed_at: dt.datetime
+
+
+class ContactDisclosurePage(BaseModel):
+    items: list[ContactDisclosure]
+    next_cursor: str | None = None
+
+
+class DisclosedContact(BaseModel):
+    contact: dict[str, str | None]
+    disclosure: ContactDisclosure
+
+
+class ContactConsentMissing(Forbidden):
+    title, type_slug = "Contact consent missing", "contact-consent-missing"
+
+
+def new_disclosure_id() -> str:
+    return "dsc_" + f"{time.time_ns() // 1_000_000:012x}" + os.urandom(8).hex()
+
+
+def speaks_as_the_worker(principal: Principal, worker_id: str) -> bool:
+    """The person itself: its own worker token (not one an agency minted: the `act` claim)."""
+    return principal.role is Role.worker and principal.subject == worker_id and principal.actor is None
+
+
+def agency_speaking(principal: Principal) -> str | None:
+    """The agency org a caller speaks as: an agency token's org, or the `act` of a minted worker token."""
+    if principal.role is Role.agency:
+        return principal.org
+    if principal.role is Role.worker:
+        return principal.actor
+    return None
+
+
+def check_share_contact(
+    principal: Principal,
+    worker_id: str,
+    new: WorkerIn,
+    current_document: dict[str, Any] | None,
+    held_by: str | None,
+    *,
+    prefix: str = "body",
+) -> None:
+    """403 naming `consent.share_contact` when a writer turns it on for someone else.
+
+    The consent to pass contact data on (PIPL art. 23) is the person's: only the worker with its own
+    token or an admin turns it on — or the managing agency where the profile records that it holds
+    the worker's consent (`held_by`, the agency-contact-consent record). Turning it off, or keeping
+    it on, is anyone's who may write the profile.
+    """
+    if not new.consent.share_contact or ((current_document or {}).get("consent") or {}).get("share_contact"):
+        return
+    if principal.role is Role.admin or speaks_as_the_worker(principal, worker_id):
+        return
+    agency = agency_speaking(principal)
+    if agency is not None and agency == held_by and agency == new.agency_id:
+        return
+    field = f"{prefix}.consent.share_contact" if prefix else "consent.share_contact"
+    raise field_forbidden(field, "only the worker itself (or an admin) gives this consent, or the managing agency "
+                                 "where the profile records that it holds the worker's consent")
 
 
 class WorkerToken(BaseModel):

@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from services.common.auth import Principal, Role, TokenIssuer
 from services.common.contracts import SkillLevel
 from services.common.errors import (
+    Conflict,
     Forbidden,
     InvalidInput,
     NotFound,
@@ -100,6 +101,9 @@ def apply_change(
         worker = worker.model_copy(update={"agency_id": agency_id})
     domain.check_certificates(principal, current.id, current.agency_id, worker, current.document,
                               prefix=field_prefix)
+    held = store.agency_contact_consent_of(conn, current.id)
+    domain.check_share_contact(principal, current.id, worker, current.document, held.agency_id if held else None,
+                               prefix=field_prefix)
     document, contact = domain.split_document(worker)
     if document == current.document and contact == current.contact:
         return current
@@ -183,6 +187,7 @@ class ProfileHandlers:
         else:
             worker_id = domain.new_worker_id()
         domain.check_certificates(principal, worker_id, agency_id, worker, None)
+        domain.check_share_contact(principal, worker_id, worker, None, None)
         document, contact = domain.split_document(worker)
         now = utcnow()
         with write_transaction(self.engine) as conn:
@@ -202,7 +207,7 @@ class ProfileHandlers:
         self.wake_relay()
         token = None
         if principal.role is not Role.worker:
-            token = self.token_issuer.issue(Role.worker, worker_id)
+            token = self._worker_token_for(principal, worker_id)
         return state, token
 
     # --- read ------------------------------------------------------------------------------------
@@ -222,13 +227,16 @@ class ProfileHandlers:
         return self._owned(principal, state, worker_id)
 
     def contact_of(self, principal: Principal, worker_id: str) -> domain.ContactCard:
-        """Contact data for the worker, its agency, an admin, or another service (after a handshake)."""
-        if principal.role not in (Role.worker, Role.agency, Role.admin, Role.service):
+        """Contact data for the worker, its agency or an admin. Another service reads it only through
+        `disclose_contact`, which checks the consent and records the disclosure."""
+        if principal.role is Role.service:
+            raise Forbidden("a service reads contact data through POST /v1/workers/{id}/contact-disclosures, "
+                            "which checks the worker's consent and records the disclosure")
+        if principal.role not in (Role.worker, Role.agency, Role.admin):
             raise Forbidden(f"role {principal.role.value} may not read contact data")
         with self.engine.connect() as conn:
             state = store.get_worker(conn, worker_id)
-        if state is None or (principal.role is not Role.service
-                             and not principal.may_manage_worker(worker_id, state.agency_id)):
+        if state is None or not principal.may_manage_worker(worker_id, state.agency_id):
             raise NotFound(NO_SUCH_WORKER)
         return domain.ContactCard(
             name=state.document["name"],
@@ -361,6 +369,7 @@ class ProfileHandlers:
             replay_key = store.replay_key_of(conn, worker_id)
             store.delete_worker(conn, worker_id)
             store.forget_worker_events(conn, worker_id)
+            store.forget_contact_consent(conn, worker_id)
             version = current.version + 1
             store.record_erasure(conn, worker_id=worker_id, erased_at=now, version=version,
                                  actor_role=principal.role.value, actor_id=principal.subject, request_id=request_id)
@@ -385,8 +394,111 @@ class ProfileHandlers:
             raise Forbidden(f"role {principal.role.value} may not issue worker tokens")
         with self.engine.connect() as conn:
             self._owned(principal, store.get_worker(conn, worker_id), worker_id)
-        return domain.WorkerToken(worker_id=worker_id, worker_token=self.token_issuer.issue(Role.worker, worker_id),
+        return domain.WorkerToken(worker_id=worker_id, worker_token=self._worker_token_for(principal, worker_id),
                                   expires_in=self.token_issuer.ttl_s)
+
+    def _worker_token_for(self, principal: Principal, worker_id: str) -> str:
+        """A worker token for an agency or admin to hand over. An agency's carries `act` (RFC 8693)
+        naming the agency: what is said through it on the worker's behalf counts as the agency's."""
+        actor = principal.org if principal.role is Role.agency else None
+        return self.token_issuer.issue(Role.worker, worker_id, actor=actor)
+
+    # --- contact consent and disclosures ----------------------------------------------------------
+
+    def agency_contact_consent(self, principal: Principal, worker_id: str) -> domain.AgencyContactConsent:
+        """The record that the managing agency holds the worker's consent (worker, its agency, admin)."""
+        self._may_touch_profiles(principal)
+        with self.engine.connect() as conn:
+            self._owned(principal, store.get_worker(conn, worker_id), worker_id)
+            held = store.agency_contact_consent_of(conn, worker_id)
+        if held is None:
+            raise NotFound("no agency holds this worker's consent to share contact data")
+        return held
+
+    def record_agency_contact_consent(self, principal: Principal, worker_id: str,
+                                      body: domain.AgencyContactConsentIn) -> domain.AgencyContactConsent:
+        """The worker itself (its own token, not one an agency minted) or an admin records that the
+        managing agency holds the worker's consent to pass its contact data on."""
+        self._may_touch_profiles(principal)
+        with write_transaction(self.engine) as conn:
+            current = self._owned(principal, store.get_worker(conn, worker_id, for_update=True), worker_id)
+            if not (principal.role is Role.admin or domain.speaks_as_the_worker(principal, worker_id)):
+                raise Forbidden("only the worker itself (with its own token) or an admin records that an agency "
+                                "holds the worker's consent")
+            if current.agency_id is None:
+                raise Conflict("the profile has no managing agency to hold the consent")
+            held = domain.AgencyContactConsent(
+                worker_id=worker_id, agency_id=current.agency_id, basis=body.basis, recorded_at=utcnow(),
+                recorded_by_role=principal.role.value, recorded_by=principal.subject,
+            )
+            store.put_agency_contact_consent(conn, held)
+        return held
+
+    def withdraw_agency_contact_consent(self, principal: Principal, worker_id: str) -> None:
+        """The worker, an admin, or the agency itself removes the record: agency consent no longer counts."""
+        self._may_touch_profiles(principal)
+        with write_transaction(self.engine) as conn:
+            self._owned(principal, store.get_worker(conn, worker_id, for_update=True), worker_id)
+            if not store.delete_agency_contact_consent(conn, worker_id):
+                raise NotFound("no agency holds this worker's consent to share contact data")
+
+    def disclose_contact(self, principal: Principal, worker_id: str,
+                         request: domain.DisclosureRequest) -> domain.DisclosedContact:
+        """A service (jobs, after mutual interest) reads the contact for an employer: on the first
+        offered consent that holds, the disclosure is recorded and the contact answered in one
+        transaction; with none, 403 `contact-consent-missing`."""
+        if principal.role is not Role.service:
+            raise Forbidden("only a service records a contact disclosure (employers read contact through jobs)")
+        now = utcnow()
+        with write_transaction(self.engine) as conn:
+            state = store.get_worker(conn, worker_id, for_update=True)
+            if state is None:
+                raise NotFound(NO_SUCH_WORKER)
+            chosen = self._holding_consent(conn, state, request.offered)
+            if chosen is None:
+                raise domain.ContactConsentMissing(
+                    "the worker has not consented to give this employer its contact data: it needs "
+                    "consent.share_contact on the profile, \"share_contact\": true in the application or the "
+                    "acceptance, or a grant for this posting (POST /v1/postings/{id}/contact-consent)")
+            disclosure = domain.ContactDisclosure(
+                id=domain.new_disclosure_id(), worker_id=worker_id, org_id=request.viewer_org,
+                posting_id=request.posting_id, viewer_role=request.viewer_role, viewer_id=request.viewer_id,
+                basis=chosen.basis, agency_id=chosen.agency_id if chosen.basis == "agency" else None,
+                disclosed_at=now,
+            )
+            store.add_contact_disclosure(conn, disclosure)
+        contact = {"name": state.document["name"], "phone": state.contact.get("phone"),
+                   "email": state.contact.get("email")}
+        return domain.DisclosedContact(contact=contact, disclosure=disclosure)
+
+    @staticmethod
+    def _holding_consent(conn: Connection, state: ProfileState,
+                         offered: list[domain.DisclosureOffer]) -> domain.DisclosureOffer | None:
+        for offer in offered:
+            if offer.basis == "profile":
+                if (state.document.get("consent") or {}).get("share_contact") is True:
+                    return offer
+            elif offer.basis == "agency":
+                held = store.agency_contact_consent_of(conn, state.id)
+                if (held is not None and offer.agency_id is not None
+                        and held.agency_id == offer.agency_id == state.agency_id):
+                    return offer
+            else:
+                return offer  # the worker's own word for the posting, kept by jobs
+        return None
+
+    def list_contact_disclosures(self, principal: Principal, worker_id: str, *, after: str | None,
+                                 limit: int) -> tuple[list[domain.ContactDisclosure], str | None]:
+        """Who was given the worker's contact data: for the worker, its agency or an admin."""
+        self._may_touch_profiles(principal)
+        if principal.role is Role.worker and principal.subject != worker_id:
+            raise NotFound(NO_SUCH_WORKER)
+        with self.engine.connect() as conn:
+            self._owned(principal, store.get_worker(conn, worker_id), worker_id)
+            items = store.list_contact_disclosures(conn, worker_id, after=after, limit=limit + 1)
+        more = len(items) > limit
+        items = items[:limit]
+        return items, (items[-1].id if more and items else None)
 
 
 # --- bulk import ---------------------------------------------------------------------------------
@@ -654,6 +766,7 @@ class ImportRunner:
                         worker = worker.model_copy(update={"agency_id": agency_id})
                     worker_id = domain.new_worker_id()
                     domain.check_certificates(principal, worker_id, agency_id, worker, None, prefix="")
+                    domain.check_share_contact(principal, worker_id, worker, None, None, prefix="")
                     document, contact = domain.split_document(worker)
                     new_states.append(ProfileState(id=worker_id, version=1, document=document, contact=contact,
                                                    created_at=now, updated_at=now))

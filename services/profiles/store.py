@@ -8,6 +8,10 @@ Tables (mirrored by hand in migrations/versions/):
 - `worker_erasures`: what the law asks to keep after an erasure (id, time, actor, last version) and
   nothing personal; the version lets a re-created profile continue above the erased one.
 - `import_jobs`, `import_results`: bulk imports and their per-row outcomes.
+- `agency_contact_consents`: the record that the worker's managing agency holds the worker's consent
+  to pass its contact data on (set by the worker or an admin, with its basis and date).
+- `contact_disclosures`: each time an employer was given the worker's contact data: who, when, for
+  which posting, on what consent. Both go with the worker's erasure.
 - `outbox`: the events, written in the same transaction as the rows (services.common.store).
 
 Every function takes the caller's connection, so the caller decides the transaction.
@@ -28,7 +32,7 @@ from sqlalchemy.engine import Connection
 from services.common import events
 from services.common.contracts import SkillLevel
 from services.common.store import Outbox, outbox_table
-from services.profiles.domain import ProfileState
+from services.profiles.domain import AgencyContactConsent, ContactDisclosure, ProfileState
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
@@ -74,6 +78,32 @@ worker_erasures = sa.Table(
     sa.Column("actor_role", sa.String(16), nullable=False),
     sa.Column("actor_id", sa.String(200), nullable=False),
     sa.Column("request_id", sa.String(64), nullable=True),
+)
+
+agency_contact_consents = sa.Table(
+    "agency_contact_consents",
+    metadata,
+    sa.Column("worker_id", sa.String(64), primary_key=True),
+    sa.Column("agency_id", sa.String(64), nullable=False),
+    sa.Column("basis", sa.Text, nullable=False),
+    sa.Column("recorded_at", Stamp, nullable=False),
+    sa.Column("recorded_by_role", sa.String(16), nullable=False),
+    sa.Column("recorded_by", sa.String(200), nullable=False),
+)
+
+contact_disclosures = sa.Table(
+    "contact_disclosures",
+    metadata,
+    sa.Column("id", sa.String(48), primary_key=True),
+    sa.Column("worker_id", sa.String(64), nullable=False),
+    sa.Column("org_id", sa.String(64), nullable=False),
+    sa.Column("posting_id", sa.String(64), nullable=False),
+    sa.Column("viewer_role", sa.String(16), nullable=False),
+    sa.Column("viewer_id", sa.String(200), nullable=False),
+    sa.Column("basis", sa.String(16), nullable=False),
+    sa.Column("agency_id", sa.String(64), nullable=True),
+    sa.Column("disclosed_at", Stamp, nullable=False),
+    sa.Index("ix_contact_disclosures_worker", "worker_id", "id"),
 )
 
 import_jobs = sa.Table(
@@ -254,6 +284,50 @@ def list_workers(conn: Connection, where: WorkerFilter, *, after: str | None, li
         query = query.where(workers.c.id > after)
     rows = conn.execute(query.order_by(workers.c.id).limit(limit)).all()
     return [_state(r) for r in rows]
+
+
+# --- contact consent and disclosures -------------------------------------------------------------
+
+
+def agency_contact_consent_of(conn: Connection, worker_id: str) -> AgencyContactConsent | None:
+    t = agency_contact_consents
+    row = conn.execute(sa.select(t).where(t.c.worker_id == worker_id)).mappings().first()
+    if row is None:
+        return None
+    return AgencyContactConsent(**{**row, "recorded_at": _aware(row["recorded_at"])})
+
+
+def put_agency_contact_consent(conn: Connection, consent: AgencyContactConsent) -> None:
+    """One record per worker: the latest replaces the one before (the caller holds the worker's row)."""
+    t = agency_contact_consents
+    values = consent.model_dump()
+    if not conn.execute(t.update().where(t.c.worker_id == consent.worker_id).values(**values)).rowcount:
+        conn.execute(t.insert().values(**values))
+
+
+def delete_agency_contact_consent(conn: Connection, worker_id: str) -> bool:
+    t = agency_contact_consents
+    return conn.execute(t.delete().where(t.c.worker_id == worker_id)).rowcount > 0
+
+
+def add_contact_disclosure(conn: Connection, disclosure: ContactDisclosure) -> None:
+    conn.execute(contact_disclosures.insert().values(**disclosure.model_dump()))
+
+
+def list_contact_disclosures(conn: Connection, worker_id: str, *, after: str | None, limit: int) -> list[ContactDisclosure]:
+    """A worker's disclosures, oldest first (ids grow with time), after a cursor id."""
+    t = contact_disclosures
+    query = sa.select(t).where(t.c.worker_id == worker_id)
+    if after:
+        query = query.where(t.c.id > after)
+    rows = conn.execute(query.order_by(t.c.id).limit(limit)).mappings().all()
+    return [ContactDisclosure(**{**r, "disclosed_at": _aware(r["disclosed_at"])}) for r in rows]
+
+
+def forget_contact_consent(conn: Connection, worker_id: str) -> None:
+    """Erasure: the agency-held consent record and every disclosure record of the worker go."""
+    conn.execute(agency_contact_consents.delete().where(agency_contact_consents.c.worker_id == worker_id))
+    conn.execute(contact_disclosures.delete().where(contact_disclosures.c.worker_id == worker_id))
 
 
 # --- erasures ------------------------------------------------------------------------------------

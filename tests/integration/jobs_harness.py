@@ -89,6 +89,7 @@ class FakeProfiles:
     workers: dict[str, dict[str, Any]] = field(default_factory=dict)
     down: bool = False
     requests: list[httpx.Request] = field(default_factory=list)
+    disclosures: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, worker_id: str, *, share_contact: bool, name: str = "王建国",
             phone: str = "13800000001", email: str = "wjg@example.com", agency_id: str | None = None) -> None:
@@ -109,10 +110,30 @@ class FakeProfiles:
         worker = self.workers.get(parts[2]) if len(parts) >= 3 else None
         if worker is None:
             return httpx.Response(404, json={"title": "Not found"})
-        if parts[3:] == ["contact"]:
-            return httpx.Response(200, json={k: worker[k] for k in ("name", "phone", "email")})
+        if parts[3:] == ["contact-disclosures"] and request.method == "POST":
+            return self._disclose(parts[2], worker, json.loads(request.content))
         return httpx.Response(200, json={"id": parts[2], "agency_id": worker.get("agency_id"),
                                          "consent": {"matching": True, "share_contact": worker["share_contact"]}})
+
+
+    def _disclose(self, worker_id: str, worker: dict[str, Any], body: dict[str, Any]) -> httpx.Response:
+        """As profiles does: the first offered consent that holds (profile and agency ones checked
+        against the worker, the posting-level ones vouched for by jobs), recorded, or 403."""
+        for offer in body["offered"]:
+            basis = offer["basis"]
+            if (basis == "profile" and worker["share_contact"]) or (
+                    basis == "agency" and offer.get("agency_id") and worker.get("agency_holds") == offer["agency_id"]) or (
+                    basis in ("application", "acceptance", "grant")):
+                disclosure = {"id": f"dsc_{len(self.disclosures) + 1}", "worker_id": worker_id, "basis": basis,
+                              "agency_id": offer.get("agency_id"), "org_id": body["viewer_org"],
+                              "posting_id": body["posting_id"], "viewer_role": body["viewer_role"],
+                              "viewer_id": body["viewer_id"]}
+                self.disclosures.append(disclosure)
+                contact = {k: worker[k] for k in ("name", "phone", "email")}
+                return httpx.Response(201, json={"contact": contact, "disclosure": disclosure})
+        return httpx.Response(403, json={"type": "https://talentflow.example/problems/contact-consent-missing",
+                                         "title": "Contact consent missing", "status": 403,
+                                         "detail": "the worker has not consented to give this employer its contact data"})
 
 
 class Jobs:
@@ -166,7 +187,9 @@ class Jobs:
         return self.app.state.sweeper.run_once()
 
 
-def build_jobs(store_backend, **settings: Any) -> Iterator[Jobs]:
+def build_jobs(store_backend, *, profiles_transport: httpx.BaseTransport | None = None, **settings: Any) -> Iterator[Jobs]:
+    """The jobs service; its profiles calls go to `FakeProfiles` unless `profiles_transport` is given
+    (tests/integration/test_contact_consent.py hands it the real profiles app)."""
     config = Settings(**settings_kwargs(store_backend, **settings))
     runtime = runtime_for("jobs", config, store_backend)
     clock, profiles = FakeClock(), FakeProfiles()
@@ -174,7 +197,7 @@ def build_jobs(store_backend, **settings: Any) -> Iterator[Jobs]:
         config.profiles_url,
         lambda: runtime.token_issuer.issue(Role.service, "jobs", ttl_s=60),
         timeout_s=1.0,
-        transport=httpx.MockTransport(profiles.handle),
+        transport=profiles_transport or httpx.MockTransport(profiles.handle),
     )
     app = create_app(config, runtime=runtime, profiles=client_of_profiles, clock=clock)
     with TestClient(app) as client:

@@ -36,26 +36,61 @@ def _shortlist(jobs, posting_id: str) -> str:
     return url
 
 
-def test_contact_is_hidden_before_an_accepted_invitation_and_shown_after(jobs):
-    jobs.profiles.add(WORKER_ID, share_contact=False)  # an accepted invitation needs no standing consent
+def _problem_type(response) -> str:
+    assert response.headers["content-type"].startswith("application/problem+json"), response.text
+    return response.json()["type"].rsplit("/", 1)[-1]
+
+
+def test_contact_is_hidden_before_an_accepted_invitation_and_needs_consent_after(jobs):
+    jobs.profiles.add(WORKER_ID, share_contact=False)
     posting = jobs.create_posting()
-    assert _contact(jobs, posting["id"]).status_code == 403
+    assert _problem_type(_contact(jobs, posting["id"])) == "no-mutual-interest"
     invitation = jobs.invite(posting["id"]).json()
     before = _contact(jobs, posting["id"])
     assert before.status_code == 403 and "13800000001" not in before.text
+    assert _problem_type(before) == "no-mutual-interest"
     assert jobs.profiles.requests == []  # nothing was even asked of profiles before mutual interest
-    jobs.client.post(f"/v1/invitations/{invitation['id']}/accept", headers=WORKER)
+    accepted = jobs.client.post(f"/v1/invitations/{invitation['id']}/accept", headers=WORKER)
+    assert accepted.status_code == 200, accepted.text
+
+    # mutual interest, but no consent for this employer: refused, saying that consent is missing
+    refused = _contact(jobs, posting["id"])
+    assert refused.status_code == 403 and "13800000001" not in refused.text
+    assert _problem_type(refused) == "contact-consent-missing"
+    assert "consent" in refused.json()["detail"]
+
+
+def test_consent_in_the_acceptance_body_reveals_the_contact(jobs):
+    jobs.profiles.add(WORKER_ID, share_contact=False)
+    posting = jobs.create_posting()
+    invitation = jobs.invite(posting["id"]).json()
+    accepted = jobs.client.post(f"/v1/invitations/{invitation['id']}/accept", json={"share_contact": True}, headers=WORKER)
+    assert accepted.status_code == 200, accepted.text
 
     shown = _contact(jobs, posting["id"])
     assert shown.status_code == 200, shown.text
-    assert shown.json() == {**CARD, "posting_id": posting["id"], "worker_id": WORKER_ID, "basis": "invitation_accepted"}
+    assert shown.json() == {**CARD, "posting_id": posting["id"], "worker_id": WORKER_ID, "basis": "invitation_accepted",
+                            "consent": "acceptance", "disclosure_id": "dsc_1"}
     assert shown.headers["cache-control"] == "no-store"
     assert _contact(jobs, posting["id"], headers=AGENCY_FOR_ORG).status_code == 200
-    # the jobs service asked with a service token of its own
-    token = jobs.profiles.requests[-1].headers["authorization"].removeprefix("Bearer ")
-    principal = TokenIssuer([TEST_KEY]).verify(token)
+    # the jobs service asked with a service token of its own, naming who reads and on what consent
+    request = jobs.profiles.requests[-1]
+    principal = TokenIssuer([TEST_KEY]).verify(request.headers["authorization"].removeprefix("Bearer "))
     assert (principal.role, principal.subject) == (Role.service, "jobs")
-    assert jobs.profiles.requests[-1].url.path == f"/v1/workers/{WORKER_ID}/contact"
+    assert (request.method, request.url.path) == ("POST", f"/v1/workers/{WORKER_ID}/contact-disclosures")
+    first, second = jobs.profiles.disclosures
+    assert (first["viewer_role"], first["viewer_id"], first["org_id"], first["basis"]) == ("employer", "emp-1", "org-a", "acceptance")
+    assert (second["viewer_role"], second["viewer_id"], second["org_id"]) == ("agency", "agency-1", "org-a")
+
+
+def test_a_malformed_acceptance_body_is_422_naming_the_field(jobs):
+    jobs.profiles.add(WORKER_ID, share_contact=False)
+    posting = jobs.create_posting()
+    invitation = jobs.invite(posting["id"]).json()
+    bad = jobs.client.post(f"/v1/invitations/{invitation['id']}/accept", json={"share_contact": "yes"}, headers=WORKER)
+    assert bad.status_code == 422
+    assert any(e["field"].startswith("body.share_contact") for e in bad.json()["errors"]), bad.text
+    assert jobs.client.get(f"/v1/invitations/{invitation['id']}", headers=WORKER).json()["status"] == "pending"
 
 
 def test_contact_goes_only_to_the_postings_org_and_only_for_that_posting(jobs):
@@ -81,20 +116,106 @@ def test_a_shortlisted_application_shows_contact_only_with_the_workers_consent(j
     jobs.profiles.add(WORKER_ID, share_contact=False)
     posting = jobs.create_posting()
     application = jobs.apply(posting["id"]).json()
-    assert _contact(jobs, posting["id"]).status_code == 403  # submitted is not mutual interest
+    assert _problem_type(_contact(jobs, posting["id"])) == "no-mutual-interest"  # submitted is not mutual interest
     url = f"/v1/postings/{posting['id']}/applications/{application['id']}"
     jobs.client.patch(url, json={"status": "shortlisted"}, headers=OWNER)
     refused = _contact(jobs, posting["id"])
     assert refused.status_code == 403
-    assert "not agreed to share contact data" in refused.json()["detail"]
-    assert all("/contact" not in r.url.path for r in jobs.profiles.requests)  # consent first, no contact read
+    assert _problem_type(refused) == "contact-consent-missing"
+    assert jobs.profiles.disclosures == []  # nothing disclosed, nothing recorded
 
     jobs.profiles.add(WORKER_ID, share_contact=True)  # the worker changes their mind in profiles
     shown = _contact(jobs, posting["id"])
     assert shown.status_code == 200 and shown.json()["basis"] == "application_shortlisted"
+    assert shown.json()["consent"] == "profile"
     assert shown.json()["phone"] == CARD["phone"]
     jobs.client.patch(url, json={"status": "hired"}, headers=OWNER)
     assert _contact(jobs, posting["id"]).json()["basis"] == "application_hired"
+
+
+def test_consent_in_the_application_body_counts_once_shortlisted(jobs):
+    jobs.profiles.add(WORKER_ID, share_contact=False)
+    posting = jobs.create_posting()
+    application = jobs.apply(posting["id"], share_contact=True).json()
+    assert _problem_type(_contact(jobs, posting["id"])) == "no-mutual-interest"  # consent alone is not enough
+    jobs.client.patch(f"/v1/postings/{posting['id']}/applications/{application['id']}",
+                      json={"status": "shortlisted"}, headers=OWNER)
+    shown = _contact(jobs, posting["id"])
+    assert shown.status_code == 200, shown.text
+    assert (shown.json()["consent"], shown.json()["phone"]) == ("application", CARD["phone"])
+    # the consent was for this employer only: another org's posting the worker was shortlisted for is refused
+    other = jobs.create_posting(headers=OTHER_EMPLOYER)
+    other_app = jobs.apply(other["id"]).json()
+    jobs.client.patch(f"/v1/postings/{other['id']}/applications/{other_app['id']}",
+                      json={"status": "shortlisted"}, headers=OTHER_EMPLOYER)
+    assert _problem_type(_contact(jobs, other["id"], headers=OTHER_EMPLOYER)) == "contact-consent-missing"
+
+
+def test_a_later_grant_reveals_and_its_withdrawal_refuses_again(jobs):
+    jobs.profiles.add(WORKER_ID, share_contact=False)
+    posting = jobs.create_posting()
+    url = _shortlist(jobs, posting["id"])
+    consent_url = f"/v1/postings/{posting['id']}/contact-consent"
+    assert jobs.client.get(consent_url, headers=WORKER).status_code == 404  # nothing said yet
+    assert _problem_type(_contact(jobs, posting["id"])) == "contact-consent-missing"
+
+    granted = jobs.client.post(consent_url, headers=WORKER)
+    assert granted.status_code == 200, granted.text
+    assert {k: granted.json()[k] for k in ("status", "basis", "given_by", "agency_id")} == \
+        {"status": "granted", "basis": "grant", "given_by": "worker", "agency_id": None}
+    assert _contact(jobs, posting["id"]).json()["consent"] == "grant"
+
+    withdrawn = jobs.client.delete(consent_url, headers=WORKER)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert jobs.client.get(consent_url, headers=WORKER).json()["status"] == "withdrawn"
+    assert _problem_type(_contact(jobs, posting["id"])) == "contact-consent-missing"
+    # a withdrawal for this posting outweighs the profile's standing consent
+    jobs.profiles.add(WORKER_ID, share_contact=True)
+    assert _problem_type(_contact(jobs, posting["id"])) == "contact-consent-missing"
+    # … until the worker consents again
+    assert jobs.client.post(consent_url, json={}, headers=WORKER).status_code == 200
+    assert _contact(jobs, posting["id"]).status_code == 200
+    assert jobs.client.patch(url, json={"status": "hired"}, headers=OWNER).status_code == 200
+
+
+def test_only_a_worker_engaged_with_the_posting_grants_and_only_its_own(jobs):
+    jobs.profiles.add(WORKER_ID, share_contact=False)
+    posting = jobs.create_posting()
+    consent_url = f"/v1/postings/{posting['id']}/contact-consent"
+    assert jobs.client.post(consent_url, headers=WORKER).status_code == 404  # no application, no invitation
+    _shortlist(jobs, posting["id"])
+    assert jobs.client.post(consent_url, json={"worker_id": "w-2"}, headers=WORKER).status_code == 404
+    assert jobs.client.post(consent_url, headers=OWNER).status_code == 403  # the employer cannot consent for the worker
+    assert jobs.client.post(consent_url, json={"worker_id": WORKER_ID}, headers=ADMIN).status_code == 403
+    assert jobs.client.post(consent_url, headers=AGENCY_ELSEWHERE).status_code == 422  # names no worker
+    assert jobs.client.post(consent_url, json={"worker_id": WORKER_ID}, headers=AGENCY_ELSEWHERE).status_code == 403
+    bad = jobs.client.post(consent_url, json={"worker_id": WORKER_ID, "extra": 1}, headers=WORKER)
+    assert bad.status_code == 422
+    assert _problem_type(_contact(jobs, posting["id"])) == "contact-consent-missing"  # none of these counted
+
+
+def test_consent_through_an_agency_minted_token_counts_only_where_the_profile_records_it(jobs):
+    minted = {"Authorization": "Bearer " + TokenIssuer([TEST_KEY]).issue(Role.worker, WORKER_ID, actor="agency-z")}
+    jobs.profiles.add(WORKER_ID, share_contact=False)
+    posting = jobs.create_posting()
+    invitation = jobs.invite(posting["id"]).json()
+    accepted = jobs.client.post(f"/v1/invitations/{invitation['id']}/accept", json={"share_contact": True}, headers=minted)
+    assert accepted.status_code == 200, accepted.text
+    consent = jobs.client.get(f"/v1/postings/{posting['id']}/contact-consent", headers=WORKER).json()
+    assert (consent["given_by"], consent["agency_id"]) == ("agency", "agency-z")
+    refused = _contact(jobs, posting["id"])
+    assert _problem_type(refused) == "contact-consent-missing"
+    assert "13800000001" not in refused.text
+
+    jobs.profiles.workers[WORKER_ID]["agency_holds"] = "agency-z"  # the profile records the agency holds consent
+    shown = _contact(jobs, posting["id"])
+    assert shown.status_code == 200, shown.text
+    assert shown.json()["consent"] == "agency"
+    assert jobs.profiles.disclosures[-1]["agency_id"] == "agency-z"
+
+    # the worker's own word is never replaced by the agency's
+    assert jobs.client.post(f"/v1/postings/{posting['id']}/contact-consent", headers=WORKER).status_code == 200
+    assert jobs.client.post(f"/v1/postings/{posting['id']}/contact-consent", headers=minted).json()["given_by"] == "worker"
 
 
 def test_a_rejected_or_withdrawn_application_is_no_longer_mutual_interest(jobs):

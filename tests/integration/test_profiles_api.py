@@ -385,7 +385,10 @@ def test_erasure_removes_the_person_and_keeps_a_record_without_personal_data(pro
     response = profiles.client.delete(f"/v1/workers/{worker_id}", headers=auth("worker", worker_id))
     assert response.status_code == 204
     assert profiles.client.get(f"/v1/workers/{worker_id}", headers=auth("admin", "root")).status_code == 404
-    assert profiles.client.get(f"/v1/workers/{worker_id}/contact", headers=auth("service", "jobs")).status_code == 404
+    disclose = {"posting_id": "pst_1", "viewer_role": "employer", "viewer_id": "e-1", "viewer_org": "org-e",
+                "offered": [{"basis": "application"}]}
+    assert profiles.client.post(f"/v1/workers/{worker_id}/contact-disclosures", json=disclose,
+                                headers=auth("service", "jobs")).status_code == 404
     assert profiles.client.delete(f"/v1/workers/{worker_id}", headers=auth("admin", "root")).status_code == 404
 
     assert profiles.count(store.workers, id=worker_id) == 0
@@ -412,15 +415,17 @@ def test_a_worker_who_comes_back_continues_above_the_erased_version(profiles: Pr
 # --- contact and tokens ------------------------------------------------------------------------
 
 
-def test_contact_for_service_token_and_owner(profiles: ProfilesEnv):
-    created = profiles.create_as_agency("org-a", consent={"matching": True, "share_contact": True})
-    for headers in (auth("service", "jobs"), auth("worker", created["id"]), auth("agency", "s", org="org-a"), auth("admin", "root")):
+def test_contact_for_the_owners_and_never_straight_to_a_service(profiles: ProfilesEnv):
+    created = profiles.create_as_agency("org-a")
+    for headers in (auth("worker", created["id"]), auth("agency", "s", org="org-a"), auth("admin", "root")):
         response = profiles.client.get(f"/v1/workers/{created['id']}/contact", headers=headers)
         assert response.status_code == 200
-        assert response.json() == {"name": "王建国", "phone": "13800000001", "email": "wjg@example.com", "share_contact": True}
+        assert response.json() == {"name": "王建国", "phone": "13800000001", "email": "wjg@example.com", "share_contact": False}
+    # a service reads contact only through a recorded disclosure
+    service = profiles.client.get(f"/v1/workers/{created['id']}/contact", headers=auth("service", "jobs"))
+    assert service.status_code == 403 and "contact-disclosures" in service.json()["detail"]
     assert profiles.client.get(f"/v1/workers/{created['id']}/contact", headers=auth("employer", "e", org="org-e")).status_code == 403
     assert profiles.client.get(f"/v1/workers/{created['id']}/contact", headers=auth("agency", "s", org="org-b")).status_code == 404
-    assert profiles.client.get("/v1/workers/w_none/contact", headers=auth("service", "jobs")).status_code == 404
 
 
 def test_agency_issues_a_fresh_worker_token(profiles: ProfilesEnv):

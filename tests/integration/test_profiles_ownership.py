@@ -9,26 +9,39 @@ from __future__ import annotations
 import pytest
 
 from tests.integration.test_profiles_helpers import ProfilesEnv, profiles, sample_worker  # noqa: F401
-from tests.support import auth
+from services.common.auth import Role, TokenIssuer
+from tests.support import TEST_KEY, auth
 
 pytestmark = pytest.mark.integration
 
-OPERATIONS = ("get", "put", "patch", "delete", "contact", "token")
+OPERATIONS = ("get", "put", "patch", "delete", "contact", "token", "disclosures", "agency_consent", "disclose")
 
 # caller → expected status per operation on a profile created by agency org-a
 MATRIX = {
-    "the worker itself": {"get": 200, "put": 200, "patch": 200, "delete": 204, "contact": 200, "token": 403},
-    "another worker": {"get": 404, "put": 404, "patch": 404, "delete": 404, "contact": 404, "token": 403},
-    "its agency": {"get": 200, "put": 200, "patch": 200, "delete": 204, "contact": 200, "token": 200},
-    "an agency acting for it": {"get": 200, "put": 200, "patch": 200, "delete": 204, "contact": 200, "token": 200},
-    "another agency": {"get": 404, "put": 404, "patch": 404, "delete": 404, "contact": 404, "token": 404},
-    "an employer": {"get": 403, "put": 403, "patch": 403, "delete": 403, "contact": 403, "token": 403},
-    "an admin": {"get": 200, "put": 200, "patch": 200, "delete": 204, "contact": 200, "token": 200},
-    "a service": {"get": 200, "put": 403, "patch": 403, "delete": 403, "contact": 200, "token": 403},
+    "the worker itself": {"get": 200, "put": 200, "patch": 200, "delete": 204, "contact": 200, "token": 403,
+                          "disclosures": 200, "agency_consent": 200, "disclose": 403},
+    "a worker token its agency minted": {"get": 200, "put": 200, "patch": 200, "delete": 204, "contact": 200, "token": 403,
+                                         "disclosures": 200, "agency_consent": 403, "disclose": 403},
+    "another worker": {"get": 404, "put": 404, "patch": 404, "delete": 404, "contact": 404, "token": 403,
+                       "disclosures": 404, "agency_consent": 404, "disclose": 403},
+    "its agency": {"get": 200, "put": 200, "patch": 200, "delete": 204, "contact": 200, "token": 200,
+                   "disclosures": 200, "agency_consent": 403, "disclose": 403},
+    "an agency acting for it": {"get": 200, "put": 200, "patch": 200, "delete": 204, "contact": 200, "token": 200,
+                                "disclosures": 200, "agency_consent": 403, "disclose": 403},
+    "another agency": {"get": 404, "put": 404, "patch": 404, "delete": 404, "contact": 404, "token": 404,
+                       "disclosures": 404, "agency_consent": 404, "disclose": 403},
+    "an employer": {"get": 403, "put": 403, "patch": 403, "delete": 403, "contact": 403, "token": 403,
+                    "disclosures": 403, "agency_consent": 403, "disclose": 403},
+    "an admin": {"get": 200, "put": 200, "patch": 200, "delete": 204, "contact": 200, "token": 200,
+                 "disclosures": 200, "agency_consent": 200, "disclose": 403},
+    "a service": {"get": 200, "put": 403, "patch": 403, "delete": 403, "contact": 403, "token": 403,
+                  "disclosures": 403, "agency_consent": 403, "disclose": 201},
 }
 
 
 def headers_for(caller: str, worker_id: str) -> dict[str, str]:
+    if caller == "a worker token its agency minted":
+        return {"Authorization": "Bearer " + TokenIssuer([TEST_KEY]).issue(Role.worker, worker_id, actor="org-a")}
     return {
         "the worker itself": auth("worker", worker_id),
         "another worker": auth("worker", "w-someone-else"),
@@ -39,6 +52,10 @@ def headers_for(caller: str, worker_id: str) -> dict[str, str]:
         "an admin": auth("admin", "root"),
         "a service": auth("service", "jobs"),
     }[caller]
+
+
+DISCLOSE = {"posting_id": "pst_1", "viewer_role": "employer", "viewer_id": "boss", "viewer_org": "org-e",
+            "offered": [{"basis": "application"}]}
 
 
 def call(profiles: ProfilesEnv, op: str, worker_id: str, headers: dict[str, str]):
@@ -53,6 +70,10 @@ def call(profiles: ProfilesEnv, op: str, worker_id: str, headers: dict[str, str]
         "delete": lambda: profiles.client.delete(url, headers=written),
         "contact": lambda: profiles.client.get(url + "/contact", headers=headers),
         "token": lambda: profiles.client.post(url + "/token", headers=headers),
+        "disclosures": lambda: profiles.client.get(url + "/contact-disclosures", headers=headers),
+        "agency_consent": lambda: profiles.client.put(url + "/agency-contact-consent", json={"basis": "signed form 17"},
+                                                      headers=headers),
+        "disclose": lambda: profiles.client.post(url + "/contact-disclosures", json=DISCLOSE, headers=headers),
     }[op]()
 
 
