@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -12,8 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.system import eventually, running_system
+from tests.e2e.system import ENGINE_VARS, eventually, free_base_port, running_system
 from tests.e2e.test_scenario import POSTING, WELDER
+from tests.fixtures.infra import port_open
 
 pytestmark = pytest.mark.e2e
 
@@ -117,3 +120,41 @@ def test_kill_9_of_each_service_restarts_it_while_the_others_keep_serving(tmp_pa
     for name in ["matching", "profiles", "jobs", "notify"]:
         assert f"talentflow: {name} exited with -9 (SIGKILL); restarting in 1 s (restart 1)" in said, said
     assert "giving up" not in said and "talentflow: all services stopped" in said
+
+
+def test_a_service_that_keeps_crashing_is_given_up_loudly_while_the_others_serve(tmp_path):
+    """notify cannot start (an invalid setting): after 3 fast crashes `up` gives it up, profiles keeps
+    answering, and SIGTERM then stops everything with exit status 1 naming notify."""
+    base = free_base_port()
+    env = {k: v for k, v in os.environ.items() if k not in ENGINE_VARS}
+    env.update({"TALENTFLOW_HOME": str(tmp_path / "var"), "NOTIFY_SMTP_PORT": "not-a-port"})
+    log = tmp_path / "up.log"
+    with open(log, "wb") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "services.common.cli", "up", "--base-port", str(base), "--only", "profiles", "notify",
+             "--crash-limit", "3", "--crash-window", "120"], env=env, stderr=stderr)
+    try:
+        profiles = f"http://127.0.0.1:{base}"
+        eventually(lambda: "giving up on notify" in log.read_text(), 90, 0.5, what="notify given up")
+        said = log.read_text()
+        assert "talentflow: notify exited with 1; restarting in 1 s (restart 1)" in said, said
+        assert "talentflow: notify exited with 1; restarting in 2 s (restart 2)" in said, said
+        assert "talentflow: notify exited with 1; it crashed 3 times within 120 s — giving up on notify" in said, said
+        assert said.count("restarting in") == 2
+        assert proc.poll() is None, "up stopped although profiles still runs"
+
+        def profiles_ready():
+            try:
+                return httpx.get(profiles + "/readyz", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        eventually(profiles_ready, 60, what="profiles serving after notify was given up")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 1
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert "given up after repeated crashes: notify" in log.read_text()
+    assert not port_open("127.0.0.1", base, 0.2), "profiles kept running after SIGTERM"
