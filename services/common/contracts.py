@@ -360,3 +360,15 @@ def mask_certificate_number(number: str | None) -> str | None:
 def mask_name(name: str) -> str:
     """王建国 → 王**: enough for a person to recognise a hit, not enough to identify someone."""
     return name[:1] + "*" * max(len(name) - 1, 1)
+
+
+# Two decimals of latitude are ~1.1 km, of longitude ~1.1 km at the equator and less further north:
+# enough for a distance between cities, not enough to find a home.
+LOCATION_DECIMALS = 2
+
+
+def round_location(location: Location | None) -> Location | None:
+    """A location rounded to about 1 km (LOCATION_DECIMALS), as events carry it; idempotent."""
+    if location is None:
+        return None
+    return Location.model_construct(lat=round(location.lat, LOCATION_DECIMALS), lon=round(location.lon, LOCATION_DECIMALS))

@@ -16,12 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.common.contracts import (
+    LOCATION_DECIMALS,
+    Location,
     PostingFields,
     PostingStatus,
     WorkerFields,
+    mask_name,
+    round_location,
 )
 from services.common.ports import OutgoingMessage, Record
 
@@ -67,7 +71,12 @@ class _Data(BaseModel):
 
 
 class WorkerUpserted(_Data, WorkerFields):
-    """The whole current profile, contact data left out; `matchable` says if matching may use it."""
+    """The whole current profile, contact data left out; `matchable` says if matching may use it.
+
+    Version 3 is lean (DESIGN §6): the name masked as search hits show it (王建国 → 王**) and the
+    location rounded to about 1 km; certificate numbers come masked from the producer. The model
+    masks and rounds whatever it is given, so no reader ever sees more (idempotent on v3 data).
+    """
 
     model_config = ConfigDict(extra="ignore")
 
@@ -76,6 +85,16 @@ class WorkerUpserted(_Data, WorkerFields):
     created_at: dt.datetime
     updated_at: dt.datetime
     matchable: bool
+
+    @field_validator("name")
+    @classmethod
+    def _masked_name(cls, name: str) -> str:
+        return mask_name(name)
+
+    @field_validator("location")
+    @classmethod
+    def _coarse_location(cls, location: Location | None) -> Location | None:
+        return round_location(location)
 
 
 class WorkerErased(_Data):
@@ -195,10 +214,24 @@ def _v1_worker_without_matchable(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "matchable": bool(consent.get("matching")) and data.get("status", "active") == "active"}
 
 
+def _v2_worker_lean(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 of worker.upserted carried the full name and the exact location; version 3 has the
+    name masked and the location rounded to about 1 km (the model does both; done here too, so the
+    dict handed on is already lean)."""
+    lean = dict(data)
+    if isinstance(lean.get("name"), str) and lean["name"].strip():
+        lean["name"] = mask_name(lean["name"].strip())
+    location = lean.get("location")
+    if isinstance(location, dict) and all(isinstance(location.get(k), (int, float)) for k in ("lat", "lon")):
+        lean["location"] = {k: round(location[k], LOCATION_DECIMALS) for k in ("lat", "lon")}
+    return lean
+
+
 EVENT_TYPES: dict[str, EventType] = {
     e.type: e
     for e in (
-        EventType("worker.upserted", WORKERS, WorkerUpserted, 2, {1: _v1_worker_without_matchable}),
+        EventType("worker.upserted", WORKERS, WorkerUpserted, 3,
+                  {1: _v1_worker_without_matchable, 2: _v2_worker_lean}),
         EventType("worker.erased", WORKERS, WorkerErased),
         EventType("posting.upserted", POSTINGS, PostingUpserted),
         EventType("posting.closed", POSTINGS, PostingClosed),

@@ -19,6 +19,7 @@ from pydantic import TypeAdapter
 from services.common import taxonomy
 from services.common.contracts import (
     LEVEL_LABELS_ZH,
+    LOCATION_DECIMALS,
     AchievementKind,
     AvailabilityMode,
     AwardTier,
@@ -288,7 +289,8 @@ def _list_ok(value: Any, max_length: int) -> bool:
 
 def read_worker_upserted(data: Any) -> dict[str, Any]:
     """`WorkerUpserted.model_validate(data).model_dump(mode="json")` for the data the profiles outbox
-    writes, without the models; raises `Declined` for anything it does not vouch for."""
+    writes (version 3, or version 2, whose upcast masks and rounds the same way), without the
+    models; raises `Declined` for anything it does not vouch for."""
     if type(data) is not dict:
         raise Declined
     get = data.get
@@ -379,14 +381,14 @@ def read_worker_upserted(data: Any) -> dict[str, Any]:
         lat, lon = location["lat"], location["lon"]
         if not (_number_ok(lat, -90, 90) and _number_ok(lon, -180, 180)):
             raise Declined
-        location = {"lat": lat, "lon": lon}
+        location = {"lat": round(lat, LOCATION_DECIMALS), "lon": round(lon, LOCATION_DECIMALS)}  # as the v3 model
     agency_id = get("agency_id")
     if agency_id is not None and (type(agency_id) is not str or not _ID.match(agency_id)):
         raise Declined
     if not all(_region_ok(r, (2, 4, 6)) for r in open_regions):
         raise Declined
     return {
-        "name": name,
+        "name": mask_name(name),  # as the v3 model (idempotent on v3 data, which comes masked)
         "region": region,
         "location": location,
         "occupations": out_occupations,

@@ -467,14 +467,16 @@ def decode_all(events: Iterable[CloudEvent]) -> list[tuple[CloudEvent, BaseModel
     return [(event, event.parsed()) for event in events]
 
 
-_WORKER_UPSERTED_VERSION = EVENT_TYPES["worker.upserted"].version
+# Versions of worker.upserted the fast reader vouches for: the current one, and version 2, whose
+# upcast (name masked, location rounded) the reader applies itself; None is an unversioned producer.
+_FAST_WORKER_VERSIONS = (None, 2, EVENT_TYPES["worker.upserted"].version)
 
 
 def change_of(event: CloudEvent) -> Change | None:
     """The change an event makes to the index (None: a type ingest ignores); raises when the
     data does not parse (→ DLQ). worker.upserted, nearly all of the volume, is read by
     `documents.read_worker_upserted` when it vouches for the data, else by the models."""
-    if event.type == "worker.upserted" and schema_version(event.dataschema) in (None, _WORKER_UPSERTED_VERSION):
+    if event.type == "worker.upserted" and schema_version(event.dataschema) in _FAST_WORKER_VERSIONS:
         try:
             doc = worker_doc_of(read_worker_upserted(event.data))
         except Declined:
@@ -507,7 +509,7 @@ def change_of_record(record: Record) -> Change | None:
                 and get("specversion", "1.0") == "1.0" and get("datacontenttype", "application/json") == "application/json"
                 and type(get("source")) is str and type(get("subject")) is str and type(get("id", "")) is str
                 and (schema is None or type(schema) is str) and type(get("traceparent", "")) in (str, type(None))
-                and schema_version(schema) in (None, _WORKER_UPSERTED_VERSION)):
+                and schema_version(schema) in _FAST_WORKER_VERSIONS):
             raise Declined
         if "time" in envelope:
             read_datetime(envelope["time"])

@@ -41,6 +41,8 @@ from services.common.contracts import (
     WorkerFields,
     WorkerStatus,
     mask_certificate_number,
+    mask_name,
+    round_location,
 )
 from services.common.errors import DomainError, Forbidden, InvalidInput
 
@@ -460,8 +462,11 @@ def upserted_event(
     updated_at: dt.datetime,
     traceparent: str | None = None,
 ) -> events.CloudEvent:
-    """`worker.upserted`: the whole current profile without contact, certificate numbers masked."""
+    """`worker.upserted` v3: the whole current profile without contact; the name, certificate numbers
+    masked and the location rounded to about 1 km, as no consumer needs more (DESIGN §6)."""
     fields = {name: getattr(worker, name) for name in WORKER_FIELDS}
+    fields["name"] = mask_name(worker.name)
+    fields["location"] = round_location(worker.location)
     fields["certificates"] = [
         c.model_copy(update={"number": mask_certificate_number(c.number)}) for c in worker.certificates
     ]

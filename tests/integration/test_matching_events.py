@@ -362,3 +362,39 @@ def test_a_person_who_erased_themselves_and_comes_back_is_matched_like_anyone(ma
     assert wid not in held(matching, Kind.workers) and wid not in candidate_ids()
     assert client.get(f"/v1/workers/{wid}/recommendations", headers=admin).status_code == 404
     assert read_topic(matching, dlq(WORKERS)) == []
+
+
+# --- lean events and logs ---------------------------------------------------------------------------
+
+
+def test_matching_reads_lean_and_older_worker_events_and_never_logs_the_person(matching, caplog):
+    import logging
+
+    from services.common.events import WORKERS
+
+    caplog.set_level(logging.DEBUG)
+    posting = posting_data()
+    lean = worker_upserted(worker_data(name="欧阳娜娜", location={"lat": 39.904689, "lon": 116.407173}))
+    assert lean.data["name"] == "欧***" and lean.data["location"] == {"lat": 39.9, "lon": 116.41}
+    # what a version 2 producer wrote: the full name and the exact spot
+    older = worker_upserted(worker_data(name="欧阳娜娜"))
+    older.dataschema = "urn:talentflow:events:worker.upserted:v2"
+    older.data.update(name="欧阳娜娜", location={"lat": 39.904689, "lon": 116.407173})
+    broken = worker_upserted(worker_data(name="欧阳娜娜"))
+    broken.dataschema = "urn:talentflow:events:worker.upserted:v2"
+    broken.data.update(name="欧阳娜娜", skill_level="grandmaster", location={"lat": 39.904689, "lon": 116.407173})
+    publish(matching, lean, older, broken, posting_upserted(posting))
+    for consumer in (matching.state.index_consumer, matching.state.reactive_consumer):
+        consumer.backoff_s = 0.001
+    drain(matching.state.index_consumer)
+    drain(matching.state.reactive_consumer)
+
+    for event in (lean, older):
+        hit = index_of(matching).get(Kind.workers, event.subject)
+        assert hit is not None and hit.source["name"] == "欧***" and "location" not in hit.source
+    assert index_of(matching).get(Kind.workers, broken.subject) is None
+    assert {decode(r).subject for r in read_topic(matching, dlq(WORKERS))} == {broken.subject}  # one per group
+    text = "\n".join(f"{r.getMessage()} {r.args!r} {r.exc_text or ''}" for r in caplog.records)
+    assert "failed" in text  # the poison record was logged, by type
+    for personal in ("欧阳娜娜", "阳娜娜", "39.904689", "116.407173"):
+        assert personal not in text

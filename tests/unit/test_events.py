@@ -53,7 +53,7 @@ def test_encode_uses_entity_id_as_key_and_carries_id_and_traceparent_in_headers(
     assert msg.headers["traceparent"].decode().startswith("00-")
     envelope = json.loads(msg.value)
     assert envelope["specversion"] == "1.0" and envelope["entityversion"] == 3
-    assert envelope["dataschema"] == "urn:talentflow:events:worker.upserted:v2"
+    assert envelope["dataschema"] == "urn:talentflow:events:worker.upserted:v3"
 
 
 def test_decode_round_trips_and_validates_against_the_published_schema():
@@ -71,6 +71,25 @@ def test_a_version_1_worker_event_is_upcast_with_matchable_derived():
                 "time": NOW.isoformat(), "entityversion": 1, "dataschema": "urn:talentflow:events:worker.upserted:v1", "data": v1}
     parsed = decode(json.dumps(envelope).encode()).parsed()
     assert parsed.matchable is False  # paused → not matchable, whatever the consent
+
+
+def test_a_version_2_worker_event_is_upcast_to_the_lean_version_3():
+    v2 = {"id": "w-2", "version": 4, "created_at": NOW.isoformat(), "updated_at": NOW.isoformat(), "matchable": True,
+          "name": "王建国", "region": "150602", "location": {"lat": 39.834567, "lon": 109.987654}}
+    envelope = {"specversion": "1.0", "id": "e2", "source": "/profiles", "type": "worker.upserted", "subject": "w-2",
+                "time": NOW.isoformat(), "entityversion": 4, "dataschema": "urn:talentflow:events:worker.upserted:v2", "data": v2}
+    parsed = decode(json.dumps(envelope).encode()).parsed()
+    assert parsed.name == "王**"  # as search hits show it
+    assert (parsed.location.lat, parsed.location.lon) == (39.83, 109.99)  # about 1 km
+
+
+def test_version_3_worker_data_is_lean_whoever_builds_it():
+    worker = _worker(name="欧阳娜娜", location={"lat": 22.543096, "lon": 114.057865})
+    assert worker.name == "欧***" and (worker.location.lat, worker.location.lon) == (22.54, 114.06)
+    again = WorkerUpserted.model_validate(worker.model_dump(mode="json"))  # idempotent: a v3 event read back
+    assert again == worker
+    data = make_event("worker.upserted", worker, subject="w-1", source="/profiles", entityversion=3).data
+    assert "欧阳娜娜" not in json.dumps(data, ensure_ascii=False) and "22.543096" not in json.dumps(data)
 
 
 def test_make_event_refuses_data_of_another_type():

@@ -115,6 +115,7 @@ import datetime as dt  # noqa: E402
 from pydantic import TypeAdapter, ValidationError  # noqa: E402
 
 from bench.datagen import iter_workers  # noqa: E402
+from services.common.contracts import mask_name  # noqa: E402
 from services.common.events import UndecodableEvent, WorkerUpserted, decode  # noqa: E402
 from services.matching import handlers  # noqa: E402
 from services.matching.documents import Declined, read_datetime, read_worker_upserted, worker_doc_of  # noqa: E402
@@ -139,6 +140,12 @@ def _corpus() -> list[dict]:
         out.append(data)
     # as the outbox writes them: None values left out (encode uses exclude_none)
     out.append({k: v for k, v in worker_data(availability=None, agency_id=None).items() if v is not None})
+    # version 2 producers sent the full name and the exact spot; v3 masks and rounds them (and any
+    # name or spot the reader is given comes out as the model gives it)
+    out += [worker_data(name=name, location=location) for name, location in (
+        ("王", {"lat": 39.904689, "lon": 116.407173}), ("欧阳", {"lat": -33.868820, "lon": 151.209296}),
+        ("王**", {"lat": 40, "lon": -73.985}), ("Zhang Wei", {"lat": 0.005, "lon": -0.005}),
+        ("王建国", {"lat": 89.999, "lon": -179.999}))]
     return out
 
 
@@ -235,6 +242,26 @@ def test_datetimes_read_as_the_models_dump_them(moment):
     assert read_datetime(moment) == expected
 
 
+def test_version_3_data_is_lean_whichever_reader_reads_it():
+    for data in _corpus():
+        fast = read_worker_upserted(copy.deepcopy(data))
+        assert fast["name"] == mask_name(data["name"]) and "*" in fast["name"]
+        if data.get("location"):
+            assert all(round(fast["location"][k], 2) == fast["location"][k] for k in ("lat", "lon"))
+            assert all(abs(fast["location"][k] - data["location"][k]) <= 0.005 + 1e-9 for k in ("lat", "lon"))
+
+
+def test_v2_records_are_upcast_and_read_fast_to_the_same_lean_change():
+    data = worker_data(name="王建国", location={"lat": 39.904689, "lon": 116.407173})
+    event = worker_upserted(data)
+    event.dataschema = "urn:talentflow:events:worker.upserted:v2"
+    event.data.update(name="王建国", location={"lat": 39.904689, "lon": 116.407173})  # what a v2 producer sent
+    parsed = decode(as_record(event)).parsed()
+    assert (parsed.name, parsed.location.lat, parsed.location.lon) == ("王**", 39.9, 116.41)
+    fast, slow = handlers.change_of_record(as_record(event)), handlers.change_of(decode(as_record(event)))
+    assert fast.doc == slow.doc and fast.doc.source["name"] == "王**"
+
+
 def test_records_read_fast_make_the_same_changes_as_decoded_events():
     for data in _corpus()[:20]:
         record = as_record(worker_upserted(data))
@@ -261,7 +288,8 @@ def dataclasses_replace(record, value: bytes):
 
 def test_an_older_schema_version_is_upcast_by_the_models():
     event = worker_upserted(worker_data())
-    event.dataschema = event.dataschema.replace(":v2", ":v1")
+    event.dataschema = event.dataschema.replace(":v3", ":v1")
+    assert event.dataschema.endswith(":v1")
     del event.data["matchable"]
     change = handlers.change_of_record(as_record(event))
     assert change.doc.fields["matchable"] is True
