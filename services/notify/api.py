@@ -70,7 +70,8 @@ def _notification(row: Row, reader: tuple[texts.Language, str] | None = None) ->
     data = row.data if not isinstance(row.data, str) else json.loads(row.data)
     title, body = row.title, row.body
     if reader is not None:
-        title, body = texts.render(row.type, data, recipient_kind=row.recipient_kind, language=reader[0], zone=reader[1])
+        title, body = texts.render_stored(row.type, data, recipient_kind=row.recipient_kind, stored_body=row.body,
+                                          language=reader[0], zone=reader[1])
     return NotificationOut(id=row.id, type=row.type, title=title, body=body, data=data, event_id=row.event_id,
                            created_at=store.utc(row.created_at), read_at=store.utc(row.read_at),
                            read=row.read_at is not None)

@@ -28,8 +28,8 @@ class Letter:
 def _texts(notification: Row, language: texts.Language, zone: str) -> tuple[str, str]:
     """A stored notification's title and body, written again in the reader's language and zone."""
     data = notification.data if not isinstance(notification.data, str) else json.loads(notification.data)
-    return texts.render(notification.type, data or {}, recipient_kind=notification.recipient_kind,
-                        language=language, zone=zone)
+    return texts.render_stored(notification.type, data or {}, recipient_kind=notification.recipient_kind,
+                               stored_body=notification.body, language=language, zone=zone)
 
 
 def single_letter(notification: Row, language: texts.Language = texts.DEFAULT_LANGUAGE,

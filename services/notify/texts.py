@@ -196,6 +196,15 @@ def _reason_zh(reason: str) -> str:
     return reason
 
 
+def render_stored(type_: str, data: Mapping[str, Any], *, recipient_kind: str, stored_body: str,
+                  language: Language = DEFAULT_LANGUAGE, zone: str = DEFAULT_ZONE) -> tuple[str, str]:
+    """`render` for a stored notification. A match stored before its data kept matching's summary
+    has the summary only as its body: it is used as the summary."""
+    if type_ == "match.found" and "summary" not in data and not data.get("worker_erased"):
+        data = {**data, "summary": stored_body}
+    return render(type_, data, recipient_kind=recipient_kind, language=language, zone=zone)
+
+
 def letter_texts(language: Language) -> dict[str, str]:
     """The fixed parts of an e-mail in one language."""
     if language == "en":

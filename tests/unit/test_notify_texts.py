@@ -24,7 +24,7 @@ from services.notify.domain import (
     posting_closed_notice,
     subscription_disabled_notice,
 )
-from services.notify.texts import format_time, language_of, render
+from services.notify.texts import format_time, language_of, render, render_stored
 
 UTC = dt.UTC
 EXPIRES = dt.datetime(2026, 12, 17, 8, 2, 10, 354021, tzinfo=UTC)
@@ -126,3 +126,11 @@ def test_the_language_preference_is_zh_or_en():
     assert prefs.language == "en"
     with pytest.raises(ValueError):
         PreferencesIn(language="fr")
+
+
+def test_a_match_stored_before_its_data_kept_the_summary_shows_its_stored_body():
+    legacy = {"posting_id": "p-1", "worker_id": "w-1", "org_id": "org-1", "score": 0.5}
+    assert render_stored("match.found", legacy, recipient_kind="worker", stored_body="氩弧焊 5/5") == (
+        "一个岗位与您的档案匹配（匹配度 50%）", "氩弧焊 5/5")
+    erased = erased_worker_data(legacy)
+    assert render_stored("match.found", erased, recipient_kind="org", stored_body="王建国 氩弧焊")[1] == "打开查看匹配理由。"
