@@ -16,7 +16,8 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from services.common.auth import Principal
 from services.common.contracts import PostingKind, PostingStatus
 from services.common.errors import InvalidInput
-from services.common.web import Caller, Page, decode_cursor, encode_cursor, etag, parse_if_match
+from services.common.erasure import remember_replay_naming
+from services.common.web import Caller, Page, decode_cursor, encode_cursor, etag, idempotency_replay_key, parse_if_match
 from services.jobs import handlers, store
 from services.jobs.domain import (
     AcceptanceIn,
@@ -162,10 +163,11 @@ def close_posting(posting_id: PostingId, body: CloseRequest, request: Request, r
 
 @router.post("/postings/{posting_id}/applications", status_code=201, response_model=Application,
              operation_id="apply_to_posting", responses={200: {"model": Application, "description": "already applied"}})
-def apply_to_posting(posting_id: PostingId, response: Response, deps: Handlers, principal: Principal = Caller,
+def apply_to_posting(posting_id: PostingId, request: Request, response: Response, deps: Handlers, principal: Principal = Caller,
                      body: Annotated[ApplicationIn | None, Body()] = None) -> Application:
     """A worker applies to an open posting, once: a second try answers the first application (200)."""
     application, created = handlers.apply(deps, principal, posting_id, body or ApplicationIn())
+    remember_replay_naming(deps.key_value, application.worker_id, idempotency_replay_key(request))  # its erasure reaches the cached answer
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/postings/{posting_id}/applications/{application.id}"
     _tagged(response, application.version)
@@ -213,9 +215,10 @@ def list_my_applications(deps: Handlers, principal: Principal = Caller,
 
 @router.post("/postings/{posting_id}/invitations", status_code=201, response_model=Invitation,
              operation_id="invite_worker", responses={200: {"model": Invitation, "description": "already invited"}})
-def invite_worker(posting_id: PostingId, body: InvitationIn, response: Response, deps: Handlers,
+def invite_worker(posting_id: PostingId, body: InvitationIn, request: Request, response: Response, deps: Handlers,
                   principal: Principal = Caller) -> Invitation:
     invitation, created = handlers.invite(deps, principal, posting_id, body)
+    remember_replay_naming(deps.key_value, invitation.worker_id, idempotency_replay_key(request))  # its erasure reaches the cached answer
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/invitations/{invitation.id}"
     _tagged(response, invitation.version)

@@ -85,6 +85,7 @@ def create_app(
         invitation_ttl=dt.timedelta(days=settings.invitation_ttl_days),
         require_if_match=settings.require_if_match,
         wake=relay.wake,
+        key_value=runtime.key_value,
     )
     sweeper = ExpirySweeper(deps, settings.expiry_sweep_s)
     erasure = erasure_consumer(deps, runtime.event_log)
