@@ -50,10 +50,13 @@ def test_kill_9_of_each_service_restarts_it_while_the_others_keep_serving(tmp_pa
         employer = system.token("employer", "boss-1", org="org-crash")
         http = httpx.Client(timeout=10)
 
+        worker_tokens: dict[str, str] = {}
+
         def new_worker() -> str:
             r = http.post(urls["profiles"] + "/v1/workers", json={**WELDER, "name": "王" + uuid.uuid4().hex[:4]},
                           headers=_h(admin))
             assert r.status_code == 201, r.text
+            worker_tokens[r.json()["id"]] = r.json()["worker_token"]
             return r.json()["id"]
 
         def searchable(worker_id: str) -> bool:
@@ -97,6 +100,10 @@ def test_kill_9_of_each_service_restarts_it_while_the_others_keep_serving(tmp_pa
             eventually(lambda: not answers(killed), 10, what=f"{killed} down after kill -9")
             if killed == "matching":  # written while matching is down: indexed once it is back
                 acknowledged.append(new_worker())
+            if killed == "notify":  # an application while notify is down: in the employer's inbox once it is back
+                applied = http.post(f"{urls['jobs']}/v1/postings/{posting_id}/applications", json={},
+                                    headers=_h(worker_tokens[before]))
+                assert applied.status_code == 201, applied.text
             while not answers(killed):  # requests flow to the others the whole time
                 others_serve(killed)
                 assert time.monotonic() - down_at < 60, f"{killed} did not come back within 60 s"
@@ -111,6 +118,13 @@ def test_kill_9_of_each_service_restarts_it_while_the_others_keep_serving(tmp_pa
             if killed == "notify":
                 prefs = http.get(urls["notify"] + "/v1/preferences", headers=_h(employer)).json()
                 assert prefs["timezone"] == "Europe/Berlin", prefs
+
+                def told_employer():
+                    items = http.get(urls["notify"] + "/v1/inbox", headers=_h(employer)).json()["items"]
+                    return [n for n in items if n["type"] == "application.submitted"
+                            and n["data"]["application_id"] == applied.json()["id"]]
+
+                eventually(told_employer, 30, what="the application made while notify was down in the inbox")
             for worker_id in acknowledged:
                 eventually(lambda: searchable(worker_id), 30, what=f"worker {worker_id} searchable after {killed}'s crash")
 
