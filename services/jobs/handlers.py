@@ -807,31 +807,18 @@ def record_worker_agency(deps: Deps, worker_id: str, agency_id: str | None, vers
         return store.record_worker_agency(conn, worker_id, agency_id, version)
 
 
-def forget_worker_agency(deps: Deps, worker_id: str, erased_version: int | None = None) -> None:
-    """worker.erased: forgotten, unless the read model already holds the person's newer profile."""
+def forget_worker_agency(deps: Deps, worker_id: str) -> None:
     with deps.engine.begin() as conn:
-        store.forget_worker_agency(conn, worker_id, erased_version)
+        store.forget_worker_agency(conn, worker_id)
 
 
 # --- erasure -----------------------------------------------------------------------------------
 
 
-# How far the jobs service's clock may run ahead of the profiles service's: rows written up to this
-# long after `erased_at` still belong to the erased profile (privacy wins over a fast comeback).
-ERASURE_CLOCK_SKEW = dt.timedelta(minutes=5)
-
-
-def erase_worker(deps: Deps, worker_id: str, *, version: int | None = None, erased_at: dt.datetime | None = None) -> int:
-    """worker.erased: the person's applications and invitations go (idempotent: a replay finds none).
-
-    Erasure is an end, not a ban: a person may register again under the same id, with versions
-    continuing above the erasure's. An old erasure delivered again after that changes nothing — when
-    the read model of worker agencies holds a newer version, or else for rows written well after it."""
+def erase_worker(deps: Deps, worker_id: str) -> int:
+    """worker.erased: the person's applications and invitations go (idempotent: a replay finds none)."""
     with deps.engine.begin() as conn:
-        if version is not None and (store.known_worker_version(conn, worker_id) or -1) > version:
-            return 0
-        made_before = None if erased_at is None else erased_at.astimezone(dt.UTC) + ERASURE_CLOCK_SKEW
-        removed = store.erase_worker(conn, worker_id, made_before=made_before)
+        removed = store.erase_worker(conn, worker_id)
     forget_replays_naming(deps.key_value, worker_id)  # cached answers with the messages, then the WAL
     checkpoint_wal(deps.engine, background=True)
     return removed
