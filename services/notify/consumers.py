@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from services.common.consuming import ConsumerWorker
 from services.common.events import ENGAGEMENTS, MARKET, MATCHES, POSTINGS, WORKERS, decode
 from services.common.ports import EventLog, Record
+from services.common.store import checkpoint_wal
 from services.notify import handlers
 
 GROUP = "notify"
@@ -35,6 +36,8 @@ def batch_handler(engine: Engine, deps: handlers.NotifyDeps, on_queued: Callable
         with engine.begin() as conn:
             for event in events:
                 effects += handlers.handle_event(conn, deps, event)
+        if any(event.type == "worker.erased" for event in events):
+            checkpoint_wal(engine, background=True)  # the erased rows' old pages leave the WAL too
         NOTIFICATIONS.inc(effects.notifications)
         if effects.to_send:
             on_queued()  # after the commit: the dispatcher finds the rows at once

@@ -35,6 +35,7 @@ from services.common.errors import (
     Unavailable,
 )
 from services.common.ports import KeyValue
+from services.common.store import checkpoint_wal
 from services.profiles import domain, import_format, store
 from services.profiles.domain import ProfileState, WorkerIn
 
@@ -385,6 +386,7 @@ class ProfileHandlers:
                     log.warning("erasure of a worker rolled back: key-value store failed (%s)", type(exc).__name__)
                     raise Unavailable("the key-value store is unavailable, nothing was erased; retry later") from None
         self.wake_relay()
+        checkpoint_wal(self.engine, background=True)  # the erased row's old pages leave the WAL too
 
     # --- tokens ----------------------------------------------------------------------------------
 
