@@ -302,6 +302,19 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} must be above 0")
+        return value
+
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="talentflow", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -318,8 +331,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--only", nargs="*", choices=list(SERVICES))
     p.add_argument("--base-port", type=int, default=8001, help="profiles, jobs, matching, notify on 4 ports from here")
-    p.add_argument("--crash-limit", type=int, default=5, help="give a service up after this many crashes ...")
-    p.add_argument("--crash-window", type=float, default=60.0, help="... within this many seconds")
+    p.add_argument("--crash-limit", type=_positive(int), default=5, help="give a service up after this many crashes ...")
+    p.add_argument("--crash-window", type=_positive(float), default=60.0, help="... within this many seconds")
     p.set_defaults(func=cmd_up)
 
     p = sub.add_parser("serve", help="run one service's HTTP API")

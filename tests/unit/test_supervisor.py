@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import signal
 
-from services.common.cli import RestartPolicy, Supervisor
+import pytest
+
+from services.common.cli import RestartPolicy, Supervisor, build_parser
 
 
 class FakeProcess:
@@ -104,3 +106,11 @@ def test_stop_all_sends_sigterm_to_every_running_child():
     supervisor, spawned, said, clock = make()
     supervisor.stop_all(grace_s=0.1)
     assert all(p.signals == [signal.SIGTERM] for p in spawned)
+
+
+def test_the_crash_limits_must_be_positive():
+    args = build_parser().parse_args(["up", "--crash-limit", "3", "--crash-window", "30"])
+    assert (args.crash_limit, args.crash_window) == (3, 30.0)
+    for bad in (["--crash-limit", "0"], ["--crash-window", "-1"], ["--crash-limit", "x"]):
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(["up", *bad])
