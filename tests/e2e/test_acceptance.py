@@ -343,13 +343,20 @@ def test_worker_journey_profile_match_apply_consent_erase_return_erase(system, a
 
     contact_url = f"/v1/postings/{posting_id}/contacts/{worker_id}"
     assert_problem(api.jobs.get(contact_url, headers=auth(employer)), 403, CONSENT_MISSING)
-    current = api.profiles.get(f"/v1/workers/{worker_id}", headers=auth(me))
-    granted = api.profiles.patch(f"/v1/workers/{worker_id}", json={"consent": {"share_contact": True}},
-                                 headers=auth(me, **{"If-Match": current.headers["ETag"]}))
-    assert granted.status_code == 200 and granted.json()["consent"]["share_contact"] is True, granted.text
+    # the worker consents later, for this posting only (DESIGN §3: "or a later grant for that posting")
+    granted = api.jobs.post(f"/v1/postings/{posting_id}/contact-consent", headers=auth(me))
+    assert granted.status_code in (200, 201), granted.text
+    assert granted.json()["posting_id"] == posting_id and granted.json()["worker_id"] == worker_id
     contact = api.jobs.get(contact_url, headers=auth(employer))
     assert contact.status_code == 200, contact.text
     assert contact.json()["phone"] == tel
+    # ... and sees who was given it, when, on what basis (issue 12: each reveal is recorded)
+    disclosures = api.profiles.get(f"/v1/workers/{worker_id}/contact-disclosures", headers=auth(me))
+    assert disclosures.status_code == 200, disclosures.text
+    assert [(d["org_id"], d["posting_id"]) for d in disclosures.json()["items"]] == [(org, posting_id)], disclosures.text
+    assert disclosures.json()["items"][0]["basis"] and disclosures.json()["items"][0]["disclosed_at"]
+    stored = api.profiles.get(f"/v1/workers/{worker_id}", headers=auth(me)).json()
+    assert stored["consent"]["share_contact"] is False, "a grant for one posting became a consent for every employer"
 
     # erasure: the person is gone from every service
     erased = api.profiles.delete(f"/v1/workers/{worker_id}", headers=auth(me))
