@@ -34,7 +34,8 @@ POSTINGS = "talentflow.postings"
 ENGAGEMENTS = "talentflow.engagements"
 MATCHES = "talentflow.matches"
 MARKET = "talentflow.market"
-TOPICS = (WORKERS, POSTINGS, ENGAGEMENTS, MATCHES, MARKET)
+IMPORTS = "talentflow.imports"
+TOPICS = (WORKERS, POSTINGS, ENGAGEMENTS, MATCHES, MARKET, IMPORTS)
 
 
 def dlq(topic: str) -> str:
@@ -184,6 +185,27 @@ class MarketReportPublished(_Data):
     url: str
 
 
+class ImportCompleted(_Data):
+    """A bulk import job of profiles ended (done, failed or interrupted): counts, never rows or names.
+
+    `org_id` is the agency org that owns the job (None for an admin's); `url` is where its per-row
+    results are, and each created worker's token is issued by POST /v1/workers/{id}/token.
+    """
+
+    id: str
+    owner_role: Literal["agency", "admin"]
+    org_id: str | None = None
+    status: Literal["done", "failed", "interrupted"]
+    format: Literal["jsonl", "csv"]
+    total: int = Field(ge=0)
+    processed: int = Field(ge=0)
+    ok: int = Field(ge=0)
+    failed: int = Field(ge=0)
+    detail: str | None = None
+    finished_at: dt.datetime
+    url: str
+
+
 # --- registry ----------------------------------------------------------------------------------
 
 
@@ -241,6 +263,7 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("invitation.answered", ENGAGEMENTS, InvitationAnswered),
         EventType("match.found", MATCHES, MatchFound),
         EventType("market.report_published", MARKET, MarketReportPublished),
+        EventType("import.completed", IMPORTS, ImportCompleted),
     )
 }
 
@@ -388,9 +411,9 @@ def write_schema_docs(folder: str | os.PathLike[str]) -> list[str]:
 
 
 __all__ = [
-    "ENGAGEMENTS", "MARKET", "MATCHES", "POSTINGS", "TOPICS", "WORKERS",
+    "ENGAGEMENTS", "IMPORTS", "MARKET", "MATCHES", "POSTINGS", "TOPICS", "WORKERS",
     "ApplicationSubmitted", "ApplicationUpdated", "CloudEvent", "EVENT_TYPES", "EventType",
-    "InvitationAnswered", "InvitationSent", "MarketReportPublished", "MatchFound", "PostingClosed",
+    "ImportCompleted", "InvitationAnswered", "InvitationSent", "MarketReportPublished", "MatchFound", "PostingClosed",
     "PostingUpserted", "UndecodableEvent", "WorkerErased", "WorkerUpserted", "asyncapi_document",
     "decode", "dlq", "encode", "json_schemas", "make_event", "write_schema_docs",
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from services.common.events import ENGAGEMENTS, MARKET, MATCHES, POSTINGS, WORKERS
+from services.common.events import ENGAGEMENTS, IMPORTS, MARKET, MATCHES, POSTINGS, WORKERS
 
 __all__ = [
     "COMPACTED",
@@ -63,7 +63,8 @@ KAFKA_CONFIGS: Mapping[str, Mapping[str, str]] = MappingProxyType({
     ENGAGEMENTS: _expire(14),
     MATCHES: _expire(7),
     MARKET: _expire(30),
-    **{f"{topic}.dlq": _DLQ for topic in (WORKERS, POSTINGS, COURSES, ENGAGEMENTS, MATCHES, MARKET)},
+    IMPORTS: _expire(14),
+    **{f"{topic}.dlq": _DLQ for topic in (WORKERS, POSTINGS, COURSES, ENGAGEMENTS, MATCHES, MARKET, IMPORTS)},
 })
 
 

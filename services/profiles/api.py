@@ -7,6 +7,8 @@ Answers are serialised straight from the stored JSON (no second validation on th
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query, Request
@@ -17,7 +19,7 @@ from pydantic_core import to_json
 
 from services.common.auth import Principal
 from services.common.contracts import SkillLevel, WorkerStatus
-from services.common.errors import InvalidInput, PayloadTooLarge
+from services.common.errors import Conflict, InvalidInput, NotFound, PayloadTooLarge
 from services.common.web import (
     Caller,
     decode_cursor,
@@ -152,6 +154,8 @@ class ImportResult(BaseModel):
     outcome: str
     worker_id: str | None = None
     errors: list[dict[str, str]] = []
+    # where the managing agency gets the worker's token to hand to the person (POST)
+    worker_token_url: str | None = None
 
 
 class ImportResultPage(BaseModel):
@@ -207,8 +211,65 @@ def _job_view(job, results: list[dict[str, Any]] | None = None, next_cursor: str
 )
 async def import_workers(request: Request, principal: Principal = Caller) -> Response:
     """Upload JSONL or CSV (streamed, up to 100,000 rows); rows are validated and written in batches in
-    the background. Poll the job at its Location."""
+    the background. Poll the job at its Location. Accepts `Idempotency-Key`: a retried upload (same
+    caller, key and bytes, within 24 h) answers the first job and imports nothing again."""
     may_import(principal)
+    replay = _import_replay(request)
+    if replay is not None:
+        kv, replay_key = replay
+        stored = await run_in_threadpool(kv.get, replay_key)
+        if stored is not None:
+            return await _replay_import(request, principal, json.loads(stored))
+        claimed = await run_in_threadpool(kv.set_if_absent, replay_key, json.dumps({"state": "running"}).encode(),
+                                          IMPORT_UPLOAD_WINDOW_S)
+        if not claimed:
+            raise Conflict("the first upload with this Idempotency-Key is still coming in; retry in a moment",
+                           headers={"Retry-After": "5"})
+        try:
+            response, job_id, fingerprint = await _receive_import(request, principal)
+        except BaseException:
+            await run_in_threadpool(kv.delete, replay_key)
+            raise
+        entry = json.dumps({"state": "done", "job_id": job_id, "fp": fingerprint}).encode()
+        await run_in_threadpool(kv.set, replay_key, entry, IMPORT_KEY_TTL_S)
+        return response
+    return (await _receive_import(request, principal))[0]
+
+
+IMPORT_KEY_TTL_S = 86400  # DESIGN §3: a key is kept 24 h
+IMPORT_UPLOAD_WINDOW_S = 3600  # how long a first upload may take before a retry may start over
+
+
+def _import_replay(request: Request) -> tuple[Any, str] | None:
+    """The key-value store and entry of this upload's Idempotency-Key (the kit's caller-scoped
+    derivation; the kit's middleware leaves streamed uploads to their route), or None without a key."""
+    idem = request.headers.get("idempotency-key")
+    if not idem:
+        return None
+    if len(idem) > 200:
+        raise InvalidInput.field("header.Idempotency-Key", "at most 200 characters")
+    key = idempotency_replay_key(request)
+    return (request.app.state.runtime.key_value, key) if key else None
+
+
+async def _replay_import(request: Request, principal: Principal, entry: dict[str, Any]) -> Response:
+    if entry.get("state") != "done":
+        raise Conflict("the first upload with this Idempotency-Key is still coming in; retry in a moment",
+                       headers={"Retry-After": "5"})
+    digest = hashlib.sha256()
+    async for chunk in request.stream():
+        digest.update(chunk)
+    if digest.hexdigest() != entry.get("fp"):
+        raise InvalidInput("this Idempotency-Key was used with another upload", errors=[
+            {"field": "header.Idempotency-Key", "message": "reused with a different body", "type": "value_error"}])
+    job, _ = await run_in_threadpool(_importer(request).get_job, principal, entry["job_id"], outcome=None,
+                                     after_row=0, limit=0)
+    return json_response(_job_view(job), 202, {"Location": f"/v1/workers/import/{job.id}",
+                                                "Idempotent-Replayed": "true"})
+
+
+async def _receive_import(request: Request, principal: Principal) -> tuple[Response, str, str]:
+    """Stream the upload to disk, check it, record the job and queue it: (answer, job id, sha256 of the bytes)."""
     try:
         fmt, declared = import_format.media_format(request.headers.get("content-type"))
     except import_format.FormatError as exc:
@@ -238,8 +299,10 @@ async def import_workers(request: Request, principal: Principal = Caller) -> Res
                                       errors=[{"field": "body", "message": f"at most {limits.max_rows} rows", "type": "value_error"}])
 
         path.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
         with path.open("wb") as upload:
             async for chunk in request.stream():
+                digest.update(chunk)
                 size += len(chunk)
                 if size > limits.max_bytes:
                     raise PayloadTooLarge(f"the upload is over {limits.max_bytes} bytes; split the file",
@@ -263,7 +326,7 @@ async def import_workers(request: Request, principal: Principal = Caller) -> Res
         raise
     runner.submit(principal, job, columns)
     location = f"/v1/workers/import/{job.id}"
-    return json_response(_job_view(job), 202, {"Location": location})
+    return json_response(_job_view(job), 202, {"Location": location}), job.id, digest.hexdigest()
 
 
 def _csv_header(record: bytes | import_format.RecordTooLong, codec: str) -> list[str]:
@@ -295,8 +358,55 @@ def get_import_job(
     job, results = _importer(request).get_job(principal, job_id, outcome=outcome, after_row=after_row, limit=limit + 1)
     more = len(results) > limit
     results = results[:limit]
+    for result in results:
+        worker_id = result.get("worker_id")
+        result["worker_token_url"] = f"/v1/workers/{worker_id}/token" if worker_id else None
     next_cursor = encode_cursor({"row": results[-1]["row"]}) if more else None
     return json_response(_job_view(job, results, next_cursor))
+
+
+class ImportToken(BaseModel):
+    row: int
+    worker_id: str
+    worker_token: str | None = None
+    expires_in: int | None = None
+    error: str | None = None
+
+
+class ImportTokenPage(BaseModel):
+    items: list[ImportToken]
+    next_cursor: str | None = None
+
+
+@router.post("/workers/import/{job_id}/tokens", response_model=ImportTokenPage, responses=PROBLEMS,
+             operation_id="issue_import_tokens")
+def issue_import_tokens(
+    request: Request,
+    job_id: Annotated[str, Path(pattern=ID)],
+    principal: Principal = Caller,
+    limit: int = Query(100, ge=1, le=500, description="tokens on this page"),
+    cursor: str | None = Query(None, max_length=200),
+) -> Response:
+    """Fresh worker tokens for the workers this import created, one page at a time (row order), for the
+    agency to hand to each person. A worker erased or no longer managed since gets `error` instead."""
+    position = decode_cursor(cursor)
+    after_row = position.get("row") if position else 0
+    if not isinstance(after_row, int) or isinstance(after_row, bool) or not 0 <= after_row < 2**31:
+        raise InvalidInput.field("query.cursor", "not a cursor this API returned")
+    job, results = _importer(request).get_job(principal, job_id, outcome="created", after_row=after_row, limit=limit + 1)
+    more = len(results) > limit
+    results = results[:limit]
+    items = []
+    for result in results:
+        try:
+            issued = _handlers(request).worker_token(principal, result["worker_id"])
+            items.append({"row": result["row"], "worker_id": issued.worker_id, "worker_token": issued.worker_token,
+                          "expires_in": issued.expires_in, "error": None})
+        except NotFound:
+            items.append({"row": result["row"], "worker_id": result["worker_id"], "worker_token": None,
+                          "expires_in": None, "error": "erased, or no longer managed by your agency"})
+    next_cursor = encode_cursor({"row": results[-1]["row"]}) if more else None
+    return json_response({"items": items, "next_cursor": next_cursor}, headers={"Cache-Control": "no-store"})
 
 
 # --- one worker ----------------------------------------------------------------------------------

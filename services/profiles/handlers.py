@@ -34,6 +34,7 @@ from services.common.errors import (
     StaleVersion,
     Unavailable,
 )
+from services.common.events import ImportCompleted, make_event
 from services.common.ports import KeyValue
 from services.common.store import checkpoint_wal
 from services.profiles import domain, import_format, store
@@ -555,8 +556,8 @@ class ImportRunner:
         now = utcnow()
         with write_transaction(self.engine) as conn:
             for job_id in store.stale_import_jobs(conn, now - self.STALE_AFTER):
-                store.update_import_job(conn, job_id, status="interrupted", finished_at=now, updated_at=now,
-                                        detail="the process handling this import stopped; rows not listed were not imported")
+                finish_import_job(conn, job_id, "interrupted", now,
+                                  detail="the process handling this import stopped; rows not listed were not imported")
             store.purge_import_jobs(conn, now - self.KEEP_FINISHED)
         self._remove_abandoned_uploads(now)
 
@@ -588,8 +589,7 @@ class ImportRunner:
         now = utcnow()
         for job_id in list(self._waiting):
             with write_transaction(self.engine) as conn:
-                store.update_import_job(conn, job_id, status="interrupted", finished_at=now, updated_at=now,
-                                        detail="the service stopped before this import started")
+                finish_import_job(conn, job_id, "interrupted", now, detail="the service stopped before this import started")
             self.upload_path(job_id).unlink(missing_ok=True)
             self._waiting.discard(job_id)
             self.release()
@@ -632,8 +632,9 @@ class ImportRunner:
             log.error("import %s failed: %s", job.id, type(exc).__name__)
             now = utcnow()
             with write_transaction(self.engine) as conn:
-                store.update_import_job(conn, job.id, status="failed", finished_at=now, updated_at=now,
-                                        detail="the import stopped on an internal error; rows not listed were not imported")
+                finish_import_job(conn, job.id, "failed", now,
+                                  detail="the import stopped on an internal error; rows not listed were not imported")
+            self.wake_relay()
         finally:
             self.release()
             self.upload_path(job.id).unlink(missing_ok=True)
@@ -663,13 +664,15 @@ class ImportRunner:
                 if self._stopping.is_set():
                     now = utcnow()
                     with write_transaction(self.engine) as conn:
-                        store.update_import_job(conn, job.id, status="interrupted", finished_at=now, updated_at=now,
-                                                detail="the service stopped; rows not listed were not imported")
+                        finish_import_job(conn, job.id, "interrupted", now,
+                                          detail="the service stopped; rows not listed were not imported")
+                    self.wake_relay()
                     return
         self._commit_batch(principal, job.id, batch, failures)
         now = utcnow()
         with write_transaction(self.engine) as conn:
-            store.update_import_job(conn, job.id, status="done", finished_at=now, updated_at=now)
+            finish_import_job(conn, job.id, "done", now)
+        self.wake_relay()
 
     def _rows(self, job: store.ImportJob, columns: list[str] | None) -> Iterator[tuple[int, ParsedRow | RowOutcome]]:
         """Every record of the upload, numbered from 1 (CSV: the first row after the header)."""
@@ -809,6 +812,24 @@ class ImportRunner:
                 raise NotFound(f"no import job {job_id!r}")
             results = store.list_import_results(conn, job_id, outcome=outcome, after_row=after_row, limit=limit)
         return job, results
+
+
+def finish_import_job(conn: Connection, job_id: str, status: str, now: dt.datetime, *, detail: str | None = None) -> None:
+    """End a job and, in the same transaction, announce it (`import.completed`, counts only): the
+    agency learns its import finished from its inbox or webhook instead of polling."""
+    store.update_import_job(conn, job_id, status=status, finished_at=now, updated_at=now,
+                            **({"detail": detail} if detail is not None else {}))
+    job = store.get_import_job(conn, job_id)
+    if job is None:
+        return
+    data = ImportCompleted(
+        id=job.id, owner_role="agency" if job.owner_role == Role.agency.value else "admin",
+        org_id=job.owner_id if job.owner_role == Role.agency.value else None, status=status, format=job.format,
+        total=job.total, processed=job.processed, ok=job.ok, failed=job.failed, detail=job.detail, finished_at=now,
+        url=f"/v1/workers/import/{job.id}",
+    )
+    # one announcement per job: its entity version is fixed, so a replay is recognised as the same
+    store.OUTBOX.add(conn, make_event("import.completed", data, subject=job.id, source=domain.SOURCE, entityversion=1))
 
 
 def may_import(principal: Principal) -> None:
