@@ -2,7 +2,8 @@
 
 An agency registers a welder; an employer posts a welding project; matching ranks the welder for
 the posting (and the posting for the welder) and announces the match; notify puts it in the
-welder's inbox; the welder applies, the employer shortlists, and only then reads the contact data;
+welder's inbox; the welder applies consenting to give this employer its contact data, the employer
+shortlists, and only then reads the contact data (recorded as a disclosure the welder can list);
 erasure removes the welder from the store and the index.
 
 The engines run: PostgreSQL and Redis of this machine, and a Kafka-protocol broker (Tansu) of the
@@ -39,7 +40,8 @@ WELDER = {
     "availability": {"modes": ["project", "part_time"], "hours_per_week": 16, "available_from": "2026-12-01"},
     "wage_expectation": {"min": 300, "max": 500, "unit": "day"},
     "open_regions": ["1506", "1502"],
-    "consent": {"matching": True, "share_contact": True},
+    # the agency registers; only the person gives the consent to pass contact data on (PIPL art. 23)
+    "consent": {"matching": True, "share_contact": False},
     "status": "active",
 }
 POSTING = {
@@ -147,7 +149,11 @@ def test_register_post_match_notify_apply_handshake_erase(system):
 
     eventually(lambda: inbox_has(worker, "match.found"), 60, what="match.found in the welder's inbox")
 
-    applied = http.post(f"{urls['jobs']}/v1/postings/{posting_id}/applications", json={}, headers=_h(worker))
+    # the welder applies with its own token (the agency's minted one carries `act`: its consent
+    # would be the agency's) and consents to give this employer its contact data
+    person = system.token("worker", worker_id)
+    applied = http.post(f"{urls['jobs']}/v1/postings/{posting_id}/applications", json={"share_contact": True},
+                        headers=_h(person))
     assert applied.status_code == 201, applied.text
     application_id = applied.json()["id"]
     eventually(lambda: inbox_has(employer, "application.submitted"), 60, what="the application in the employer's inbox")
@@ -159,8 +165,12 @@ def test_register_post_match_notify_apply_handshake_erase(system):
     assert moved.status_code == 200, moved.text
     contact = http.get(contact_url, headers=_h(employer))
     assert contact.status_code == 200, contact.text
-    assert contact.json()["phone"] == "13800000001"
+    assert contact.json()["phone"] == "13800000001" and contact.json()["consent"] == "application"
     assert http.get(contact_url, headers=_h(other_employer)).status_code in (403, 404)
+    disclosures = http.get(f"{urls['profiles']}/v1/workers/{worker_id}/contact-disclosures", headers=_h(person))
+    assert disclosures.status_code == 200, disclosures.text
+    assert [(d["org_id"], d["posting_id"], d["basis"]) for d in disclosures.json()["items"]] == \
+        [("org-e2e", posting_id, "application")]
 
     erased = http.delete(f"{urls['profiles']}/v1/workers/{worker_id}", headers=_h(agency))
     assert erased.status_code in (200, 204), erased.text
