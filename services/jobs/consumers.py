@@ -30,7 +30,8 @@ def handle_worker_event(deps: Deps, record: Record) -> None:
     if event.type != "worker.erased":
         return  # profiles' other events are not the jobs service's business
     erased: WorkerErased = event.parsed()  # type: ignore[assignment]  # the registry maps the type to it
-    removed = handlers.erase_worker(deps, erased.id)
+    # a repeated erasure, or an old one after the person came back, is a no-op (never the DLQ)
+    removed = handlers.erase_worker(deps, erased.id, version=event.entityversion)
     if removed:
         log.info("erased %d applications/invitations of an erased worker", removed)
 
@@ -49,7 +50,7 @@ def handle_agency_event(deps: Deps, record: Record) -> None:
         handlers.record_worker_agency(deps, upserted.id, upserted.agency_id, upserted.version)
     elif event.type == "worker.erased":
         erased: WorkerErased = event.parsed()  # type: ignore[assignment]
-        handlers.forget_worker_agency(deps, erased.id)
+        handlers.forget_worker_agency(deps, erased.id, event.entityversion)
 
 
 def agency_consumer(deps: Deps, event_log: EventLog) -> ConsumerWorker:

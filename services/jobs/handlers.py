@@ -807,17 +807,25 @@ def record_worker_agency(deps: Deps, worker_id: str, agency_id: str | None, vers
         return store.record_worker_agency(conn, worker_id, agency_id, version)
 
 
-def forget_worker_agency(deps: Deps, worker_id: str) -> None:
+def forget_worker_agency(deps: Deps, worker_id: str, erased_version: int | None = None) -> None:
+    """worker.erased: forgotten, unless the read model already holds the person's newer profile."""
     with deps.engine.begin() as conn:
-        store.forget_worker_agency(conn, worker_id)
+        store.forget_worker_agency(conn, worker_id, erased_version)
 
 
 # --- erasure -----------------------------------------------------------------------------------
 
 
-def erase_worker(deps: Deps, worker_id: str) -> int:
-    """worker.erased: the person's applications and invitations go (idempotent: a replay finds none)."""
+def erase_worker(deps: Deps, worker_id: str, *, version: int | None = None) -> int:
+    """worker.erased: the person's applications and invitations go (idempotent: a replay finds none).
+
+    Erasure is an end, not a ban: a person may register again under the same id, their versions
+    continuing above the erasure's. An old erasure delivered again once the read model of worker
+    agencies holds that newer profile changes nothing. (Before that read model has seen it, the
+    erasure still applies: a comeback racing a redelivered erasure errs on the side of privacy.)"""
     with deps.engine.begin() as conn:
+        if version is not None and (store.known_worker_version(conn, worker_id) or -1) > version:
+            return 0
         removed = store.erase_worker(conn, worker_id)
     forget_replays_naming(deps.key_value, worker_id)  # cached answers with the messages, then the WAL
     checkpoint_wal(deps.engine, background=True)

@@ -523,5 +523,14 @@ def record_worker_agency(conn: Connection, worker_id: str, agency_id: str | None
     return True
 
 
-def forget_worker_agency(conn: Connection, worker_id: str) -> None:
-    conn.execute(worker_agencies.delete().where(worker_agencies.c.worker_id == worker_id))
+def forget_worker_agency(conn: Connection, worker_id: str, erased_version: int | None = None) -> None:
+    """worker.erased: forget the worker's agency, unless a newer profile (the person came back,
+    their versions continuing above the erasure's) is what the read model holds."""
+    t = worker_agencies
+    newer_kept = [] if erased_version is None else [t.c.version < erased_version]
+    conn.execute(t.delete().where(t.c.worker_id == worker_id, *newer_kept))
+
+
+def known_worker_version(conn: Connection, worker_id: str) -> int | None:
+    """The newest profile version the read model of worker agencies has seen, if any."""
+    return conn.execute(sa.select(worker_agencies.c.version).where(worker_agencies.c.worker_id == worker_id)).scalar()
