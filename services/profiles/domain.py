@@ -136,7 +136,7 @@ class WorkerCreated(Worker):
 
 
 class ContactCard(BaseModel):
-    """GET /v1/workers/{id}/contact: personal data, for the worker, its agency, an admin or a service."""
+    """GET /v1/workers/{id}/contact: personal data, for the worker, its agency or an admin."""
 
     name: str
     phone: str | None

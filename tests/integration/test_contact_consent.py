@@ -24,7 +24,7 @@ from services.profiles import store
 from services.profiles.app import Settings, create_app
 from tests.fixtures.engines import StoreBackend
 from tests.integration.jobs_harness import Jobs, build_jobs
-from tests.integration.test_profiles_helpers import ProfilesEnv, profiles, sample_worker  # noqa: F401
+from tests.integration.test_profiles_helpers import ProfilesEnv, jsonl, profiles, sample_worker  # noqa: F401
 from tests.support import TEST_KEY, auth, random_id, runtime_for, settings_kwargs
 
 pytestmark = pytest.mark.integration
@@ -84,6 +84,25 @@ def test_an_agency_cannot_turn_share_contact_on_for_its_worker(profiles: Profile
     off = profiles.client.patch(url, json={"consent": {"share_contact": False}}, headers={**AGENCY, "If-Match": '"3"'})
     assert off.status_code == 200 and off.json()["consent"]["share_contact"] is False
     assert profiles.client.patch(url, json=on, headers={**ADMIN, "If-Match": '"4"'}).status_code == 200
+
+
+def test_an_agency_import_row_cannot_turn_share_contact_on(profiles: ProfilesEnv):
+    existing = profiles.create_as_agency(AGENCY_ORG)["id"]
+    rows = [sample_worker(name="甲", consent={"matching": True, "share_contact": True}),
+            {**sample_worker(name="乙", consent={"matching": True, "share_contact": True}), "id": existing},
+            sample_worker(name="丙")]
+    upload = profiles.client.post("/v1/workers/import", content=jsonl(*rows),
+                                  headers={**AGENCY, "Content-Type": "application/x-ndjson"})
+    assert upload.status_code == 202, upload.text
+    job = profiles.wait_for_job(upload.headers["location"], AGENCY)
+    assert job["status"] == "done", job
+    results = {r["row"]: r for r in job["results"]["items"]}
+    for row in (1, 2):
+        assert results[row]["outcome"] == "failed"
+        assert [e["field"] for e in results[row]["errors"]] == ["consent.share_contact"], results[row]
+    assert results[3]["outcome"] == "created"
+    after = profiles.client.get(f"/v1/workers/{existing}", headers=AGENCY).json()
+    assert after["consent"]["share_contact"] is False and after["version"] == 1
 
 
 def test_the_worker_records_that_its_agency_holds_its_consent(profiles: ProfilesEnv):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from services.common.auth import Role, TokenIssuer
+from tests.support import auth
 from tests.integration.jobs_harness import (  # noqa: F401  (jobs is a fixture)
     ADMIN,
     AGENCY_ELSEWHERE,
@@ -250,3 +251,33 @@ def test_contact_data_never_reaches_events(jobs):
     text = jobs.outbox_text()
     for personal in CARD.values():
         assert personal not in text
+
+
+def test_an_agency_accepting_for_its_worker_passes_consent_only_where_the_profile_records_it(jobs):
+    agency = auth(Role.agency, "staff-3", org="agency-m")
+    jobs.profiles.add(WORKER_ID, share_contact=False, agency_id="agency-m")
+    posting = jobs.create_posting()
+    invitation = jobs.invite(posting["id"]).json()
+    accepted = jobs.client.post(f"/v1/invitations/{invitation['id']}/accept", json={"share_contact": True}, headers=agency)
+    assert accepted.status_code == 200, accepted.text
+    consent = jobs.client.get(f"/v1/postings/{posting['id']}/contact-consent", params={"worker_id": WORKER_ID},
+                              headers=agency).json()
+    assert (consent["given_by"], consent["agency_id"], consent["basis"]) == ("agency", "agency-m", "acceptance")
+    assert _problem_type(_contact(jobs, posting["id"])) == "contact-consent-missing"
+    jobs.profiles.workers[WORKER_ID]["agency_holds"] = "agency-m"
+    assert _contact(jobs, posting["id"]).json()["consent"] == "agency"
+    # the agency may also withdraw for its worker; then even the recorded agency consent does not count
+    withdrawn = jobs.client.delete(f"/v1/postings/{posting['id']}/contact-consent", params={"worker_id": WORKER_ID},
+                                   headers=agency)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"
+    assert _problem_type(_contact(jobs, posting["id"])) == "contact-consent-missing"
+
+
+def test_an_admin_applying_for_a_worker_cannot_consent_for_it(jobs):
+    jobs.profiles.add(WORKER_ID, share_contact=False)
+    posting = jobs.create_posting()
+    refused = jobs.client.post(f"/v1/postings/{posting['id']}/applications",
+                               json={"worker_id": WORKER_ID, "share_contact": True}, headers=ADMIN)
+    assert refused.status_code == 403, refused.text
+    assert any(e["field"] == "body.share_contact" for e in refused.json()["errors"])
+    assert jobs.client.get("/v1/applications", headers=WORKER).json()["items"] == []  # nothing half-written
