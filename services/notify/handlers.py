@@ -156,6 +156,11 @@ def handle_event(conn: Connection, deps: NotifyDeps, event: CloudEvent) -> Effec
     if isinstance(data, MarketReportPublished):
         return market_report(conn, deps, event.id, data)
     if isinstance(data, WorkerErased):
+        known = store.worker_version(conn, data.id)
+        if known is not None and known > event.entityversion:
+            # an old erasure delivered again after the person came back (versions go on across
+            # lives): the new profile's inbox and preferences stay
+            return Effects()
         erase_worker(conn, deps, data.id, data.erased_at)
         return Effects()
     if isinstance(data, WorkerUpserted):

@@ -742,6 +742,12 @@ def names_for(conn: Connection, *, posting_id: str | None = None, worker_id: str
     return Names(posting_title=found.get("posting"), worker_name=found.get("worker"))
 
 
+def worker_version(conn: Connection, worker_id: str) -> int | None:
+    """The newest profile version of a worker seen here (kept with its display name), if any."""
+    t = display_names
+    return conn.execute(sa.select(t.c.version).where(t.c.kind == "worker", t.c.entity_id == worker_id)).scalar()
+
+
 def is_erased(conn: Connection, worker_id: str | None) -> bool:
     if worker_id is None:
         return False

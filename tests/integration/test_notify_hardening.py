@@ -17,7 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.common.errors import StaleVersion
-from services.common.events import WorkerUpserted, make_event
+from services.common.events import WorkerErased, WorkerUpserted, make_event
 from services.notify import handlers, store
 from services.notify.domain import PreferencesIn, Recipient, RecipientKind
 from tests.integration.notify_support import (  # noqa: F401 — fixtures
@@ -254,3 +254,26 @@ def test_a_worker_who_comes_back_after_an_erasure_is_notified_again(notify):
                    match_found("worker", worker, worker_id=worker, posting_id=random_id("p"), org_id=org))
     notify.consume()
     assert _inbox_types(notify, worker) == ["match.found"]
+
+
+def test_an_old_erasure_delivered_again_after_the_person_came_back_is_a_no_op(notify):
+    worker, org = random_id("w"), random_id("org")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    erasure = make_event("worker.erased", WorkerErased(id=worker, erased_at=long_ago + dt.timedelta(days=1)),
+                         subject=worker, source="/tests/notify", entityversion=2)
+    notify.publish(worker_upserted(worker, version=1, created_at=long_ago), erasure)
+    notify.consume()
+    # the person comes back (versions continue above the erasure's) and is told of a match
+    notify.publish(worker_upserted(worker, version=3, created_at=dt.datetime.now(dt.UTC)))
+    notify.consume()
+    notify.publish(match_found("worker", worker, worker_id=worker, posting_id=random_id("p"), org_id=org))
+    notify.consume()
+    assert _inbox_types(notify, worker) == ["match.found"]
+    notify.publish(erasure, erasure)  # the old erasure, redelivered twice
+    notify.consume()
+    assert _inbox_types(notify, worker) == ["match.found"]
+    # erased again for real (version 4): the inbox goes
+    notify.publish(make_event("worker.erased", WorkerErased(id=worker, erased_at=dt.datetime.now(dt.UTC)),
+                              subject=worker, source="/tests/notify", entityversion=4))
+    notify.consume()
+    assert _inbox_types(notify, worker) == []
