@@ -36,8 +36,15 @@ import httpx
 from tests.fixtures.infra import infra_required, port_open
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# The ports the README's table and `talentflow up` give each service.
-README_PORTS = {"profiles": 8001, "jobs": 8002, "matching": 8003, "notify": 8004}
+
+
+def readme_ports(readme: Path = REPO_ROOT / "README.md") -> dict[str, int]:
+    """The port of each service, from the README's table (a row like `| `services/profiles` | 8001 | ... |`)."""
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"^\|\s*`services/(\w+)`\s*\|\s*(\d{2,5})\s*\|", readme.read_text(), re.MULTILINE)}
+
+
+README_PORTS = readme_ports()
 ENGINE_URL_VARS = ("DATABASE_URL", "KAFKA_BOOTSTRAP_SERVERS", "REDIS_URL", "ELASTICSEARCH_URL")
 SETTINGS_PREFIXES = ("TALENTFLOW_", "PROFILES_", "JOBS_", "MATCHING_", "NOTIFY_")
 # Commands that start (or test) the whole system: the suite starts it once itself and never re-runs them.

@@ -35,7 +35,9 @@ from tests.e2e.as_user import (
     WebhookReceiver,
     busy_readme_ports,
     command_blocks,
+    is_command_block,
     port_busy_is_fatal,
+    readme_blocks,
     run_block,
     runnable_text,
     scratch_clone,
@@ -238,6 +240,20 @@ def check_texts_for_people(shortfalls: Shortfalls, notes: list[dict], *raw_ids: 
 # --- the README ------------------------------------------------------------------------------------
 
 README_BLOCKS = command_blocks(REPO_ROOT / "README.md")
+
+
+def test_readme_names_the_four_services_ports_and_its_blocks_are_told_apart():
+    assert README_PORTS == {"profiles": 8001, "jobs": 8002, "matching": 8003, "notify": 8004}, README_PORTS
+    sample = readme_blocks(
+        "```\nmake run   # start\n```\n"
+        "```\nTOKEN=$(.venv/bin/talentflow token --role admin --subject root)\ncurl -sf http://x/\n```\n"
+        "```\nservices/common     settings\ndeploy/             manifests\n```\n"
+        '```json\n{"name": "王建国"}\n```\n'
+        "```bash\nsomething-not-installed --flag\n```\n"
+    )
+    assert [is_command_block(b) for b in sample] == [True, True, False, False, True]
+    assert [starts_system(b) for b in sample] == [True, False, False, False, False]
+    assert runnable_text(sample[0]).strip() == "" and "curl" in runnable_text(sample[1])
 
 
 def test_readme_says_how_to_start_the_system_and_has_commands_to_try():
@@ -544,8 +560,8 @@ def finished_import(api: Client, token: str, accepted: httpx.Response) -> dict:
 
 
 def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(system, api, shortfalls):
-    agency_org = rid("agy")
-    agency = system.token("agency", rid("agent"), org=agency_org)
+    agency_org, agent = rid("agy"), rid("agent")
+    agency = system.token("agency", agent, org=agency_org)
     employer_org = rid("org")
     employer = system.token("employer", rid("boss"), org=employer_org)
 
@@ -567,7 +583,7 @@ def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(sy
     assert len(utf8_ids) == 2, job
 
     # the same upload retried with its key (by the same token, and by a fresh token of the same agency)
-    for which, token in (("same token", agency), ("fresh token", system.token("agency", "agent-retry", org=agency_org))):
+    for which, token in (("same token", agency), ("fresh token", system.token("agency", agent, org=agency_org))):
         retried = api.profiles.post("/v1/workers/import", content=upload, headers=auth(token, **headers))
         shortfalls.check(retried.status_code == 202 and retried.json().get("id") == first.json()["id"],
                          f"an upload retried with its Idempotency-Key ({which}) did not answer the first job: "
@@ -589,10 +605,10 @@ def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(sy
          "技能等级": "中级工", "技能": "车削", "工作年限": "5"},
     ]
     gbk = roster_csv(gbk_people, ["姓名", "手机", "地区", "职业", "职业代码", "技能等级", "技能", "工作年限"]).encode("gbk")
-    job = finished_import(api, agency, api.profiles.post("/v1/workers/import", content=gbk,
-                                                         headers=auth(agency, **{"Content-Type": "text/csv"})))
-    assert (job["ok"], job["failed"]) == (2, 1), job
-    by_row = {r["row"]: r for r in job["results"]["items"]}
+    gbk_job = finished_import(api, agency, api.profiles.post("/v1/workers/import", content=gbk,
+                                                             headers=auth(agency, **{"Content-Type": "text/csv"})))
+    assert (gbk_job["ok"], gbk_job["failed"]) == (2, 1), gbk_job
+    by_row = {r["row"]: r for r in gbk_job["results"]["items"]}
     assert by_row[3]["outcome"] == "failed" and any("occupation" in e["field"] for e in by_row[3]["errors"]), by_row[3]
     gbk_id = by_row[1]["worker_id"]
     imported = api.profiles.get(f"/v1/workers/{gbk_id}", headers=auth(agency))
@@ -645,17 +661,25 @@ def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(sy
         assert api.jobs.post(f"/v1/invitations/{invitations[gbk_id]}/decline",
                              headers=auth(stranger)).status_code in (403, 404, 409)
 
-        # the agency reads its workers' inbox
-        def invited_inbox():
-            got = api.notify.get("/v1/inbox", params={"worker_id": gbk_id, "limit": 100}, headers=auth(agency))
+        # the agency reads its workers' inbox: with the tokens it is handed for the people it imported ...
+        tokens = api.profiles.post(f"/v1/workers/import/{gbk_job['id']}/tokens", headers=auth(agency))
+        assert tokens.status_code == 200, tokens.text
+        handed = {t["worker_id"]: t["worker_token"] for t in tokens.json()["items"]}
+        assert set(handed) == {by_row[1]["worker_id"], by_row[2]["worker_id"]} and all(handed.values()), tokens.text
+
+        def invitation_notes(token: str, **params: str):
+            got = api.notify.get("/v1/inbox", params={"limit": 100, **params}, headers=auth(token))
             return got.status_code == 200 and [n for n in got.json()["items"]
                                                if n["type"] == "invitation.sent" and posting_id in json.dumps(n["data"])]
 
-        if soft_eventually(shortfalls, invited_inbox, NOTIFY_WAIT_S,
-                           what="the invitation in the managed worker's inbox (GET /v1/inbox?worker_id=), read by its agency"):
-            check_texts_for_people(shortfalls, invited_inbox(), posting_id, gbk_id)
+        notes = eventually(lambda: invitation_notes(handed[gbk_id]), NOTIFY_WAIT_S,
+                           what="the invitation in the imported worker's inbox, read with the token its agency was handed")
+        check_texts_for_people(shortfalls, notes, posting_id, gbk_id)
+        # ... and with its own token, as DESIGN §3 says an agency acts for its workers in every service
+        soft_eventually(shortfalls, lambda: invitation_notes(agency, worker_id=gbk_id), NOTIFY_WAIT_S,
+                        what="the managed worker's invitation read with the agency's own token (GET /v1/inbox?worker_id=)")
         stranger_read = api.notify.get("/v1/inbox", params={"worker_id": gbk_id}, headers=auth(stranger))
-        assert stranger_read.status_code in (403, 404) or stranger_read.json()["items"] == [], stranger_read.text
+        assert stranger_read.status_code in (403, 404) or not invitation_notes(stranger, worker_id=gbk_id), stranger_read.text
 
         def delivered():
             paths = {r.path for r in receiver.received}
