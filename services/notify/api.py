@@ -65,9 +65,12 @@ def _cursor_int(cursor: str | None, key: str) -> int | None:
 # --- inbox -------------------------------------------------------------------------------------
 
 
-def _notification(row: Row, reader: tuple[texts.Language, str] | None = None) -> NotificationOut:
-    """One notification, its texts written again in the reader's (language, zone) when given."""
-    data = row.data if not isinstance(row.data, str) else json.loads(row.data)
+def _notification(row: Row, reader: tuple[texts.Language, str] | None = None,
+                  data: dict[str, Any] | None = None) -> NotificationOut:
+    """One notification, its texts written again in the reader's (language, zone) when given, from
+    `data` (the stored data with the names known now) when given."""
+    if data is None:
+        data = row.data if not isinstance(row.data, str) else json.loads(row.data)
     title, body = row.title, row.body
     if reader is not None:
         title, body = texts.render_stored(row.type, data, recipient_kind=row.recipient_kind, stored_body=row.body,
@@ -92,9 +95,10 @@ def list_inbox(
     with _engine(request).connect() as conn:
         rows = store.inbox_page(conn, recipient, unread_only=unread, before_seq=before, limit=limit + 1)
         reader = _reader(conn, recipient, accept_language)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return Page(items=[_notification(r, reader) for r in rows],
+        more = len(rows) > limit
+        rows = rows[:limit]
+        datas = store.data_with_names(conn, rows)
+    return Page(items=[_notification(r, reader, d) for r, d in zip(rows, datas, strict=True)],
                 next_cursor=encode_cursor({"seq": rows[-1].seq}) if more else None)
 
 
@@ -109,10 +113,11 @@ def mark_read(
     recipient = Recipient.of(principal)
     with _engine(request).begin() as conn:
         row = store.mark_read(conn, recipient, notification_id, _deps(request).clock())
+        if row is None:
+            raise NotFound(f"no notification {notification_id} in your inbox")
         reader = _reader(conn, recipient, accept_language)
-    if row is None:
-        raise NotFound(f"no notification {notification_id} in your inbox")
-    return _notification(row, reader)
+        (data,) = store.data_with_names(conn, [row])
+    return _notification(row, reader, data)
 
 
 def _reader(conn, recipient: Recipient, accept_language: str | None) -> tuple[texts.Language, str]:

@@ -25,28 +25,30 @@ class Letter:
     text: str
 
 
-def _texts(notification: Row, language: texts.Language, zone: str) -> tuple[str, str]:
-    """A stored notification's title and body, written again in the reader's language and zone."""
-    data = notification.data if not isinstance(notification.data, str) else json.loads(notification.data)
+def _texts(notification: Row, language: texts.Language, zone: str, data: dict | None = None) -> tuple[str, str]:
+    """A stored notification's title and body, written again in the reader's language and zone
+    (from `data`, the stored data with the names known now, when given)."""
+    if data is None:
+        data = notification.data if not isinstance(notification.data, str) else json.loads(notification.data)
     return texts.render_stored(notification.type, data or {}, recipient_kind=notification.recipient_kind,
                                stored_body=notification.body, language=language, zone=zone)
 
 
 def single_letter(notification: Row, language: texts.Language = texts.DEFAULT_LANGUAGE,
-                  zone: str = texts.DEFAULT_ZONE) -> Letter:
+                  zone: str = texts.DEFAULT_ZONE, data: dict | None = None) -> Letter:
     fixed = texts.letter_texts(language)
-    title, body = _texts(notification, language, zone)
+    title, body = _texts(notification, language, zone, data)
     return Letter(f"{fixed['brand']} {title}"[:200], f"{title}\n\n{body}\n\n--\n{fixed['footer']}\n")
 
 
 def digest_letter(notifications: Sequence[Row], language: texts.Language = texts.DEFAULT_LANGUAGE,
-                  zone: str = texts.DEFAULT_ZONE) -> Letter:
+                  zone: str = texts.DEFAULT_ZONE, datas: Sequence[dict] | None = None) -> Letter:
     """One e-mail summarising every queued notification, oldest first, with the same texts as the inbox."""
     fixed = texts.letter_texts(language)
     heading = texts.digest_heading(len(notifications), language)
     lines = [heading + ("：" if language == "zh" else ":"), ""]
-    for n in notifications:
-        title, body = _texts(n, language, zone)
+    for i, n in enumerate(notifications):
+        title, body = _texts(n, language, zone, datas[i] if datas is not None else None)
         lines.append(f"- {title}")
         lines.append(f"  {body}")
     return Letter(f"{fixed['brand']} {heading}", "\n".join(lines) + f"\n\n--\n{fixed['footer']}\n")

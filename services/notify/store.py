@@ -730,6 +730,26 @@ def remember_name(conn: Connection, kind: str, entity_id: str, name: str, versio
                                             where=t.c.version < stmt.excluded.version))
 
 
+def data_with_names(conn: Connection, rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Each stored notification's data, with the names notify knows now filled in where it had none."""
+    datas = [_json(row.data) for row in rows]
+    posting_ids = {d["posting_id"] for d in datas if d.get("posting_id") and "posting_title" not in d}
+    worker_ids = {d["worker_id"] for d, row in zip(datas, rows, strict=True)
+                  if row.recipient_kind == "org" and d.get("worker_id") and "worker_name" not in d}
+    titles, workers = _display_names(conn, "posting", posting_ids), _display_names(conn, "worker", worker_ids)
+    if not titles and not workers:
+        return datas
+    return [texts.with_names(d, row.recipient_kind, titles, workers) for d, row in zip(datas, rows, strict=True)]
+
+
+def _display_names(conn: Connection, kind: str, ids: set[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    t = display_names
+    query = sa.select(t.c.entity_id, t.c.name).where(t.c.kind == kind, t.c.entity_id.in_(sorted(ids)))
+    return {row.entity_id: row.name for row in conn.execute(query)}
+
+
 def names_for(conn: Connection, *, posting_id: str | None = None, worker_id: str | None = None) -> Names:
     wanted = [("posting", posting_id), ("worker", worker_id)]
     keys = [(kind, entity_id) for kind, entity_id in wanted if entity_id]

@@ -196,6 +196,20 @@ def _reason_zh(reason: str) -> str:
     return reason
 
 
+def with_names(data: Mapping[str, Any], recipient_kind: str, titles: Mapping[str, str],
+               workers: Mapping[str, str]) -> dict[str, Any]:
+    """A stored notification's data with the names notify knows now where it had none (a posting
+    whose `posting.upserted` arrived after the engagement event, on another topic): the posting's
+    title, and for an org the worker's masked name — never for an erased worker."""
+    filled = dict(data)
+    if "posting_title" not in filled and filled.get("posting_id") in titles:
+        filled["posting_title"] = titles[filled["posting_id"]]
+    if (recipient_kind == "org" and "worker_name" not in filled and not filled.get("worker_erased")
+            and filled.get("worker_id") in workers):
+        filled["worker_name"] = workers[filled["worker_id"]]
+    return filled
+
+
 def render_stored(type_: str, data: Mapping[str, Any], *, recipient_kind: str, stored_body: str,
                   language: Language = DEFAULT_LANGUAGE, zone: str = DEFAULT_ZONE) -> tuple[str, str]:
     """`render` for a stored notification. A match stored before its data kept matching's summary

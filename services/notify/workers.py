@@ -157,6 +157,7 @@ class Dispatcher(_Loop):
         with self.engine.connect() as conn:
             prefs = store.load_preferences(conn, email.recipient)
             items = store.notifications_by_id(conn, email.recipient, email.notification_ids)
+            datas = store.data_with_names(conn, items)
         now = self.deps.clock()
         if not prefs.email or not items:
             # The address was removed, or the notifications were erased: nothing left to say.
@@ -166,9 +167,9 @@ class Dispatcher(_Loop):
             return
         # the same texts as the inbox, in the recipient's language and zone
         if email.kind == "single" and len(items) == 1:
-            letter: Letter = single_letter(items[0], prefs.language, prefs.timezone)
+            letter: Letter = single_letter(items[0], prefs.language, prefs.timezone, datas[0])
         else:
-            letter = digest_letter(items, prefs.language, prefs.timezone)
+            letter = digest_letter(items, prefs.language, prefs.timezone, datas)
         try:
             self.mailer.send(prefs.email, letter)
         except PermanentMailError as exc:

@@ -112,3 +112,22 @@ def test_emails_use_the_same_texts_in_the_recipients_language(notify_factory, sm
         "An employer invites you; please answer before 17 Dec 2026, 03:02.\n\n"
         "--\nTalentFlow notifications. Change what you receive with PUT /v1/preferences.\n"
     )
+
+
+def test_names_that_arrive_after_the_notification_are_shown_on_read(notify_factory):  # noqa: F811
+    """posting.upserted and the engagement events travel on different topics: a title (or a masked
+    name) notify learns later still replaces "a posting" / "a worker" when the inbox is read."""
+    notify = notify_factory()
+    worker, org, posting = random_id("w"), random_id("org"), random_id("p")
+    me, employer = auth("worker", worker), auth("employer", random_id("u"), org=org)
+    notify.publish(_invited(worker, posting, org, has_message=False), _applied(worker, posting, org))
+    notify.consume()
+    assert _texts(notify, me) == [("您收到一个岗位的邀请", "企业邀请您应聘；请在 2026年12月17日 16:02 前答复。")]
+    assert _texts(notify, employer)[0][0] == "一位求职者申请了您的一个岗位"
+    notify.publish(posting_upserted(posting, org, TITLE), worker_upserted(worker, "王建国"))
+    notify.consume()
+    assert _texts(notify, me) == [("您收到岗位「煤化工压力容器焊接修复技术攻关」的邀请", "企业邀请您应聘；请在 2026年12月17日 16:02 前答复。")]
+    item = notify.client.get("/v1/inbox", headers=employer).json()["items"][0]
+    assert item["title"] == "王** 申请了您的岗位「煤化工压力容器焊接修复技术攻关」"
+    assert item["data"]["worker_name"] == "王**" and item["data"]["posting_title"] == TITLE
+    assert "worker_name" not in notify.client.get("/v1/inbox", headers=me).json()["items"][0]["data"]
