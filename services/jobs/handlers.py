@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.auth import Principal, Role
 from services.common.contracts import PostingStatus
-from services.common.erasure import after_erasure, forget_replays_naming
+from services.common.erasure import forget_replays_naming
 from services.common.errors import (
     Conflict,
     Forbidden,
@@ -46,6 +46,7 @@ from services.common.events import (
     make_event,
 )
 from services.common.ports import KeyValue
+from services.common.store import checkpoint_wal
 from services.jobs import store
 from services.jobs.domain import (
     CLOSE_STATUS,
@@ -827,5 +828,5 @@ def erase_worker(deps: Deps, worker_id: str, *, version: int | None = None) -> i
             return 0
         removed = store.erase_worker(conn, worker_id)
     forget_replays_naming(deps.key_value, worker_id)  # cached answers with the messages, then the WAL
-    after_erasure(deps.engine, deps.key_value)
+    checkpoint_wal(deps.engine, background=True)
     return removed
