@@ -410,6 +410,13 @@ def test_a_worker_who_comes_back_continues_above_the_erased_version(profiles: Pr
     again = profiles.create_as_worker(worker_id)
     assert again["version"] == 3
     assert [(e.type, e.entityversion) for e in profiles.events(worker_id)] == [("worker.erased", 2), ("worker.upserted", 3)]
+    # erased a second time: the erasure goes on above the new profile, and one record is kept
+    assert profiles.client.delete(f"/v1/workers/{worker_id}", headers=auth("worker", worker_id)).status_code == 204
+    assert [(e.type, e.entityversion) for e in profiles.events(worker_id)][-1] == ("worker.erased", 4)
+    with profiles.engine.connect() as conn:
+        assert conn.execute(sa.select(store.worker_erasures.c.version).where(
+            store.worker_erasures.c.worker_id == worker_id)).scalars().all() == [4]
+    assert profiles.create_as_worker(worker_id)["version"] == 5  # and back once more
 
 
 # --- contact and tokens ------------------------------------------------------------------------

@@ -234,3 +234,78 @@ def test_an_alias_swap_is_one_list_of_actions() -> None:
 def test_field_types_are_the_ports() -> None:
     # A new FieldType would need a mapping here and a field in the tantivy schema.
     assert {t.value for t in FieldType} == {"keyword", "text", "int", "float", "bool"}
+
+
+# --- erase() on the wire: the real client against a stand-in that answers as Elasticsearch -------
+
+
+class _BulkStandIn:
+    """A local HTTP server answering `_bulk` as Elasticsearch does for external versions: a delete
+    applies when its version is at least the held one (`external_gte`), else 409. It records the
+    requests so the test can read what the adapter sent."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json as _json
+        import threading
+
+        self.held: dict[str, int] = {}
+        self.requests: list[tuple[str, list[dict]]] = []
+        stand_in = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # quiet
+                pass
+
+            def _answer(self, body: dict) -> None:
+                raw = _json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("X-Elastic-Product", "Elasticsearch")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            def do_PUT(self) -> None:  # noqa: N802 - the http.server name (the client bulks with PUT)
+                lines = self.rfile.read(int(self.headers["Content-Length"])).decode().splitlines()
+                actions = [_json.loads(line) for line in lines if line.strip()]
+                stand_in.requests.append((self.path, actions))
+                items = []
+                for action in actions:
+                    ((op, meta),) = action.items()
+                    version, held = meta["version"], stand_in.held.get(meta["_id"], -1)
+                    if op == "delete" and meta["version_type"] == "external_gte" and version >= held:
+                        stand_in.held[meta["_id"]] = version
+                        items.append({op: {"_id": meta["_id"], "status": 200, "result": "deleted"}})
+                    else:
+                        items.append({op: {"_id": meta["_id"], "status": 409, "error": {"type": "version_conflict_engine_exception"}}})
+                self._answer({"took": 1, "errors": any(i[next(iter(i))]["status"] >= 300 for i in items), "items": items})
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_erase_sends_a_delete_at_the_erasures_version_and_an_older_one_is_a_no_op() -> None:
+    from services.matching.index_elastic import ElasticsearchIndex
+
+    stand_in = _BulkStandIn()
+    index = ElasticsearchIndex(stand_in.url, prefix="tf", create_indexes=False, request_timeout_s=5)
+    try:
+        stand_in.held["w-1"] = 5  # the person came back: their new profile is held at version 5
+        assert index.erase(W, "w-1", 4) is False  # the old erasure, redelivered: refused, no error
+        assert index.erase(W, "w-1", 6) is True  # erased again: applies
+        path, actions = stand_in.requests[-1]
+        assert path.startswith("/_bulk") and "refresh=true" in path  # out of search at once
+        assert actions == [{"delete": {"_index": "tf-workers", "_id": "w-1", "version": 6, "version_type": "external_gte"}}]
+        with pytest.raises(ValueError, match="version"):
+            index.erase(W, "w-1", LEGACY_ERASED_VERSION)
+        assert len(stand_in.requests) == 2  # refused before anything was sent
+    finally:
+        index.close()
+        stand_in.close()
