@@ -6,18 +6,23 @@ worker by name, an agency's application for a worker it manages — so deleting 
 would not reach it, and deleting the whole caller's would break that caller's other retries. A
 route that creates something about a person notes its entry under that person
 (`remember_replay_naming`); that person's erasure deletes the noted entries and every entry of the
-person's own requests (`forget_replays_naming`).
+person's own requests (`forget_replays_naming`). `after_erasure` then folds the SQLite WALs of the
+service's store and key-value file (embedded run), so the erased rows leave every file while it runs.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+
+from sqlalchemy.engine import Engine
 
 from services.common.ports import KeyValue
+from services.common.store import checkpoint_wal
 from services.common.web import idempotency_caller_prefix
 
-__all__ = ["REPLAY_TTL_S", "forget_replays_naming", "remember_replay_naming"]
+__all__ = ["REPLAY_TTL_S", "after_erasure", "forget_replays_naming", "remember_replay_naming"]
 
 REPLAY_TTL_S = 86_400.0  # as long as the middleware keeps an answer (DESIGN §3: 24 h)
 _MAX_NOTED = 1_000  # entries noted per person; older ones have expired long before this fills
@@ -53,3 +58,13 @@ def forget_replays_naming(kv: KeyValue | None, person_id: str, *, role: str = "w
     removed += kv.delete_prefix(idempotency_caller_prefix(role, person_id))
     kv.delete(_notes_key(person_id))
     return removed
+
+
+def after_erasure(engine: Engine | None, kv: KeyValue | None = None) -> None:
+    """Truncate the WALs of the store and of the key-value file, in the background (the caller, a
+    request or a consumer, does not wait for another process's readers to let go)."""
+    if engine is not None:
+        checkpoint_wal(engine, background=True)
+    checkpoint = getattr(kv, "checkpoint", None)  # the embedded SQLite adapter; Redis has no file here
+    if checkpoint is not None:
+        threading.Thread(target=checkpoint, name="kv-checkpoint", daemon=True).start()

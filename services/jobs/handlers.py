@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from services.common.auth import Principal, Role
 from services.common.contracts import PostingStatus
-from services.common.erasure import forget_replays_naming
+from services.common.erasure import after_erasure, forget_replays_naming
 from services.common.errors import (
     Conflict,
     Forbidden,
@@ -46,7 +46,6 @@ from services.common.events import (
     make_event,
 )
 from services.common.ports import KeyValue
-from services.common.store import checkpoint_wal
 from services.jobs import store
 from services.jobs.domain import (
     CLOSE_STATUS,
@@ -687,7 +686,7 @@ def worker_contact(deps: Deps, principal: Principal, posting_id: str, worker_id:
     offered = _offered_consents(consent)
     if not offered:
         raise ContactConsentMissing(
-            "the consent to give this employer the worker's contact data was withdrawn for this posting"
+            "the worker withdrew its consent to give this employer its contact data (for this posting)"
         )
     disclosed = deps.profiles.disclose_contact(
         worker_id, posting_id=posting_id, viewer_role=principal.role.value, viewer_id=principal.subject,
@@ -828,5 +827,5 @@ def erase_worker(deps: Deps, worker_id: str, *, version: int | None = None) -> i
             return 0
         removed = store.erase_worker(conn, worker_id)
     forget_replays_naming(deps.key_value, worker_id)  # cached answers with the messages, then the WAL
-    checkpoint_wal(deps.engine, background=True)
+    after_erasure(deps.engine, deps.key_value)
     return removed

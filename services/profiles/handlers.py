@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.common.auth import Principal, Role, TokenIssuer
 from services.common.contracts import SkillLevel
+from services.common.erasure import after_erasure
 from services.common.errors import (
     Conflict,
     Forbidden,
@@ -36,7 +37,6 @@ from services.common.errors import (
 )
 from services.common.events import ImportCompleted, make_event
 from services.common.ports import KeyValue
-from services.common.store import checkpoint_wal
 from services.profiles import domain, import_format, store
 from services.profiles.domain import ProfileState, WorkerIn
 
@@ -387,7 +387,7 @@ class ProfileHandlers:
                     log.warning("erasure of a worker rolled back: key-value store failed (%s)", type(exc).__name__)
                     raise Unavailable("the key-value store is unavailable, nothing was erased; retry later") from None
         self.wake_relay()
-        checkpoint_wal(self.engine, background=True)  # the erased row's old pages leave the WAL too
+        after_erasure(self.engine, self.key_value)  # the erased rows' old pages leave the WALs too
 
     # --- tokens ----------------------------------------------------------------------------------
 
