@@ -232,7 +232,8 @@ def check_texts_for_people(shortfalls: Shortfalls, notes: list[dict], *raw_ids: 
     for note in notes:
         text = f"{note['title']}\n{note['body']}"
         shortfalls.check(bool(CJK.search(text)), f"a {note['type']} notification not in Chinese: {text!r}")
-        shortfalls.check(not MICROSECOND_TIME.search(text), f"a raw timestamp in a notification: {text!r}")
+        shortfalls.check(not MICROSECOND_TIME.search(text) and "+00:00" not in text,
+                         f"a raw UTC timestamp in a notification: {text!r}")
         for raw in raw_ids:
             shortfalls.check(raw not in text, f"a raw id ({raw}) in a notification instead of a name: {text!r}")
 
@@ -354,6 +355,12 @@ def test_worker_journey_profile_match_apply_consent_erase_return_erase(system, a
     eventually(lambda: told("application.updated"), NOTIFY_WAIT_S, what="the shortlisting in the worker's inbox")
     notes = inbox(api, me)
     check_texts_for_people(shortfalls, notes, posting_id, worker_id)
+    english = api.notify.get("/v1/inbox", params={"limit": 100}, headers=auth(me, **{"Accept-Language": "en"})).json()["items"]
+    chinese_titles = {n["id"]: n["title"] for n in notes}
+    assert {n["id"] for n in english} == set(chinese_titles), "the language changed what the inbox holds"
+    for note in english:
+        shortfalls.check(note["title"] != chinese_titles.get(note["id"]) and re.search(r"[A-Za-z]{3,}", note["title"]),
+                         f"Accept-Language: en still answers {note['title']!r} for {note['type']}")
     read_one = api.notify.post(f"/v1/inbox/{notes[0]['id']}/read", headers=auth(me))
     assert read_one.status_code == 200 and read_one.json()["read"] is True, read_one.text
 
