@@ -64,6 +64,17 @@ def _cursor_int(cursor: str | None, key: str) -> int | None:
 
 # --- inbox -------------------------------------------------------------------------------------
 
+ForWorker = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
+                                        description="an agency (or admin): the managed worker whose inbox or preferences these are")]
+
+
+def _recipient(request: Request, principal: Principal, worker_id: str | None) -> Recipient:
+    """The caller's own inbox, or with `worker_id` a worker's that the caller acts for (DESIGN §3)."""
+    if worker_id is None:
+        return Recipient.of(principal)
+    with _engine(request).connect() as conn:
+        return handlers.worker_recipient(conn, principal, worker_id)
+
 
 def _notification(row: Row, reader: tuple[texts.Language, str] | None = None,
                   data: dict[str, Any] | None = None) -> NotificationOut:
@@ -88,9 +99,10 @@ def list_inbox(
     unread: Annotated[bool, Query(description="only notifications not read yet")] = False,
     limit: Limit = 20,
     cursor: Cursor = None,
+    worker_id: ForWorker = None,
 ) -> Page[NotificationOut]:
-    """The caller's notifications, newest first."""
-    recipient = Recipient.of(principal)
+    """The caller's notifications, newest first; an agency reads a worker's it manages with `worker_id`."""
+    recipient = _recipient(request, principal, worker_id)
     before = _cursor_int(cursor, "seq")
     with _engine(request).connect() as conn:
         rows = store.inbox_page(conn, recipient, unread_only=unread, before_seq=before, limit=limit + 1)
@@ -108,9 +120,11 @@ def mark_read(
     notification_id: ObjectId,
     principal: Principal = Caller,
     accept_language: Annotated[str | None, Header(max_length=500, description="`en` for English texts")] = None,
+    worker_id: ForWorker = None,
 ) -> NotificationOut:
-    """Mark one of the caller's notifications read; reading it again keeps the first read time."""
-    recipient = Recipient.of(principal)
+    """Mark one of the caller's notifications read (or, with `worker_id`, one of a managed worker's);
+    reading it again keeps the first read time."""
+    recipient = _recipient(request, principal, worker_id)
     with _engine(request).begin() as conn:
         row = store.mark_read(conn, recipient, notification_id, _deps(request).clock())
         if row is None:
@@ -130,9 +144,11 @@ def _reader(conn, recipient: Recipient, accept_language: str | None) -> tuple[te
 
 
 @router.get("/preferences", operation_id="get_preferences", response_model=PreferencesOut)
-def get_preferences(request: Request, response: Response, principal: Principal = Caller) -> PreferencesOut:
-    """The caller's preferences (defaults until it writes them; version 0 means never written)."""
-    recipient = Recipient.of(principal)
+def get_preferences(request: Request, response: Response, principal: Principal = Caller,
+                    worker_id: ForWorker = None) -> PreferencesOut:
+    """The caller's preferences (or a managed worker's, with `worker_id`); defaults until written
+    (version 0 means never written)."""
+    recipient = _recipient(request, principal, worker_id)
     with _engine(request).connect() as conn:
         prefs = store.load_preferences(conn, recipient)
     response.headers["ETag"] = etag(prefs.version)
@@ -140,9 +156,11 @@ def get_preferences(request: Request, response: Response, principal: Principal =
 
 
 @router.put("/preferences", operation_id="put_preferences", response_model=PreferencesOut)
-def put_preferences(request: Request, response: Response, body: PreferencesIn, principal: Principal = Caller) -> PreferencesOut:
-    """Replace the caller's preferences. If-Match is honoured (412 when stale) but not required."""
-    recipient = Recipient.of(principal)
+def put_preferences(request: Request, response: Response, body: PreferencesIn, principal: Principal = Caller,
+                    worker_id: ForWorker = None) -> PreferencesOut:
+    """Replace the caller's preferences (or a managed worker's, with `worker_id`). If-Match is
+    honoured (412 when stale) but not required."""
+    recipient = _recipient(request, principal, worker_id)
     wanted = parse_if_match(request)
     with _engine(request).begin() as conn:
         prefs = handlers.put_preferences(conn, _deps(request), recipient, body,

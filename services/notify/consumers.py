@@ -14,13 +14,13 @@ from prometheus_client import Counter
 from sqlalchemy.engine import Engine
 
 from services.common.consuming import ConsumerWorker
-from services.common.events import ENGAGEMENTS, MARKET, MATCHES, POSTINGS, WORKERS, decode
+from services.common.events import ENGAGEMENTS, IMPORTS, MARKET, MATCHES, POSTINGS, WORKERS, decode
 from services.common.ports import EventLog, Record
 from services.common.store import checkpoint_wal
 from services.notify import handlers
 
 GROUP = "notify"
-TOPICS = (MATCHES, ENGAGEMENTS, POSTINGS, MARKET, WORKERS)
+TOPICS = (MATCHES, ENGAGEMENTS, POSTINGS, MARKET, WORKERS, IMPORTS)
 
 NOTIFICATIONS = Counter("talentflow_notify_notifications_total", "Notifications created from events")
 

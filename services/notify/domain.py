@@ -37,6 +37,7 @@ from services.common.errors import Forbidden, InvalidInput
 from services.common.events import (
     ApplicationSubmitted,
     ApplicationUpdated,
+    ImportCompleted,
     InvitationAnswered,
     InvitationSent,
     MarketReportPublished,
@@ -81,6 +82,7 @@ class NotificationType(StrEnum):
     posting_closed = "posting.closed"
     market_report_published = "market.report_published"
     subscription_disabled = "subscription.disabled"
+    import_completed = "import.completed"
 
 
 # Types an org can receive, hence the ones a webhook subscription may ask for.
@@ -90,6 +92,7 @@ WEBHOOK_TYPES: tuple[NotificationType, ...] = (
     NotificationType.invitation_answered,
     NotificationType.market_report_published,
     NotificationType.subscription_disabled,
+    NotificationType.import_completed,
 )
 TEST_EVENT_TYPE = "webhook.test"
 # What each kind of recipient can be told.
@@ -229,6 +232,13 @@ def market_report_data(r: MarketReportPublished) -> dict[str, Any]:
 
 def market_report_notice(r: MarketReportPublished, recipient: Recipient) -> Notice:
     return _notice(recipient, NotificationType.market_report_published, market_report_data(r))
+
+
+def import_completed_notice(i: ImportCompleted) -> Notice:
+    """Tell the agency that owns an import that it ended, with its counts (never rows or names)."""
+    data = {"import_id": i.id, "status": i.status, "format": i.format, "total": i.total, "processed": i.processed,
+            "ok": i.ok, "failed": i.failed, "finished_at": i.finished_at.isoformat(), "url": i.url}
+    return _notice(Recipient(RecipientKind.org, i.org_id or ""), NotificationType.import_completed, data)
 
 
 def subscription_disabled_notice(org_id: str, subscription_id: str, url: str, reason: str) -> Notice:

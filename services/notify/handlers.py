@@ -22,6 +22,7 @@ from services.common.events import (
     ApplicationSubmitted,
     ApplicationUpdated,
     CloudEvent,
+    ImportCompleted,
     InvitationAnswered,
     InvitationSent,
     MarketReportPublished,
@@ -58,6 +59,7 @@ from services.notify.domain import (
     invitation_sent_notice,
     localized,
     market_report_data,
+    import_completed_notice,
     market_report_notice,
     match_notice,
     new_id,
@@ -163,7 +165,13 @@ def handle_event(conn: Connection, deps: NotifyDeps, event: CloudEvent) -> Effec
             return Effects()
         erase_worker(conn, deps, data.id, data.erased_at)
         return Effects()
+    if isinstance(data, ImportCompleted):
+        if data.org_id is None:
+            return Effects()  # an admin's import: admins have no inbox
+        return notify(conn, deps, event.id, import_completed_notice(data))
     if isinstance(data, WorkerUpserted):
+        if not store.is_erased(conn, data.id):
+            store.remember_agency(conn, data.id, data.agency_id, data.version)
         if data.created_at == data.updated_at:
             # A person who erased their profile may come back under the same id (profiles continues
             # above the erased version): a profile created after the erasure lifts the marker, or they
@@ -262,6 +270,23 @@ def erase_worker(conn: Connection, deps: NotifyDeps, worker_id: str, erased_at: 
 
 
 # --- inbox and preferences ---------------------------------------------------------------------
+
+
+def worker_recipient(conn: Connection, principal: Principal, worker_id: str) -> Recipient:
+    """A worker's inbox, for the worker itself, an admin, or an agency whose org manages the worker
+    (its `agency_id`, as worker.upserted told notify) or whose token lists the worker in acts_for."""
+    if principal.role is Role.worker:
+        if worker_id != principal.subject:
+            raise Forbidden("a worker reads only its own inbox")
+    elif principal.role is Role.agency:
+        managed = worker_id in principal.acts_for or (
+            principal.org is not None and store.agency_of(conn, worker_id) == principal.org)
+        if not managed:
+            raise Forbidden(f"your agency does not manage worker {worker_id} (or notify has not yet heard "
+                            "that it does: retry in a moment)")
+    elif principal.role is not Role.admin:
+        raise Forbidden(f"role {principal.role.value} reads no worker's inbox")
+    return Recipient(RecipientKind.worker, worker_id)
 
 
 def put_preferences(conn: Connection, deps: NotifyDeps, recipient: Recipient, given: PreferencesIn,

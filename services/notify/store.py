@@ -199,6 +199,16 @@ posting_engagements = sa.Table(
 
 # Ids of erased workers (an id alone is not personal data): events about them that arrive late or
 # are replayed after the erasure are ignored instead of re-creating what was erased.
+# Which agency manages which worker (from worker.upserted's agency_id, newest version kept): an
+# agency reads the inbox and preferences of the workers it manages (DESIGN §3). Dropped on erasure.
+worker_agencies = sa.Table(
+    "worker_agencies",
+    metadata,
+    sa.Column("worker_id", sa.String(64), primary_key=True),
+    sa.Column("agency_id", sa.String(64), nullable=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
 erased_workers = sa.Table(
     "erased_workers",
     metadata,
@@ -718,6 +728,22 @@ def _json(value: Any) -> dict[str, Any]:
     return json.loads(value) if isinstance(value, str) else dict(value or {})
 
 
+# --- which agency manages a worker -------------------------------------------------------------
+
+
+def remember_agency(conn: Connection, worker_id: str, agency_id: str | None, version: int) -> None:
+    """Keep a worker's managing agency, unless a newer version's is already kept (replays are safe)."""
+    t = worker_agencies
+    stmt = _insert(conn, t).values(worker_id=worker_id, agency_id=agency_id, version=version)
+    conn.execute(stmt.on_conflict_do_update(index_elements=["worker_id"],
+                                            set_={"agency_id": stmt.excluded.agency_id, "version": stmt.excluded.version},
+                                            where=t.c.version < stmt.excluded.version))
+
+
+def agency_of(conn: Connection, worker_id: str) -> str | None:
+    return conn.execute(sa.select(worker_agencies.c.agency_id).where(worker_agencies.c.worker_id == worker_id)).scalar()
+
+
 # --- names shown instead of ids ----------------------------------------------------------------
 
 
@@ -801,6 +827,7 @@ def erase_worker(conn: Connection, worker_id: str, erased_at: dt.datetime) -> Er
             worker_id=None, title=title[:300], body=body[:2000], data=data))
         mentions += 1
     conn.execute(display_names.delete().where(display_names.c.kind == "worker", display_names.c.entity_id == worker_id))
+    conn.execute(worker_agencies.delete().where(worker_agencies.c.worker_id == worker_id))
     blanked = conn.execute(
         d.update().where(d.c.worker_id == worker_id, d.c.status != DeliveryStatus.pending.value)
         .values(payload=None, worker_id=None)

@@ -173,6 +173,18 @@ def render(type_: str, data: Mapping[str, Any], *, recipient_kind: str = "worker
             return (f"Market report published: {report}",
                     f"The {period} supply-demand and wage guide report is out ({published}).")
         return f"市场报告发布：{report}", f"{period} 供求状况与工资指导价位报告已发布（{published}）。"
+    if type_ == "import.completed":
+        ok, failed, total = data.get("ok", 0), data.get("failed", 0), data.get("total", 0)
+        finished = format_time(data.get("finished_at"), zone, language)
+        status = str(data.get("status") or "done")
+        if en:
+            ended = {"done": "finished", "failed": "stopped on an error", "interrupted": "was interrupted"}.get(status, status)
+            return (f"Your worker import {ended}: {ok} of {total} rows imported",
+                    f"{ok} rows imported, {failed} failed ({finished}). Open the import to see each row's result "
+                    "and to get the imported workers' tokens.")
+        ended = {"done": "已完成", "failed": "因错误中止", "interrupted": "被中断"}.get(status, status)
+        return (f"人员导入{ended}：共 {total} 行，成功 {ok} 行",
+                f"成功 {ok} 行，失败 {failed} 行（{finished}）。打开导入任务可查看每行结果，并为导入的人员获取令牌。")
     if type_ == "subscription.disabled":
         endpoint = data.get("endpoint") or ""
         reason = str(data.get("reason") or "")
