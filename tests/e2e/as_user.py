@@ -101,6 +101,7 @@ class ReadmeSystem:
     proc: subprocess.Popen
     log_path: Path
     urls: dict[str, str] = field(default_factory=lambda: {n: f"http://127.0.0.1:{p}" for n, p in README_PORTS.items()})
+    started_at: float = field(default_factory=time.time)
 
     def token(self, role: str, subject: str, org: str | None = None, acts_for: tuple[str, ...] = ()) -> str:
         """A token from the CLI, typed as the README says, in the user's shell environment."""

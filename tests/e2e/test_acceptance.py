@@ -24,11 +24,13 @@ import io
 import json
 import re
 import uuid
+from pathlib import Path
 
 import httpx
 import pytest
 import standardwebhooks
 
+from services.common.settings import DEFAULT_SIGNING_KEY_FILE
 from tests.e2e.as_user import (
     README_PORTS,
     REPO_ROOT,
@@ -283,9 +285,10 @@ def test_readme_endpoints_of_every_service_answer(system, http):
         assert metrics.status_code == 200 and "# TYPE" in metrics.text, name
         docs = http.get(url + "/docs")
         assert docs.status_code == 200 and "<html" in docs.text.lower(), name
-    assert (system.root / "var").is_dir(), "the embedded run keeps its data under ./var (README)"
-    assert any(p.suffix == ".key" or "key" in p.name for p in (system.root / "var").iterdir()), \
-        f"no signing key under ./var: {sorted(p.name for p in (system.root / 'var').iterdir())}"
+    var = system.root / "var"
+    assert (var / DEFAULT_SIGNING_KEY_FILE).is_file(), f"no signing key in ./var (README): {sorted(p.name for p in var.iterdir())}"
+    in_home = Path.home() / DEFAULT_SIGNING_KEY_FILE  # where the shell's HOME once sent it (issue 13 item 1)
+    assert not in_home.exists() or in_home.stat().st_mtime < system.started_at, f"the run wrote {in_home}"
 
 
 def test_docs_work_on_a_closed_network(system, http):
