@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -37,7 +38,11 @@ class System:
 
 
 def free_base_port() -> int:
-    for base in range(18001, 19500, 10):
+    # From a random start: test runs of several people on one machine probe at the same moment, and
+    # from a fixed start they would all pick the first free block and answer each other's requests.
+    bases = list(range(18001, 19500, 10))
+    start = random.randrange(len(bases))
+    for base in bases[start:] + bases[:start]:
         if not any(port_open("127.0.0.1", base + i, 0.05) for i in range(4)):
             return base
     raise RuntimeError("no four free ports")
