@@ -569,11 +569,31 @@ def finished_import(api: Client, token: str, accepted: httpx.Response) -> dict:
     return eventually(done, 60, what=f"the import job {location} finished")
 
 
-def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(system, api, shortfalls):
+@pytest.fixture
+def receiver():
+    with WebhookReceiver() as endpoint:
+        yield endpoint
+
+
+def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(system, api, shortfalls, receiver):
     agency_org, agent = rid("agy"), rid("agent")
     agency = system.token("agency", agent, org=agency_org)
     employer_org = rid("org")
     employer = system.token("employer", rid("boss"), org=employer_org)
+
+    # webhooks first (so the imports are announced too): one for the agency's own org, one for the
+    # employer org it acts for, both on a receiver of ours on 127.0.0.1
+    acting = system.token("agency", rid("agent"), org=agency_org, acts_for=(employer_org,))
+    own = api.notify.post("/v1/subscriptions", json={"url": receiver.url + "/agency", "event_types": ["*"]},
+                          headers=auth(agency))
+    assert own.status_code == 201, own.text
+    for_employer = api.notify.post("/v1/subscriptions",
+                                   json={"url": receiver.url + "/employer", "org_id": employer_org,
+                                         "event_types": ["invitation.answered", "application.submitted"]},
+                                   headers=auth(acting))
+    assert for_employer.status_code == 201 and for_employer.json()["org_id"] == employer_org, for_employer.text
+    secrets = {"/agency": own.json()["secret"], "/employer": for_employer.json()["secret"]}
+    assert api.notify.post(f"/v1/subscriptions/{own.json()['id']}/test", headers=auth(agency)).status_code == 202
 
     # a UTF-8 roster in the documented columns
     skills = json.dumps([{"name": "氩弧焊", "proficiency": 5, "years": 10}], ensure_ascii=False)
@@ -627,93 +647,87 @@ def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(sy
     assert imported.json()["skill_level"] == "senior" and imported.json()["agency_id"] == agency_org
     assert [o["code"] for o in imported.json()["occupations"]] == ["6-18-02-04"]
 
-    # webhooks: one for the agency's own org, one for the employer org it acts for
-    acting = system.token("agency", rid("agent"), org=agency_org, acts_for=(employer_org,))
-    with WebhookReceiver() as receiver:
-        own = api.notify.post("/v1/subscriptions", json={"url": receiver.url + "/agency", "event_types": ["*"]},
-                              headers=auth(agency))
-        assert own.status_code == 201, own.text
-        for_employer = api.notify.post("/v1/subscriptions",
-                                       json={"url": receiver.url + "/employer", "org_id": employer_org,
-                                             "event_types": ["invitation.answered", "application.submitted"]},
-                                       headers=auth(acting))
-        assert for_employer.status_code == 201 and for_employer.json()["org_id"] == employer_org, for_employer.text
-        secrets = {"/agency": own.json()["secret"], "/employer": for_employer.json()["secret"]}
-        assert api.notify.post(f"/v1/subscriptions/{own.json()['id']}/test", headers=auth(agency)).status_code == 202
+    # the employer invites two imported workers; the agency lists and answers for them
+    posting_id = post_posting(api, employer)["id"]
+    invitations = {}
+    for worker_id in (utf8_ids[0], gbk_id):
+        sent = api.jobs.post(f"/v1/postings/{posting_id}/invitations", json={"worker_id": worker_id},
+                             headers=auth(employer))
+        assert sent.status_code == 201, sent.text
+        invitations[worker_id] = sent.json()["id"]
+    for worker_id, invitation_id in invitations.items():
+        listed = api.jobs.get("/v1/invitations", params={"worker_id": worker_id}, headers=auth(agency))
+        shortfalls.check(listed.status_code == 200 and invitation_id in [i["id"] for i in listed.json()["items"]],
+                         f"the agency cannot list its worker's invitations: {listed.status_code} {listed.text[:300]}")
+    accepted = api.jobs.post(f"/v1/invitations/{invitations[gbk_id]}/accept", headers=auth(agency))
+    shortfalls.check(accepted.status_code == 200 and accepted.json().get("status") == "accepted",
+                     f"the agency cannot accept for its worker: {accepted.status_code} {accepted.text[:300]}")
+    declined = api.jobs.post(f"/v1/invitations/{invitations[utf8_ids[0]]}/decline", headers=auth(agency))
+    shortfalls.check(declined.status_code == 200 and declined.json().get("status") == "declined",
+                     f"the agency cannot decline for its worker: {declined.status_code} {declined.text[:300]}")
+    answered_by_agency = accepted.status_code == 200 or declined.status_code == 200
+    if accepted.status_code == 200:
+        # mutual interest, but the roster gave no consent to pass contact data on
+        reveal = api.jobs.get(f"/v1/postings/{posting_id}/contacts/{gbk_id}", headers=auth(employer))
+        shortfalls.check(reveal.status_code == 403 and gbk_people[0]["手机"] not in reveal.text,
+                         f"contact given without the worker's consent after the agency accepted: {reveal.status_code}")
+    # another agency can neither see nor answer them
+    stranger = system.token("agency", rid("agent"), org=rid("agy"))
+    assert api.jobs.get("/v1/invitations", params={"worker_id": gbk_id}, headers=auth(stranger)).status_code in (403, 404)
+    assert api.jobs.post(f"/v1/invitations/{invitations[gbk_id]}/decline",
+                         headers=auth(stranger)).status_code in (403, 404, 409)
 
-        # the employer invites two imported workers; the agency lists and answers for them
-        posting_id = post_posting(api, employer)["id"]
-        invitations = {}
-        for worker_id in (utf8_ids[0], gbk_id):
-            sent = api.jobs.post(f"/v1/postings/{posting_id}/invitations", json={"worker_id": worker_id},
-                                 headers=auth(employer))
-            assert sent.status_code == 201, sent.text
-            invitations[worker_id] = sent.json()["id"]
-        for worker_id, invitation_id in invitations.items():
-            listed = api.jobs.get("/v1/invitations", params={"worker_id": worker_id}, headers=auth(agency))
-            shortfalls.check(listed.status_code == 200 and invitation_id in [i["id"] for i in listed.json()["items"]],
-                             f"the agency cannot list its worker's invitations: {listed.status_code} {listed.text[:300]}")
-        accepted = api.jobs.post(f"/v1/invitations/{invitations[gbk_id]}/accept", headers=auth(agency))
-        shortfalls.check(accepted.status_code == 200 and accepted.json().get("status") == "accepted",
-                         f"the agency cannot accept for its worker: {accepted.status_code} {accepted.text[:300]}")
-        declined = api.jobs.post(f"/v1/invitations/{invitations[utf8_ids[0]]}/decline", headers=auth(agency))
-        shortfalls.check(declined.status_code == 200 and declined.json().get("status") == "declined",
-                         f"the agency cannot decline for its worker: {declined.status_code} {declined.text[:300]}")
-        answered_by_agency = accepted.status_code == 200 or declined.status_code == 200
-        if accepted.status_code == 200:
-            # mutual interest, but the roster gave no consent to pass contact data on
-            reveal = api.jobs.get(f"/v1/postings/{posting_id}/contacts/{gbk_id}", headers=auth(employer))
-            shortfalls.check(reveal.status_code == 403 and gbk_people[0]["手机"] not in reveal.text,
-                             f"contact given without the worker's consent after the agency accepted: {reveal.status_code}")
-        # another agency can neither see nor answer them
-        stranger = system.token("agency", rid("agent"), org=rid("agy"))
-        assert api.jobs.get("/v1/invitations", params={"worker_id": gbk_id}, headers=auth(stranger)).status_code in (403, 404)
-        assert api.jobs.post(f"/v1/invitations/{invitations[gbk_id]}/decline",
-                             headers=auth(stranger)).status_code in (403, 404, 409)
+    # the agency reads its workers' inbox: with the tokens it is handed for the people it imported ...
+    tokens = api.profiles.post(f"/v1/workers/import/{gbk_job['id']}/tokens", headers=auth(agency))
+    assert tokens.status_code == 200, tokens.text
+    handed = {t["worker_id"]: t["worker_token"] for t in tokens.json()["items"]}
+    assert set(handed) == {by_row[1]["worker_id"], by_row[2]["worker_id"]} and all(handed.values()), tokens.text
 
-        # the agency reads its workers' inbox: with the tokens it is handed for the people it imported ...
-        tokens = api.profiles.post(f"/v1/workers/import/{gbk_job['id']}/tokens", headers=auth(agency))
-        assert tokens.status_code == 200, tokens.text
-        handed = {t["worker_id"]: t["worker_token"] for t in tokens.json()["items"]}
-        assert set(handed) == {by_row[1]["worker_id"], by_row[2]["worker_id"]} and all(handed.values()), tokens.text
+    def invitation_notes(token: str, **params: str):
+        got = api.notify.get("/v1/inbox", params={"limit": 100, **params}, headers=auth(token))
+        return got.status_code == 200 and [n for n in got.json()["items"]
+                                           if n["type"] == "invitation.sent" and posting_id in json.dumps(n["data"])]
 
-        def invitation_notes(token: str, **params: str):
-            got = api.notify.get("/v1/inbox", params={"limit": 100, **params}, headers=auth(token))
-            return got.status_code == 200 and [n for n in got.json()["items"]
-                                               if n["type"] == "invitation.sent" and posting_id in json.dumps(n["data"])]
+    notes = eventually(lambda: invitation_notes(handed[gbk_id]), NOTIFY_WAIT_S,
+                       what="the invitation in the imported worker's inbox, read with the token its agency was handed")
+    check_texts_for_people(shortfalls, notes, posting_id, gbk_id)
+    # ... and with its own token, as DESIGN §3 says an agency acts for its workers in every service
+    soft_eventually(shortfalls, lambda: invitation_notes(agency, worker_id=gbk_id), NOTIFY_WAIT_S,
+                    what="the managed worker's invitation read with the agency's own token (GET /v1/inbox?worker_id=)")
+    stranger_read = api.notify.get("/v1/inbox", params={"worker_id": gbk_id}, headers=auth(stranger))
+    assert stranger_read.status_code in (403, 404) or not invitation_notes(stranger, worker_id=gbk_id), stranger_read.text
 
-        notes = eventually(lambda: invitation_notes(handed[gbk_id]), NOTIFY_WAIT_S,
-                           what="the invitation in the imported worker's inbox, read with the token its agency was handed")
-        check_texts_for_people(shortfalls, notes, posting_id, gbk_id)
-        # ... and with its own token, as DESIGN §3 says an agency acts for its workers in every service
-        soft_eventually(shortfalls, lambda: invitation_notes(agency, worker_id=gbk_id), NOTIFY_WAIT_S,
-                        what="the managed worker's invitation read with the agency's own token (GET /v1/inbox?worker_id=)")
-        stranger_read = api.notify.get("/v1/inbox", params={"worker_id": gbk_id}, headers=auth(stranger))
-        assert stranger_read.status_code in (403, 404) or not invitation_notes(stranger, worker_id=gbk_id), stranger_read.text
+    def delivered():
+        paths = {r.path for r in receiver.received}
+        types = {json.loads(r.body)["type"] for r in receiver.received}
+        if not answered_by_agency:  # already a shortfall: nothing was answered, so nothing to announce
+            return "/agency" in paths and "webhook.test" in types
+        return {"/agency", "/employer"} <= paths and {"webhook.test", "invitation.answered"} <= types
 
-        def delivered():
-            paths = {r.path for r in receiver.received}
-            types = {json.loads(r.body)["type"] for r in receiver.received}
-            if not answered_by_agency:  # already a shortfall: nothing was answered, so nothing to announce
-                return "/agency" in paths and "webhook.test" in types
-            return {"/agency", "/employer"} <= paths and {"webhook.test", "invitation.answered"} <= types
+    eventually(delivered, NOTIFY_WAIT_S, what="the test and invitation.answered webhooks at the receiver")
 
-        eventually(delivered, NOTIFY_WAIT_S, what="the test and invitation.answered webhooks at the receiver")
-        for got in list(receiver.received):
-            payload = standardwebhooks.Webhook(secrets[got.path]).verify(got.body, got.headers)
-            assert payload["type"] and "data" in payload
-            forged = dict(got.headers, **{"webhook-signature": "v1," + "A" * 44})
-            with pytest.raises(standardwebhooks.webhooks.WebhookVerificationError):
-                standardwebhooks.Webhook(secrets[got.path]).verify(got.body, forged)
-        answered = [json.loads(r.body) for r in receiver.received if r.path == "/employer"
-                    and json.loads(r.body)["type"] == "invitation.answered"]
-        assert {json.dumps(a["data"]).count(posting_id) > 0 for a in answered} == {True}, answered
-        shown = json.dumps([json.loads(r.body) for r in receiver.received], ensure_ascii=False)
-        for person in gbk_people + utf8_people:
-            assert person.get("手机", person.get("phone")) not in shown
+    def imports_announced():  # issue 13 item 3: an event says that an import finished
+        done = [json.dumps(json.loads(r.body)["data"]) for r in receiver.received if r.path == "/agency"
+                and json.loads(r.body)["type"] == "import.completed"]
+        return all(any(job_id in d for d in done) for job_id in (first.json()["id"], gbk_job["id"]))
 
-        deliveries = api.notify.get(f"/v1/subscriptions/{own.json()['id']}/deliveries", headers=auth(agency))
-        assert deliveries.status_code == 200 and deliveries.json()["items"], deliveries.text
+    soft_eventually(shortfalls, imports_announced,
+                    NOTIFY_WAIT_S, what="import.completed for both imports at the agency's webhook")
+    for got in list(receiver.received):
+        payload = standardwebhooks.Webhook(secrets[got.path]).verify(got.body, got.headers)
+        assert payload["type"] and "data" in payload
+        forged = dict(got.headers, **{"webhook-signature": "v1," + "A" * 44})
+        with pytest.raises(standardwebhooks.webhooks.WebhookVerificationError):
+            standardwebhooks.Webhook(secrets[got.path]).verify(got.body, forged)
+    answered = [json.loads(r.body) for r in receiver.received if r.path == "/employer"
+                and json.loads(r.body)["type"] == "invitation.answered"]
+    assert {json.dumps(a["data"]).count(posting_id) > 0 for a in answered} == {True}, answered
+    shown = json.dumps([json.loads(r.body) for r in receiver.received], ensure_ascii=False)
+    for person in gbk_people + utf8_people:
+        assert person.get("手机", person.get("phone")) not in shown
+
+    deliveries = api.notify.get(f"/v1/subscriptions/{own.json()['id']}/deliveries", headers=auth(agency))
+    assert deliveries.status_code == 200 and deliveries.json()["items"], deliveries.text
     shortfalls.assert_none()
 
 
