@@ -13,18 +13,26 @@ its records one by one, so one poison message does not hold back the others.
 
 The worker thread never dies of an exception: it logs (never payloads: they may hold personal data),
 backs off, and carries on with a fresh consumer. Counters are plain attributes for /metrics.
+
+What operators see (DESIGN §6): `metric_samples()` gives the group's lag per topic (records after
+this member's position on the partitions it holds, as the log reports its end: the local log's head,
+Kafka's highwater from the fetch responses — not `end_offsets`, which the Tansu broker answers
+wrongly), records handled and dead-lettered per topic; `health()` names what is wrong for /readyz:
+a thread that died, or no progress for `stuck_after_s` while there is work (lag, or a batch in hand).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from services.common.ports import Consumer, EventLog, OutgoingMessage, Record
+from services.common.ports import Consumer, EventLog, MetricSample, OutgoingMessage, Record
 
 __all__ = ["ConsumerWorker", "dead_letter_message"]
+
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +84,8 @@ class ConsumerWorker:
         max_records: int = 500,
         from_beginning: bool = True,
         name: str | None = None,
+        stuck_after_s: float = 120.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if isinstance(topics, str) or not topics:
             raise ValueError("topics must be a non-empty sequence of topic names")
@@ -100,6 +110,15 @@ class ConsumerWorker:
         self.retries = 0  # handler calls repeated after a failure
         self.commits = 0
         self.errors = 0  # poll/commit/loop failures (not handler failures)
+        self.dead_lettered_by_topic: dict[str, int] = {}
+        self.stuck_after_s = stuck_after_s
+        self._clock = clock
+        # Lag per (topic, partition) as last seen from the loop's own thread (the consumer is
+        # single-threaded); None until the log could tell.
+        self._lag: dict[tuple[str, int], int] | None = None
+        # The last moment the worker was known to be fine: it committed, or had nothing to do.
+        self._healthy_at = clock()
+        self._wanted_running = False
         self._consumer: Consumer | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -111,11 +130,14 @@ class ConsumerWorker:
         if self._thread is not None and self._thread.is_alive():
             return
         self._stop.clear()
+        self._wanted_running = True
+        self._healthy_at = self._clock()
         self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         """Ask the loop to finish its cycle, wait for it, and leave the group."""
+        self._wanted_running = False
         self._stop.set()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
@@ -169,6 +191,9 @@ class ConsumerWorker:
         consumer = self._consumer
         records = consumer.poll(self.poll_timeout_s, self.max_records)
         if not records:
+            lag = self._observe_lag(consumer)
+            if not lag:  # nothing to do (or the log cannot say): idle is healthy
+                self._healthy_at = self._clock()
             return 0
         if self.batch_handler:
             self._handle_batch(records)
@@ -178,6 +203,8 @@ class ConsumerWorker:
         # Every record is now handled or dead-lettered: only now may the group move past them.
         consumer.commit(records)
         self.commits += 1
+        self._healthy_at = self._clock()
+        self._observe_lag(consumer)
         return len(records)
 
     def _handle_batch(self, records: list[Record]) -> None:
@@ -227,6 +254,7 @@ class ConsumerWorker:
             try:
                 self.log.publish([message])
                 self.dead_lettered += 1
+                self.dead_lettered_by_topic[record.topic] = self.dead_lettered_by_topic.get(record.topic, 0) + 1
                 return
             except Exception as exc:  # noqa: BLE001
                 failures += 1
@@ -237,3 +265,63 @@ class ConsumerWorker:
 
     def _backoff(self, attempt: int) -> float:
         return min(self.backoff_max_s, self.backoff_s * 2 ** max(0, attempt - 1))
+
+    # -- what operators see ---------------------------------------------------------------------
+
+    def _observe_lag(self, consumer: Consumer) -> int | None:
+        """Refresh the lag snapshot from the consumer's own thread (one query of the local log's
+        heads, or Kafka's cached highwaters, per cycle); the total, or None when unknown."""
+        lag_of = getattr(consumer, "lag", None)
+        if lag_of is None:
+            return None
+        try:
+            self._lag = dict(lag_of())
+        except Exception as exc:  # noqa: BLE001 — a failed look is not a failed consumer
+            log.debug("%s: lag unavailable (%s)", self.name, type(exc).__name__)
+            return None
+        return sum(self._lag.values())
+
+    def lag_by_topic(self) -> dict[str, int]:
+        """Records after this member's position, per topic, as last seen (topics held: 0 when caught up)."""
+        snapshot = self._lag
+        if snapshot is None:
+            return {}
+        totals = {topic: 0 for topic in self.topics}
+        for (topic, _partition), lag in snapshot.items():
+            totals[topic] = totals.get(topic, 0) + max(0, int(lag))
+        return totals
+
+    def health(self) -> str | None:
+        """None when fine; else what is wrong, in words for /readyz. A worker never started is fine
+        (in scale-out its HTTP process does not run it)."""
+        if not self._wanted_running:
+            return None
+        thread = self._thread
+        if thread is None or not thread.is_alive():
+            return f"consumer {self.group}: its thread died"
+        stalled = self._clock() - self._healthy_at
+        if stalled > self.stuck_after_s:
+            lag = sum(self.lag_by_topic().values())
+            return (f"consumer {self.group}: no progress for {stalled:.0f} s with work waiting"
+                    f" (lag {lag}, {self.errors} loop errors)")
+        return None
+
+    def metric_samples(self) -> list[MetricSample]:
+        labels = {"group": self.group}
+        samples = [
+            MetricSample("talentflow_consumer_records", "counter", "records handled by a consumer group", labels, self.processed),
+            MetricSample("talentflow_consumer_errors", "counter", "poll/commit failures of a consumer loop", labels, self.errors),
+            MetricSample("talentflow_consumer_up", "gauge", "1 while the consumer's thread runs",
+                         labels, 1.0 if self.running else 0.0),
+            MetricSample("talentflow_consumer_seconds_since_progress", "gauge",
+                         "seconds since the consumer last committed or found nothing to do",
+                         labels, max(0.0, self._clock() - self._healthy_at)),
+        ]
+        for topic, lag in sorted(self.lag_by_topic().items()):
+            samples.append(MetricSample("talentflow_consumer_lag", "gauge",
+                                        "records after the group's position, per topic (this member's partitions)",
+                                        {**labels, "topic": topic}, lag))
+        for topic in self.topics:
+            samples.append(MetricSample("talentflow_dlq_messages", "counter", "records sent to the dead-letter topic",
+                                        {**labels, "topic": topic}, self.dead_lettered_by_topic.get(topic, 0)))
+        return samples

@@ -47,6 +47,15 @@ class Consumer(Protocol):
 
 
 @runtime_checkable
+class LagReporting(Protocol):
+    """A consumer that can say how far behind it is (both adapters; fakes may leave it out)."""
+
+    def lag(self) -> Mapping[tuple[str, int], int]:
+        """Per (topic, partition) this member holds: the partition's end as the log reports it minus
+        this member's position. Called from the consumer's own thread."""
+
+
+@runtime_checkable
 class EventLog(Protocol):
     """Topics split into partitions by key hash; consumer groups with committed offsets."""
 
@@ -88,6 +97,18 @@ class KeyValue(Protocol):
     def ping(self) -> bool: ...
 
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class MetricSample:
+    """One Prometheus sample a background loop reports for /metrics (`kind`: gauge or counter;
+    a counter's name is given without `_total`)."""
+
+    name: str
+    kind: str
+    help: str
+    labels: Mapping[str, str]
+    value: float
 
 
 Headers = Mapping[str, bytes]

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from services.common.events import CloudEvent, encode
-from services.common.ports import EventLog, OutgoingMessage
+from services.common.ports import EventLog, MetricSample, OutgoingMessage
 
 log = logging.getLogger(__name__)
 
@@ -311,14 +311,49 @@ class OutboxRelay:
                 self._stop.wait(self.linger_s)
 
     def start(self) -> None:
+        self._running_wanted = True
         self._thread = threading.Thread(target=self._run, name=f"outbox-{self.name}", daemon=True)
         self._thread.start()
 
     def stop(self, timeout_s: float = 5.0) -> None:
+        self._running_wanted = False
         self._stop.set()
         self._wake.set()
         if self._thread:
             self._thread.join(timeout_s)
+
+    # -- what operators see (DESIGN §6) -----------------------------------------------------------
+
+    _running_wanted = False
+
+    def backlog(self) -> tuple[int, float]:
+        """Rows not yet published, and the age in seconds of the oldest (0 when none): read from the
+        store, so any process of the service (the HTTP one in scale-out) can answer."""
+        t = self.table
+        with self.engine.connect() as conn:
+            count, oldest = conn.execute(
+                sa.select(sa.func.count(), sa.func.min(t.c.created_at)).where(t.c.published_at.is_(None))
+            ).one()
+        if not count or oldest is None:
+            return 0, 0.0
+        if oldest.tzinfo is None:  # SQLite hands back naive UTC
+            oldest = oldest.replace(tzinfo=dt.UTC)
+        return int(count), max(0.0, (dt.datetime.now(dt.UTC) - oldest).total_seconds())
+
+    def health(self) -> str | None:
+        if self._running_wanted and not (self._thread and self._thread.is_alive()):
+            return f"outbox relay {self.name}: its thread died"
+        return None
+
+    def metric_samples(self) -> list[MetricSample]:
+        count, age = self.backlog()
+        return [
+            MetricSample("talentflow_outbox_backlog", "gauge", "outbox rows written but not yet published", {}, count),
+            MetricSample("talentflow_outbox_oldest_age_seconds", "gauge",
+                         "age of the oldest unpublished outbox row (0 when none)", {}, age),
+            MetricSample("talentflow_outbox_published", "counter", "outbox rows published by this process", {},
+                         self.published),
+        ]
 
 
 # --- migrations --------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -528,8 +528,67 @@ def _is_streaming_upload(scope: Scope) -> bool:
 # --- health, readiness, metrics ----------------------------------------------------------------
 
 
-def ops_router(service: str, checks: dict[str, Callable[[], bool]]) -> APIRouter:
+class PipelineCollector:
+    """Prometheus families from the app's background loops (consumers, outbox relay, dispatchers):
+    each loop with a `metric_samples()` reports its own samples, gathered here at scrape time.
+
+    One registry per app, so two apps in one process (tests) never report each other's loops.
+    """
+
+    def __init__(self, service: str, sources: Callable[[], Iterable[Any]]):
+        self.service = service
+        self.sources = sources
+
+    def collect(self) -> Iterable[Any]:
+        from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+
+        families: dict[str, tuple[str, str, list[tuple[dict[str, str], float]]]] = {}
+        for source in self.sources():
+            report = getattr(source, "metric_samples", None)
+            if report is None:
+                continue
+            try:
+                samples = report()
+            except Exception as exc:  # noqa: BLE001 — a store that is down must not take /metrics with it
+                log.warning("metrics of %s unavailable (%s)", type(source).__name__, type(exc).__name__)
+                continue
+            for sample in samples:
+                kind, _help, rows = families.setdefault(sample.name, (sample.kind, sample.help, []))
+                rows.append(({**sample.labels, "service": self.service}, float(sample.value)))
+        for name, (kind, help_text, rows) in families.items():
+            label_names = sorted({key for labels, _ in rows for key in labels})
+            family_type = CounterMetricFamily if kind == "counter" else GaugeMetricFamily
+            family = family_type(name, help_text, labels=label_names)
+            merged: dict[tuple[str, ...], float] = {}
+            for labels, value in rows:  # two loops of one kind (e.g. two consumers of one group) add up
+                key = tuple(labels.get(n, "") for n in label_names)
+                merged[key] = merged.get(key, 0.0) + value
+            for key, value in merged.items():
+                family.add_metric(list(key), value)
+            yield family
+
+
+def pipeline_causes(sources: Iterable[Any]) -> list[str]:
+    """What the background loops say is wrong (a consumer stuck or dead, a relay thread gone)."""
+    causes = []
+    for source in sources:
+        health = getattr(source, "health", None)
+        if health is None:
+            continue
+        try:
+            cause = health()
+        except Exception as exc:  # noqa: BLE001
+            cause = f"{type(source).__name__}: health check failed ({type(exc).__name__})"
+        if cause:
+            causes.append(cause)
+    return causes
+
+
+def ops_router(service: str, checks: dict[str, Callable[[], bool]],
+               workers: Callable[[], Iterable[Any]] = lambda: ()) -> APIRouter:
     router = APIRouter(tags=["operations"])
+    pipeline = CollectorRegistry(auto_describe=False)
+    pipeline.register(PipelineCollector(service, workers))
 
     @router.get("/healthz", operation_id=f"{service}_healthz")
     def healthz() -> dict[str, str]:
@@ -543,13 +602,20 @@ def ops_router(service: str, checks: dict[str, Callable[[], bool]]) -> APIRouter
                 results[name] = bool(check())
             except Exception:
                 results[name] = False
-        ready = all(results.values())
-        return JSONResponse({"status": "ready" if ready else "unready", "service": service, "checks": results},
-                            status_code=200 if ready else 503)
+        # Reachable engines are not enough: a consumer stuck on its lag, or a loop whose thread died,
+        # makes the service unready too, and the answer says which.
+        stuck = pipeline_causes(workers())
+        causes = [f"{name} unreachable" for name, ok in results.items() if not ok] + stuck
+        ready = not causes
+        body: dict[str, Any] = {"status": "ready" if ready else "unready", "service": service, "checks": results,
+                                "pipeline": "ok" if not stuck else "stuck"}
+        if causes:
+            body["causes"] = causes
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     @router.get("/metrics", operation_id=f"{service}_metrics")
     def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        return Response(generate_latest() + generate_latest(pipeline), media_type=CONTENT_TYPE_LATEST)
 
     return router
 
@@ -616,7 +682,7 @@ def create_service_app(
     install_problem_handlers(app)
     for router in routers:
         app.include_router(router)
-    app.include_router(ops_router(service, checks))
+    app.include_router(ops_router(service, checks, lambda: app.state.workers))
     # Outermost first: request context (ids, limits, metrics) wraps idempotency, which wraps routes.
     app.add_middleware(IdempotencyMiddleware, kv_getter=lambda: app.state.key_value,
                        issuer_getter=lambda: app.state.token_issuer)

@@ -841,3 +841,15 @@ def erase_worker(conn: Connection, worker_id: str, erased_at: dt.datetime) -> Er
     conn.execute(_insert(conn, erased_workers).values(worker_id=worker_id, erased_at=erased_at)
                  .on_conflict_do_nothing(index_elements=["worker_id"]))
     return ErasureCounts(inbox, mentions, blanked, engagements)
+
+
+# --- figures for /metrics ----------------------------------------------------------------------
+
+
+def webhook_figures(conn: Connection) -> tuple[int, int]:
+    """(disabled subscriptions, deliveries waiting to be sent): operators' view of failing webhooks."""
+    disabled = conn.execute(sa.select(sa.func.count()).select_from(subscriptions)
+                            .where(subscriptions.c.status == SubscriptionStatus.disabled.value)).scalar_one()
+    pending = conn.execute(sa.select(sa.func.count()).select_from(deliveries)
+                           .where(deliveries.c.status == DeliveryStatus.pending.value)).scalar_one()
+    return int(disabled), int(pending)

@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from prometheus_client import Counter
 from sqlalchemy.engine import Engine
 
+from services.common.ports import MetricSample
 from services.notify import handlers, store
 from services.notify.domain import Outcome, new_id
 from services.notify.mail import Letter, PermanentMailError, SmtpMailer, digest_letter, single_letter
@@ -135,6 +136,20 @@ class Dispatcher(_Loop):
                 log.info("webhook %s to subscription %s failed (%s); now %s", delivery.id, delivery.subscription_id,
                          outcome.error, status.value if status else "taken over")
         return len(claimed)
+
+    def metric_samples(self) -> list[MetricSample]:
+        """Failing webhooks for operators (DESIGN §6): attempts that failed in this process, and from
+        the store the subscriptions disabled for failing and the deliveries still to send."""
+        with self.engine.connect() as conn:
+            disabled, pending = store.webhook_figures(conn)
+        return [
+            MetricSample("talentflow_webhook_failures", "counter", "webhook delivery attempts that failed", {},
+                         self.failed_attempts),
+            MetricSample("talentflow_webhook_subscriptions_disabled", "gauge",
+                         "webhook subscriptions disabled after failing for too long", {}, disabled),
+            MetricSample("talentflow_webhook_deliveries_pending", "gauge", "webhook deliveries waiting to be sent", {},
+                         pending),
+        ]
 
     def _send(self, delivery: store.ClaimedDelivery) -> tuple[dt.datetime, Outcome]:
         attempted_at = self.deps.clock()

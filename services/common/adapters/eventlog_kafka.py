@@ -224,6 +224,8 @@ class KafkaConsumerAdapter:
         # Partitions where this (from_beginning=False) member found no committed offset and has not
         # yet seen a record newer than its creation: True while old records are being skipped.
         self._skipping: dict[TopicPartition, bool] = {}
+        # Per partition, the offset after the last record poll returned (for `lag`).
+        self._returned: dict[TopicPartition, int] = {}
         config: dict[str, Any] = {
             "bootstrap_servers": log.bootstrap_servers,
             "client_id": f"{log.client_id}-{group}",
@@ -244,6 +246,8 @@ class KafkaConsumerAdapter:
             batches = self._consumer.poll(timeout_ms=int(max(0.0, timeout_s) * 1000), max_records=max_records)
             records: list[Record] = []
             for tp, messages in batches.items():
+                if messages:  # skipped ones too: they are behind this member, not waiting for it
+                    self._returned[tp] = messages[-1].offset + 1
                 if not self._from_beginning:
                     messages = self._skip_old(tp, messages)
                 for m in messages:
@@ -297,8 +301,37 @@ class KafkaConsumerAdapter:
         """The (topic, partition) pairs this member holds now."""
         return sorted((tp.topic, tp.partition) for tp in self._consumer.assignment())
 
+    def lag(self) -> dict[tuple[str, int], int]:
+        """Per partition held: the highwater this member saw in its fetch responses minus its position.
+
+        Not `end_offsets()`: a ListOffsets round trip per call, and some brokers (Tansu) answer it
+        wrongly. A partition not fetched from yet is left out (nothing is known about it).
+        """
+        assigned = self._consumer.assignment()
+        for tp in [tp for tp in self._returned if tp not in assigned]:
+            del self._returned[tp]  # lost in a rebalance: its new owner reports it
+        lags: dict[tuple[str, int], int] = {}
+        for tp in assigned:
+            high = self._consumer.highwater(tp)
+            position = self._returned.get(tp)
+            if position is None:
+                position = _known_position(self._consumer, tp)
+            if high is not None and position is not None:
+                lags[(tp.topic, tp.partition)] = max(0, high - position)
+        return lags
+
     def close(self) -> None:
         try:
             self._consumer.close(autocommit=False)
         except KafkaError:
             log.debug("event log: Kafka consumer did not close cleanly", exc_info=True)
+
+
+def _known_position(consumer: KafkaConsumer, tp: TopicPartition) -> int | None:
+    """The fetch position kafka-python already holds for tp, without `position()`'s coordinator round trip."""
+    try:
+        position = consumer._subscription.assignment[tp].position  # noqa: SLF001 — read-only peek
+    except (AttributeError, KeyError):
+        return None
+    offset = getattr(position, "offset", position)
+    return offset if isinstance(offset, int) else None

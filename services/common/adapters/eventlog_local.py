@@ -799,6 +799,15 @@ class LocalConsumer:
         except sqlite3.Error as exc:
             raise Unavailable(f"event log: commit failed ({type(exc).__name__}: {exc})") from exc
 
+    def lag(self) -> dict[tuple[str, int], int]:
+        """Per partition held: its head minus this member's position (records not yet read), for /metrics."""
+        if self._closed or not self._owned:
+            return {}
+        owned = sorted(self._owned)
+        marks = ",".join("?" * len(owned))
+        heads = dict(self._log._conn().execute(f"SELECT pid, next_offset FROM partitions WHERE pid IN ({marks})", owned))
+        return {self._log._pid_topic[pid]: max(0, heads.get(pid, 0) - self._owned[pid][1]) for pid in owned}
+
     def committed(self, topic: str, partition: int) -> int | None:
         """The group's committed offset (next offset to read) on one partition, None if never committed."""
         row = self._log._conn().execute(
