@@ -229,6 +229,12 @@ def agency_speaking(principal: Principal) -> str | None:
     return None
 
 
+def turns_share_contact_on(new: WorkerIn, current_document: dict[str, Any] | None) -> bool:
+    """The write sets consent.share_contact where it was not set (a create, or false before)."""
+    was_on = ((current_document or {}).get("consent") or {}).get("share_contact") is True
+    return new.consent.share_contact and not was_on
+
+
 def check_share_contact(
     principal: Principal,
     worker_id: str,
@@ -245,7 +251,7 @@ def check_share_contact(
     the worker's consent (`held_by`, the agency-contact-consent record). Turning it off, or keeping
     it on, is anyone's who may write the profile.
     """
-    if not new.consent.share_contact or ((current_document or {}).get("consent") or {}).get("share_contact"):
+    if not turns_share_contact_on(new, current_document):
         return
     if principal.role is Role.admin or speaks_as_the_worker(principal, worker_id):
         return

@@ -103,9 +103,10 @@ def apply_change(
         worker = worker.model_copy(update={"agency_id": agency_id})
     domain.check_certificates(principal, current.id, current.agency_id, worker, current.document,
                               prefix=field_prefix)
-    held = store.agency_contact_consent_of(conn, current.id)
-    domain.check_share_contact(principal, current.id, worker, current.document, held.agency_id if held else None,
-                               prefix=field_prefix)
+    if domain.turns_share_contact_on(worker, current.document):  # the record is read only when it matters
+        held = store.agency_contact_consent_of(conn, current.id)
+        domain.check_share_contact(principal, current.id, worker, current.document,
+                                   held.agency_id if held else None, prefix=field_prefix)
     document, contact = domain.split_document(worker)
     if document == current.document and contact == current.contact:
         return current
