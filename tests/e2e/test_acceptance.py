@@ -13,7 +13,12 @@ README says. Matching and notify are eventually consistent: those steps poll wit
   without the worker's consent and given with it;
 - an agency: CSV imports (UTF-8; GBK with Chinese headers), the job polled, the upload retried
   with its key, invitations listed and accepted for its workers, their inbox read, webhooks to a
-  local receiver with Standard Webhooks signatures verified.
+  local receiver with Standard Webhooks signatures verified;
+- last, Ctrl-C stops every service, and a second `make run` still has the data, accepts the old
+  tokens and answers a retried POST with its first answer.
+
+Checks that do not gate the next step are collected (`Shortfalls`) so that one run lists every
+broken promise of a journey; the test still fails at its end if any was found.
 """
 
 from __future__ import annotations
@@ -123,8 +128,9 @@ def phone() -> str:
     return "139" + str(uuid.uuid4().int)[:8]
 
 
-def welder(name: str, tel: str, *, share_contact: bool = False) -> dict:
-    """DESIGN §3's worker as a client writes it (dates moved to stay in the future)."""
+def welder(name: str, tel: str) -> dict:
+    """DESIGN §3's worker as a client writes it: dates kept in the future, the certificate unverified
+    (only an agency or admin may mark it verified, docs/profiles.md), no consent to share contact data."""
     today = dt.date.today()
     return {
         "name": name,
@@ -142,7 +148,7 @@ def welder(name: str, tel: str, *, share_contact: bool = False) -> dict:
         "availability": {"modes": ["project", "part_time"], "hours_per_week": 16, "available_from": today.isoformat()},
         "wage_expectation": {"min": 300, "max": 500, "unit": "day"},
         "open_regions": ["1506", "1502"],
-        "consent": {"matching": True, "share_contact": share_contact},
+        "consent": {"matching": True, "share_contact": False},
         "agency_id": None,
         "status": "active",
     }
