@@ -737,6 +737,35 @@ def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(sy
     shortfalls.assert_none()
 
 
+# --- after the journeys -------------------------------------------------------------------------------------
+
+
+def metric_samples(http: httpx.Client, url: str, name: str) -> dict[str, float]:
+    """`{labels: value}` of one metric on a service's /metrics (Prometheus text; a counter may end in _total)."""
+    found = {}
+    for m in re.finditer(rf"^{name}(?:_total)?(\{{[^}}]*\}})?\s+(\S+)$", http.get(url + "/metrics").text, re.MULTILINE):
+        found[m.group(1) or ""] = float(m.group(2))
+    return found
+
+
+def test_the_journeys_left_no_dead_letter_and_every_consumer_caught_up(system, http):
+    """DESIGN §6: repeated or late events are no-ops, never DLQ entries (the erasures, the return and the
+    second erasure above); operators see each group's lag and dead letters on /metrics."""
+    dead = {name: metric_samples(http, url, "talentflow_dlq_messages") for name, url in system.urls.items()}
+    assert any(dead.values()), f"no service reports talentflow_dlq_messages on /metrics: {dead}"
+    assert not {name: d for name, d in dead.items() if any(d.values())}, f"records went to a DLQ: {dead}"
+
+    def caught_up():
+        lag = {name: metric_samples(http, url, "talentflow_consumer_lag") for name, url in system.urls.items()}
+        behind = {name: {k: v for k, v in by.items() if v} for name, by in lag.items()}
+        return any(lag.values()) and not any(behind.values()) and lag
+
+    eventually(caught_up, 30, what="every consumer group at the head of its topics (talentflow_consumer_lag 0)")
+    for name, url in system.urls.items():
+        ready = http.get(url + "/readyz")
+        assert ready.status_code == 200, f"{name} not ready after the journeys: {ready.text}"
+
+
 # --- Ctrl-C and a restart (last: they stop the module's system) ----------------------------------------------
 
 
