@@ -521,3 +521,15 @@ def test_sqlite_a_deleted_value_leaves_no_bytes_in_the_file(tmp_path) -> None:
     assert b"13912345678" not in raw
     assert b"erase-me" not in raw and b"expire-me" not in raw
     assert b"other" in raw  # the check reads the right file
+
+
+def test_sqlite_checkpoint_leaves_an_erased_answer_in_no_file_while_open(tmp_path) -> None:
+    adapter = SqliteKeyValue(tmp_path / "kv.db")
+    try:
+        adapter.set("idem:w", b"13912345678 erase-me", ttl_s=60)
+        adapter.delete("idem:w")
+        assert adapter.checkpoint() is True
+        raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("kv.db"))
+        assert b"13912345678" not in raw
+    finally:
+        adapter.close()

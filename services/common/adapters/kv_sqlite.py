@@ -176,6 +176,18 @@ class SqliteKeyValue:
         except sqlite3.Error:
             return False
 
+    def checkpoint(self) -> bool:
+        """Fold the WAL into the file and truncate it (after an erasure, so deleted answers leave the
+        WAL too); False when another process's reader kept it busy (its next checkpoint does it)."""
+        with self._lock:
+            if self._closed:
+                return False
+            try:
+                busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.Error:
+                return False
+        return busy == 0
+
     def close(self) -> None:
         """Checkpoint and truncate the WAL (no erased bytes left in it), then close the file."""
         with self._lock:
