@@ -686,7 +686,7 @@ def worker_contact(deps: Deps, principal: Principal, posting_id: str, worker_id:
     offered = _offered_consents(consent)
     if not offered:
         raise ContactConsentMissing(
-            "the worker withdrew its consent to give this employer its contact data (for this posting)"
+            "the consent to give this employer the worker's contact data was withdrawn for this posting"
         )
     disclosed = deps.profiles.disclose_contact(
         worker_id, posting_id=posting_id, viewer_role=principal.role.value, viewer_id=principal.subject,
