@@ -137,3 +137,14 @@ def test_a_worker_the_log_has_not_told_of_yet_is_looked_up_in_profiles(jobs):
     asked = len(jobs.profiles.requests)
     assert jobs.client.get("/v1/invitations?worker_id=w-new", headers=AGENCY).status_code == 200
     assert len(jobs.profiles.requests) == asked
+
+
+def test_profiles_unreachable_for_an_unknown_worker_is_503_not_a_guess(jobs):
+    jobs.profiles.down = True
+    response = jobs.client.get("/v1/invitations?worker_id=w-unknown", headers=AGENCY)
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    # a worker the read model knows needs no call at all
+    _tell(jobs, WORKER_ID, AGENCY_ORG, 1)
+    _consume(jobs)
+    assert jobs.client.get(f"/v1/invitations?worker_id={WORKER_ID}", headers=AGENCY).status_code == 200
