@@ -110,10 +110,25 @@ def cmd_work(args: argparse.Namespace) -> int:
     for worker in app.state.workers:
         worker.start()
     print(f"{args.service}: {len(app.state.workers)} workers running", file=sys.stderr)
-    # Liveness for containers: a file touched while every worker thread is alive (deploy/docker/healthcheck.py).
+    if args.metrics_port:
+        # The pipeline's figures (consumer lag, DLQ counts, outbox backlog) from the process that runs it.
+        from prometheus_client import CollectorRegistry, start_http_server
+
+        from services.common.web import PipelineCollector
+
+        registry = CollectorRegistry(auto_describe=False)
+        registry.register(PipelineCollector(args.service, lambda: app.state.workers))
+        start_http_server(args.metrics_port, addr=args.metrics_host, registry=registry)
+    from services.common.web import pipeline_causes
+
+    # Liveness for containers: a file touched while every worker thread is alive and no consumer is
+    # stuck (deploy/docker/healthcheck.py), so a stuck consumer's container is restarted.
     heartbeat = os.environ.get("TALENTFLOW_HEARTBEAT_FILE")
     while not stop.wait(10):
-        if heartbeat and all(_alive(w) for w in app.state.workers):
+        causes = pipeline_causes(app.state.workers)
+        for cause in causes:
+            print(f"{args.service}: {cause}", file=sys.stderr)
+        if heartbeat and all(_alive(w) for w in app.state.workers) and not causes:
             with open(heartbeat, "a"):
                 os.utime(heartbeat)
     for worker in reversed(app.state.workers):
@@ -344,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("work", help="run one service's outbox relay and consumers, no HTTP")
     p.add_argument("service", choices=list(SERVICES))
+    p.add_argument("--metrics-port", type=int, default=int(os.environ.get("TALENTFLOW_WORKER_METRICS_PORT") or 0),
+                   help="serve the pipeline's Prometheus metrics (consumer lag, DLQ, outbox) on this port")
+    p.add_argument("--metrics-host", default="0.0.0.0")
     p.set_defaults(func=cmd_work)
 
     p = sub.add_parser("replay", help="rebuild a service's read model from the event log")

@@ -201,3 +201,41 @@ def test_webhook_failures_and_disabled_subscriptions_on_notify_metrics(notify_fa
     assert metric(text, "talentflow_webhook_subscriptions_disabled", service="notify") == 1
     assert metric(text, "talentflow_webhook_deliveries_pending", service="notify") == 1
     assert metric(text, "talentflow_outbox_backlog", service="notify") is not None
+
+
+def test_talentflow_work_serves_the_pipeline_metrics_of_its_workers(tmp_path):
+    """Scale-out: the worker process runs the consumers, so it serves their figures itself."""
+    import os
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.fixtures.infra import free_port
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TALENTFLOW_", "JOBS_", "DATABASE_URL",
+                                                                     "KAFKA_", "REDIS_URL", "ELASTICSEARCH_URL"))}
+    env["TALENTFLOW_HOME"] = str(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "services.common.cli", "work", "jobs", "--metrics-port", str(port),
+                                "--metrics-host", "127.0.0.1"], env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    try:
+        text, deadline = "", time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=2).text
+                if "talentflow_consumer_lag" in text:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None:
+                raise AssertionError(process.stderr.read().decode()[-2000:])
+            time.sleep(0.2)
+        assert metric(text, "talentflow_outbox_backlog", service="jobs") == 0, text
+        ups = [line for line in text.splitlines() if line.startswith("talentflow_consumer_up{")]
+        assert ups and all(line.endswith(" 1.0") for line in ups), text
+        assert metric(text, "talentflow_consumer_lag", service="jobs", topic="talentflow.workers") == 0, text
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
