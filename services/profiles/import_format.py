@@ -27,7 +27,8 @@ Chinese names of the ladder (`高级工`, `三级`, `技师` …).
 
 Chinese headers, as a bureau's or school's template names them, are accepted too (`HEADER_ALIASES`):
 a header cell is trimmed, a required-field mark (`*`, `（必填）`, `(选填)`) is dropped, and the name is
-looked up. `姓名` → name, `手机`/`手机号`/`联系电话` → phone, `邮箱`/`电子邮箱` → email,
+looked up; a row-number column (`序号`, `编号`, `行号`, `No.`) is read and left out. `姓名` → name,
+`手机`/`手机号`/`联系电话` → phone, `邮箱`/`电子邮箱` → email,
 `地区`/`所在地区`/`行政区划代码` → region, `职业`/`职业名称` → occupation_name, `职业代码` →
 occupation_code, `技能等级` → skill_level, `技能` → skill_names, `工作年限` → experience_years.
 
@@ -76,7 +77,6 @@ CSV_COLUMNS = frozenset((*TEXT_COLUMNS, *NESTED_TEXT_COLUMNS, *NUMBER_COLUMNS, *
 
 # Chinese column names of the templates bureaus, schools and agencies keep their rosters in.
 HEADER_ALIASES: dict[str, str] = {
-    "编号": "id", "人员编号": "id",
     "姓名": "name", "名字": "name",
     "手机": "phone", "手机号": "phone", "手机号码": "phone", "联系电话": "phone", "电话": "phone",
     "联系方式": "phone",
@@ -103,6 +103,10 @@ LEVEL_NAMES: dict[str, str] = {
     "特级技师": "principal_technician",
     "首席技师": "chief_technician",
 }
+# A roster's own row numbering (序号) is no field of a worker: such a column is read and left out.
+# (A worker id, to update, is only ever this platform's own `id` column.)
+IGNORED = "-"
+IGNORED_HEADERS = frozenset({"序号", "编号", "行号", "no", "no."})
 DEFAULT_PROFICIENCY = 3  # a skill named without a proficiency: competent, the middle of 1–5
 _REQUIRED_MARK = re.compile(r"[（(][^）)]*[）)]$")
 _LIST_SEPARATORS = re.compile(r"[;；,，、|\n]+")
@@ -282,6 +286,8 @@ def column_name(cell: str) -> str:
     """A header cell as a column name: trimmed, the required-field marks dropped, Chinese aliases mapped."""
     name = cell.strip().removeprefix("\ufeff").strip().strip("*＊").strip()
     name = _REQUIRED_MARK.sub("", name).strip().strip("*＊").strip()
+    if name.lower() in IGNORED_HEADERS:
+        return IGNORED
     return HEADER_ALIASES.get(name, name)
 
 
@@ -295,6 +301,9 @@ def parse_csv_header(text: str) -> list[str]:
     names = []
     for cell in cells:
         name = column_name(cell)
+        if name == IGNORED:
+            names.append(name)
+            continue
         if name not in CSV_COLUMNS:
             raise FormatError(f"csv.header.{cell}", f"unknown column {cell!r}; known: {', '.join(sorted(CSV_COLUMNS))}"
                               f" and the Chinese names {', '.join(HEADER_ALIASES)}")
@@ -338,7 +347,7 @@ def parse_csv_row(columns: list[str], text: str) -> dict[str, Any]:
     errors: list[dict[str, str]] = []
     for name, raw in zip(columns, cells, strict=True):
         cell = raw.strip()
-        if cell == "":
+        if cell == "" or name == IGNORED:
             continue
         if name == "skill_level":
             document[name] = LEVEL_NAMES.get(cell, cell)

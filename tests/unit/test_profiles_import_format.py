@@ -156,6 +156,10 @@ def test_chinese_headers_of_a_bureau_template_map_to_columns():
         "name", "phone", "email", "region", "occupation_name", "occupation_code", "skill_level", "skill_names",
         "experience_years"]
     assert fmt.parse_csv_header("\ufeff姓名,联系电话,行政区划代码,职业") == ["name", "phone", "region", "occupation_name"]
+    # the roster's own row numbers are no field: read and left out
+    columns = fmt.parse_csv_header("序号,姓名,地区")
+    assert columns == [fmt.IGNORED, "name", "region"]
+    assert fmt.parse_csv_row(columns, "7,王建国,150602") == {"name": "王建国", "region": "150602"}
     with pytest.raises(fmt.FormatError) as exc:
         fmt.parse_csv_header("姓名,手机,联系电话,地区")  # two names for the phone
     assert exc.value.field == "csv.header.联系电话"
