@@ -69,7 +69,6 @@ class SqliteKeyValue:
         cur.executescript(_SCHEMA)
         self._last_sweep = 0.0
         self._closed = False
-        self._busy_timeout_s = busy_timeout_s
 
     def __repr__(self) -> str:
         return f"SqliteKeyValue({str(self._path)!r})"
@@ -199,20 +198,6 @@ class SqliteKeyValue:
             except sqlite3.Error:
                 pass  # another process holds a reader; its own close checkpoints
             self._conn.close()
-
-    def checkpoint(self, busy_timeout_s: float = 1.0) -> bool:
-        """Fold the WAL into the file and truncate it (after an erasure: no deleted answer left in
-        it); False when another process's reader kept it busy."""
-        with self._lock:
-            if self._closed:
-                return False
-            try:
-                self._conn.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
-                busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-                self._conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_s * 1000)}")
-                return busy == 0
-            except sqlite3.Error:
-                return False
 
     # -- for tests and metrics -------------------------------------------------------------
 
