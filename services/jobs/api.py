@@ -165,7 +165,8 @@ def close_posting(posting_id: PostingId, body: CloseRequest, request: Request, r
              operation_id="apply_to_posting", responses={200: {"model": Application, "description": "already applied"}})
 def apply_to_posting(posting_id: PostingId, request: Request, response: Response, deps: Handlers, principal: Principal = Caller,
                      body: Annotated[ApplicationIn | None, Body()] = None) -> Application:
-    """A worker applies to an open posting, once: a second try answers the first application (200)."""
+    """A worker applies to an open posting, once: a second try answers the first application (200).
+    An agency (or admin) applies for a worker it manages by naming `worker_id` in the body."""
     application, created = handlers.apply(deps, principal, posting_id, body or ApplicationIn())
     remember_replay_naming(deps.key_value, application.worker_id, idempotency_replay_key(request))  # its erasure reaches the cached answer
     response.status_code = 201 if created else 200
@@ -206,7 +207,7 @@ def change_application(posting_id: PostingId, application_id: ApplicationId, bod
 def list_my_applications(deps: Handlers, principal: Principal = Caller,
                          worker_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
                          status: ApplicationStatus | None = None, limit: Limit = 20, cursor: Cursor = None) -> dict:
-    """A worker's own applications (an agency's or admin's for the worker they name)."""
+    """A worker's own applications (an agency's for a worker it manages, an admin's for anyone, named by `worker_id`)."""
     return _page(handlers.list_worker_applications(deps, principal, worker_id, status, after=_after(cursor), limit=limit))
 
 
@@ -236,6 +237,7 @@ def list_posting_invitations(posting_id: PostingId, deps: Handlers, principal: P
 def list_my_invitations(deps: Handlers, principal: Principal = Caller,
                         worker_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
                         status: InvitationStatus | None = None, limit: Limit = 20, cursor: Cursor = None) -> dict:
+    """A worker's own invitations (an agency's for a worker it manages, an admin's for anyone, named by `worker_id`)."""
     return _page(handlers.list_worker_invitations(deps, principal, worker_id, status, after=_after(cursor), limit=limit))
 
 
@@ -251,7 +253,7 @@ def get_invitation(invitation_id: InvitationId, response: Response, deps: Handle
 def accept_invitation(invitation_id: InvitationId, response: Response, deps: Handlers,
                       principal: Principal = Caller,
                       body: Annotated[AcceptanceIn | None, Body()] = None) -> Invitation:
-    """Only the invited worker; an accepted invitation is mutual interest (the handshake).
+    """The invited worker, or the agency managing it; an accepted invitation is mutual interest (the handshake).
     `{"share_contact": true}` also consents to giving the posting's org the worker's contact data."""
     share_contact = body.share_contact if body else False
     invitation = handlers.answer_invitation(deps, principal, invitation_id, accept=True, share_contact=share_contact)
