@@ -5,11 +5,11 @@ Support for `tests/e2e/test_acceptance.py` (not a test file itself):
 - `user_env()` is the shell environment of a developer who just cloned the repository: every
   TALENTFLOW_*, service-prefixed (PROFILES_, JOBS_, MATCHING_, NOTIFY_) and engine URL variable is
   removed, HOME stays the user's own.
-- `scratch_clone(dst)` writes the last commit's files (a clean clone) to a scratch folder and links
-  the existing `.venv` so nothing is installed again; the developer's `./var` is never touched.
-- `started_as_readme_says(root)` runs `make run` there (its install step held back with `make -o`,
-  since the `.venv` is shared) on the README's ports, waits until every service is ready, and
-  stops it as Ctrl-C does (SIGINT to the whole process group).
+- `scratch_clone(dst)` writes the last commit's files (a clean clone) to a scratch folder with a
+  `.venv` that reuses the developer's installed packages but imports the clone's own code (CLI
+  included); nothing is installed, and the developer's `./var` is never touched.
+- `started_as_readme_says(root)` runs `make run` there on the README's ports, waits until every
+  service is ready, and stops it as Ctrl-C does (SIGINT to the whole process group).
 - `readme_blocks()` / `command_blocks()` extract the README's fenced blocks and tell the shell
   commands from the rest (a layout tree, JSON); `run_block()` runs one in a fresh `bash` with
   `curl` failing on an HTTP error.
@@ -68,7 +68,7 @@ def port_busy_is_fatal() -> bool:
 
 
 def scratch_clone(dst: Path, src: Path = REPO_ROOT) -> Path:
-    """A clean clone's files in `dst`, and `.venv` linked from `src` (nothing is installed again).
+    """A clean clone's files in `dst`, with a `.venv` built on `src`'s (nothing is installed again).
 
     By default the files of the last commit (`git archive HEAD`): what a clean clone holds, and a
     consistent snapshot even while others edit the work tree. `ACCEPTANCE_FROM=worktree` copies the
@@ -89,8 +89,36 @@ def scratch_clone(dst: Path, src: Path = REPO_ROOT) -> Path:
     else:
         archive = subprocess.run(["git", "archive", "--format=tar", "HEAD"], cwd=src, capture_output=True, check=True)
         subprocess.run(["tar", "-x", "-C", str(dst)], input=archive.stdout, check=True)
-    (dst / ".venv").symlink_to(src / ".venv", target_is_directory=True)
+    clone_venv(dst / ".venv", src / ".venv", dst)
     return dst
+
+
+def clone_venv(venv: Path, shared: Path, root: Path) -> Path:
+    """A `.venv` for the clone that installs nothing: its own interpreter, the clone's code first on
+    sys.path, then the shared venv's packages (whose editable finder would otherwise import the
+    services from the developer's tree), and the `talentflow` command; stamped installed for make.
+
+    So `make run` and `.venv/bin/talentflow` run the clone's code, CLI included, with no variable
+    set in the environment, as they would after `make` installed a fresh clone.
+    """
+    subprocess.run([str(shared / "bin" / "python"), "-m", "venv", "--without-pip", str(venv)], check=True)
+    site_packages = Path(subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip())
+    shared_site = subprocess.run(
+        [str(shared / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    # .pth files run in name order: the clone's root goes on sys.path before the shared packages' finders
+    (site_packages / "00-clone.pth").write_text(f"{root}\n")
+    (site_packages / "zz-shared-venv.pth").write_text(f"import site; site.addsitedir({shared_site!r})\n")
+    script = (shared / "bin" / "talentflow").read_text().split("\n", 1)[1]
+    command = venv / "bin" / "talentflow"
+    command.write_text(f"#!{venv / 'bin' / 'python'}\n{script}")
+    command.chmod(0o755)
+    (venv / ".installed").touch()  # the Makefile's stamp: newer than pyproject.toml, so `make` installs nothing
+    return venv
 
 
 @dataclass
@@ -143,9 +171,8 @@ def started_as_readme_says(root: Path, ready_timeout_s: float = 180) -> Iterator
     """`make run` in `root` with the user's environment; yields once all four services are ready."""
     log_path = root / "make-run.log"
     with open(log_path, "wb") as log:
-        # `-o .venv/.installed`: the venv is linked from the developer's tree; never reinstall into it.
         proc = subprocess.Popen(
-            ["make", "-o", ".venv/.installed", "run"], cwd=root, env=user_env(),
+            ["make", "run"], cwd=root, env=user_env(),
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
     system = ReadmeSystem(root, proc, log_path)
