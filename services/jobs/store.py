@@ -21,7 +21,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
-from sqlalchemy.exc import IntegrityError
 
 from services.common.contracts import PostingStatus
 from services.common.store import Outbox, is_postgres, outbox_table
@@ -505,22 +504,16 @@ def agency_of(conn: Connection, worker_id: str) -> tuple[bool, str | None]:
 
 def record_worker_agency(conn: Connection, worker_id: str, agency_id: str | None, version: int) -> bool:
     """Keep the agency of the newest version seen; an older or repeated event changes nothing."""
+    if is_postgres(conn.engine):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     t = worker_agencies
-    current = conn.execute(
-        _lock(conn, sa.select(t.c.version).where(t.c.worker_id == worker_id))
-    ).scalar_one_or_none()
-    if current is None:
-        try:
-            with conn.begin_nested():
-                conn.execute(t.insert().values(worker_id=worker_id, agency_id=agency_id, version=version))
-            return True
-        except IntegrityError:  # a concurrent consumer inserted it first: compare with its version
-            return record_worker_agency(conn, worker_id, agency_id, version)
-    if version <= current:
-        return False
-    conn.execute(t.update().where(t.c.worker_id == worker_id, t.c.version == current)
-                 .values(agency_id=agency_id, version=version))
-    return True
+    stmt = insert(t).values(worker_id=worker_id, agency_id=agency_id, version=version)
+    stmt = stmt.on_conflict_do_update(index_elements=["worker_id"],
+                                      set_={"agency_id": stmt.excluded.agency_id, "version": stmt.excluded.version},
+                                      where=t.c.version < stmt.excluded.version)
+    return conn.execute(stmt).rowcount == 1
 
 
 def forget_worker_agency(conn: Connection, worker_id: str, erased_version: int | None = None) -> None:
