@@ -12,8 +12,9 @@ README says. Matching and notify are eventually consistent: those steps poll wit
   explanations and masked personal data, invitation, application, shortlist, contact refused
   without the worker's consent and given with it;
 - an agency: CSV imports (UTF-8; GBK with Chinese headers), the job polled, the upload retried
-  with its key, invitations listed and accepted for its workers, their inbox read, webhooks to a
-  local receiver with Standard Webhooks signatures verified;
+  with its key, invitations listed and answered for its workers (its `share_contact` counting only
+  once the person recorded that the agency holds their consent), their inbox read, webhooks to a
+  local receiver with Standard Webhooks signatures verified (imports announced too);
 - last, Ctrl-C stops every service, and a second `make run` still has the data, accepts the old
   tokens and answers a retried POST with its first answer.
 
@@ -562,6 +563,15 @@ def roster_csv(rows: list[dict], columns: list[str]) -> str:
     return out.getvalue()
 
 
+def handed_tokens(api: Client, agency: str, job: dict) -> dict[str, str]:
+    """The worker tokens an agency is handed for the people an import created (to pass on to each)."""
+    tokens = api.profiles.post(f"/v1/workers/import/{job['id']}/tokens", headers=auth(agency))
+    assert tokens.status_code == 200, tokens.text
+    handed = {t["worker_id"]: t["worker_token"] for t in tokens.json()["items"]}
+    assert all(handed.values()), tokens.text
+    return handed
+
+
 def finished_import(api: Client, token: str, accepted: httpx.Response) -> dict:
     assert accepted.status_code == 202, accepted.text
     location = accepted.headers["Location"]
@@ -656,7 +666,8 @@ def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(sy
     # the employer invites two imported workers; the agency lists and answers for them
     posting_id = post_posting(api, employer)["id"]
     invitations = {}
-    for worker_id in (utf8_ids[0], gbk_id):
+    second_id, second_phone = by_row[2]["worker_id"], gbk_people[1]["手机"]
+    for worker_id in (utf8_ids[0], gbk_id, second_id):
         sent = api.jobs.post(f"/v1/postings/{posting_id}/invitations", json={"worker_id": worker_id},
                              headers=auth(employer))
         assert sent.status_code == 201, sent.text
@@ -680,14 +691,34 @@ def test_agency_journey_imports_acts_for_its_workers_and_gets_signed_webhooks(sy
     # another agency can neither see nor answer them
     stranger = system.token("agency", rid("agent"), org=rid("agy"))
     assert api.jobs.get("/v1/invitations", params={"worker_id": gbk_id}, headers=auth(stranger)).status_code in (403, 404)
-    assert api.jobs.post(f"/v1/invitations/{invitations[gbk_id]}/decline",
-                         headers=auth(stranger)).status_code in (403, 404, 409)
+    assert api.jobs.post(f"/v1/invitations/{invitations[second_id]}/accept", headers=auth(stranger)).status_code in (403, 404)
+
+    # the agency's word on contact counts only where the person recorded that the agency holds their consent
+    accepted = api.jobs.post(f"/v1/invitations/{invitations[second_id]}/accept", json={"share_contact": True},
+                             headers=auth(agency))
+    assert accepted.status_code == 200 and accepted.json()["status"] == "accepted", accepted.text
+    contact_url = f"/v1/postings/{posting_id}/contacts/{second_id}"
+    reveal = api.jobs.get(contact_url, headers=auth(employer))
+    shortfalls.check(reveal.status_code == 403 and second_phone not in reveal.text,
+                     f"the agency's share_contact gave the contact with no agency-held consent recorded: {reveal.status_code}")
+    holds = {"basis": "2026年12月签署的书面同意书"}
+    minted = api.profiles.put(f"/v1/workers/{second_id}/agency-contact-consent", json=holds,
+                              headers=auth(handed_tokens(api, agency, gbk_job)[second_id]))
+    shortfalls.check(minted.status_code == 403,
+                     f"a worker token the agency was handed recorded the agency's consent itself: {minted.status_code}")
+    persons_own = system.token("worker", second_id)  # the person's own token, as `talentflow token` issues it
+    recorded = api.profiles.put(f"/v1/workers/{second_id}/agency-contact-consent", json=holds, headers=auth(persons_own))
+    shortfalls.check(recorded.status_code == 200, f"the worker could not record the agency's consent: {recorded.text[:300]}")
+    reveal = api.jobs.get(contact_url, headers=auth(employer))
+    shortfalls.check(reveal.status_code == 200 and reveal.json().get("phone") == second_phone,
+                     f"contact refused although the agency holds the recorded consent: {reveal.status_code} {reveal.text[:300]}")
+    seen_by = api.profiles.get(f"/v1/workers/{second_id}/contact-disclosures", headers=auth(persons_own))
+    shortfalls.check(seen_by.status_code == 200 and [(d["org_id"], d["basis"]) for d in seen_by.json()["items"]]
+                     == [(employer_org, "agency")], f"the disclosure is not recorded on the agency's basis: {seen_by.text[:300]}")
 
     # the agency reads its workers' inbox: with the tokens it is handed for the people it imported ...
-    tokens = api.profiles.post(f"/v1/workers/import/{gbk_job['id']}/tokens", headers=auth(agency))
-    assert tokens.status_code == 200, tokens.text
-    handed = {t["worker_id"]: t["worker_token"] for t in tokens.json()["items"]}
-    assert set(handed) == {by_row[1]["worker_id"], by_row[2]["worker_id"]} and all(handed.values()), tokens.text
+    handed = handed_tokens(api, agency, gbk_job)
+    assert set(handed) == {gbk_id, second_id}, handed
 
     def invitation_notes(token: str, **params: str):
         got = api.notify.get("/v1/inbox", params={"limit": 100, **params}, headers=auth(token))
