@@ -104,3 +104,33 @@ def test_each_created_worker_comes_with_the_way_to_its_token(small: ProfilesEnv)
     # another org's agency and a worker get nothing
     assert small.client.post(tokens_url, headers=auth("agency", "x", org="org-b")).status_code == 404
     assert small.client.post(tokens_url, headers=auth("worker", created[0]["worker_id"])).status_code == 403
+
+
+def test_a_retry_after_a_restart_still_answers_the_first_job(store_backend):
+    from fastapi.testclient import TestClient
+
+    from services.profiles.app import Settings, create_app
+    from tests.support import runtime_for, settings_kwargs
+
+    def start() -> tuple[TestClient, ProfilesEnv]:
+        settings = Settings(**settings_kwargs(store_backend), import_batch_size=4)
+        app = create_app(settings, runtime=runtime_for("profiles", settings, store_backend))
+        client = TestClient(app)
+        client.__enter__()
+        return client, ProfilesEnv(app, client, store_backend.name)
+
+    key = {"Idempotency-Key": "after-a-crash"}
+    client, env = start()
+    first = upload(env, ROWS, {**AGENCY, **key})
+    assert first.status_code == 202, first.text
+    env.wait_for_job(first.headers["location"], AGENCY)
+    client.__exit__(None, None, None)  # the process goes away; the client retries on the next one
+
+    client, env = start()
+    try:
+        again = upload(env, ROWS, {**AGENCY, **key})
+        assert again.status_code == 202 and again.json()["id"] == first.json()["id"]
+        assert again.headers["idempotent-replayed"] == "true"
+        assert _workers_of(env) == 3
+    finally:
+        client.__exit__(None, None, None)
