@@ -15,8 +15,9 @@ README says. Matching and notify are eventually consistent: those steps poll wit
   with its key, invitations listed and answered for its workers (its `share_contact` counting only
   once the person recorded that the agency holds their consent), their inbox read, webhooks to a
   local receiver with Standard Webhooks signatures verified (imports announced too);
-- last, Ctrl-C stops every service, and a second `make run` still has the data, accepts the old
-  tokens and answers a retried POST with its first answer.
+- after the journeys: no dead letter, every consumer caught up; last, Ctrl-C stops every service,
+  no file under ./var (nor the run's output) holds the erased worker, and a second `make run`
+  still has the data, accepts the old tokens and answers a retried POST with its first answer.
 
 Checks that do not gate the next step are collected (`Shortfalls`) so that one run lists every
 broken promise of a journey; the test still fails at its end if any was found.
@@ -115,6 +116,10 @@ def soft_eventually(shortfalls: Shortfalls, probe, timeout_s: float, what: str):
     except AssertionError as exc:
         shortfalls.check(False, str(exc))
         return None
+
+
+# People the journeys erased: after the clean stop at the end, no file of the run may still hold them.
+ERASED: list[dict[str, str]] = []
 
 
 def rid(prefix: str) -> str:
@@ -392,6 +397,8 @@ def test_worker_journey_profile_match_apply_consent_erase_return_erase(system, a
     assert stored["consent"]["share_contact"] is False, "a grant for one posting became a consent for every employer"
 
     # erasure: the person is gone from every service
+    ERASED.append({"name": profile["name"], "phone": tel, "email": profile["contact"]["email"],
+                   "certificate": profile["certificates"][0]["number"]})
     erased = api.profiles.delete(f"/v1/workers/{worker_id}", headers=auth(me))
     assert erased.status_code == 204, erased.text
     assert api.profiles.get(f"/v1/workers/{worker_id}", headers=auth(me)).status_code == 404
@@ -797,6 +804,24 @@ def test_the_journeys_left_no_dead_letter_and_every_consumer_caught_up(system, h
         assert ready.status_code == 200, f"{name} not ready after the journeys: {ready.text}"
 
 
+def files_holding(where: Path, people: list[dict[str, str]]) -> dict[str, list[str]]:
+    """`{file: [what of whom]}` for every file under `where` whose bytes hold a person's name, phone,
+    e-mail or certificate number (as UTF-8, or as JSON's \\u escapes of the name)."""
+    needles = {}
+    for person in people:
+        for what, value in person.items():
+            needles[value.encode()] = f"{what} of {person['name']}"
+            escaped = json.dumps(value).strip('"').encode()
+            needles.setdefault(escaped, f"{what} of {person['name']} (escaped)")
+    found = {}
+    for path in [where] if where.is_file() else sorted(p for p in where.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        hits = [label for needle, label in needles.items() if needle in data]
+        if hits:
+            found[str(path)] = hits
+    return found
+
+
 # --- Ctrl-C and a restart (last: they stop the module's system) ----------------------------------------------
 
 
@@ -805,7 +830,8 @@ def test_ctrl_c_stops_every_service_and_a_restart_keeps_data_key_and_idempotency
     DESIGN §3: an Idempotency-Key is kept 24 h and survives a restart on both runtimes."""
     worker_id = rid("wkr")
     worker = system.token("worker", worker_id)
-    created = api.profiles.post("/v1/workers", json=welder("陈立新", phone()), headers=auth(worker))
+    kept = {"name": "陈立新", "phone": phone()}
+    created = api.profiles.post("/v1/workers", json=welder(kept["name"], kept["phone"]), headers=auth(worker))
     assert created.status_code == 201, created.text
     org, boss, key = rid("org"), rid("boss"), str(uuid.uuid4())
     body = project_posting(f"重启前的项目 {org}")
@@ -814,6 +840,12 @@ def test_ctrl_c_stops_every_service_and_a_restart_keeps_data_key_and_idempotency
     system.stop()
     still = [port for port in README_PORTS.values() if port_open("127.0.0.1", port, 0.2)]
     assert not still, f"ports still served after Ctrl-C: {still}\n{system.log()[-2000:]}"
+    # DESIGN §6: after a clean stop no file of the system holds an erased person (nor does the log of the run);
+    # the same search does find a person who was not erased (so it can see what it looks for)
+    assert files_holding(system.root / "var", [kept]), "the byte search finds not even a person still registered"
+    if ERASED:
+        assert not files_holding(system.root / "var", ERASED) | files_holding(system.log_path, ERASED), \
+            f"files still holding an erased person: {files_holding(system.root / 'var', ERASED)}"
 
     with started_as_readme_says(system.root):
         again = api.profiles.get(f"/v1/workers/{worker_id}", headers=auth(worker))  # a token minted before the restart
