@@ -74,7 +74,11 @@ def scratch_clone(dst: Path, src: Path = REPO_ROOT) -> Path:
     consistent snapshot even while others edit the work tree. `ACCEPTANCE_FROM=worktree` copies the
     work tree instead (tracked files plus new ones not ignored), to try changes before committing.
     """
-    if os.environ.get("ACCEPTANCE_FROM", "head") == "worktree":
+    in_git = subprocess.run(["git", "rev-parse", "--verify", "-q", "HEAD"], cwd=src, capture_output=True).returncode == 0
+    if not in_git:  # an unpacked release: its files are the clone
+        shutil.copytree(src, dst, dirs_exist_ok=True, symlinks=True, ignore=shutil.ignore_patterns(
+            ".git", ".venv", "var", "artifacts", "results", "__pycache__", ".pytest_cache", "*.egg-info", "*.pyc"))
+    elif os.environ.get("ACCEPTANCE_FROM", "head") == "worktree":
         listed = subprocess.run(
             ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
             cwd=src, capture_output=True, check=True,
