@@ -207,7 +207,8 @@ def change_application(posting_id: PostingId, application_id: ApplicationId, bod
 def list_my_applications(deps: Handlers, principal: Principal = Caller,
                          worker_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
                          status: ApplicationStatus | None = None, limit: Limit = 20, cursor: Cursor = None) -> dict:
-    """A worker's own applications (an agency's for a worker it manages, an admin's for anyone, named by `worker_id`)."""
+    """A worker's own applications (an agency's for a worker it manages, an admin's for anyone, named by
+    `worker_id`; without it an agency's list holds every worker it acts for)."""
     return _page(handlers.list_worker_applications(deps, principal, worker_id, status, after=_after(cursor), limit=limit))
 
 
@@ -237,7 +238,8 @@ def list_posting_invitations(posting_id: PostingId, deps: Handlers, principal: P
 def list_my_invitations(deps: Handlers, principal: Principal = Caller,
                         worker_id: Annotated[str | None, Query(pattern=ID_PATTERN)] = None,
                         status: InvitationStatus | None = None, limit: Limit = 20, cursor: Cursor = None) -> dict:
-    """A worker's own invitations (an agency's for a worker it manages, an admin's for anyone, named by `worker_id`)."""
+    """A worker's own invitations (an agency's for a worker it manages, an admin's for anyone, named by
+    `worker_id`; without it an agency's list holds every worker it acts for)."""
     return _page(handlers.list_worker_invitations(deps, principal, worker_id, status, after=_after(cursor), limit=limit))
 
 

@@ -232,12 +232,15 @@ def manages_worker(deps: Deps, conn: Connection, principal: Principal, worker_id
     return agency_id == principal.org
 
 
-def _target_worker(deps: Deps, conn: Connection, principal: Principal, worker_id: str | None) -> str:
+def _target_worker(deps: Deps, conn: Connection, principal: Principal, worker_id: str | None) -> str | store.AgencyWorkers:
     """Whose applications or invitations a list shows: a worker's own by default; an agency for a
-    worker its org manages or it lists in acts_for; an admin for anyone it names."""
+    worker its org manages or it lists in acts_for, or without `worker_id` for all of them; an admin
+    for anyone it names."""
     if worker_id is None:
+        if principal.role is Role.agency and principal.org:
+            return store.AgencyWorkers(principal.org, tuple(principal.acts_for))
         if principal.role is not Role.worker:
-            raise InvalidInput.field("query.worker_id", "required unless the caller is a worker")
+            raise InvalidInput.field("query.worker_id", "required unless the caller is a worker or an agency")
         return principal.subject
     if not manages_worker(deps, conn, principal, worker_id):
         raise Forbidden("you may list only your own (or your managed workers') engagements")

@@ -348,7 +348,7 @@ def list_applications(
     conn: Connection,
     *,
     posting_id: str | None = None,
-    worker_id: str | None = None,
+    worker_id: str | AgencyWorkers | None = None,
     status: ApplicationStatus | None = None,
     after_id: str | None,
     limit: int,
@@ -357,12 +357,27 @@ def list_applications(
     return [_application(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class AgencyWorkers:
+    """Every worker an agency acts for: those whose agency_id is its org (as the read model knows
+    them) and those its token lists by id."""
+
+    agency_id: str
+    worker_ids: tuple[str, ...] = ()
+
+
 def _engagement_page(conn: Connection, t: sa.Table, posting_id, worker_id, status, after_id, limit) -> list:
     """One page of applications or invitations, newest id first, with the shared filters."""
     query = sa.select(t)
     if posting_id is not None:
         query = query.where(t.c.posting_id == posting_id)
-    if worker_id is not None:
+    if isinstance(worker_id, AgencyWorkers):
+        managed = sa.select(worker_agencies.c.worker_id).where(worker_agencies.c.agency_id == worker_id.agency_id)
+        condition = t.c.worker_id.in_(managed)
+        if worker_id.worker_ids:
+            condition = sa.or_(condition, t.c.worker_id.in_(list(worker_id.worker_ids)))
+        query = query.where(condition)
+    elif worker_id is not None:
         query = query.where(t.c.worker_id == worker_id)
     if status is not None:
         query = query.where(t.c.status == status.value)
@@ -424,7 +439,7 @@ def list_invitations(
     conn: Connection,
     *,
     posting_id: str | None = None,
-    worker_id: str | None = None,
+    worker_id: str | AgencyWorkers | None = None,
     status: InvitationStatus | None = None,
     after_id: str | None,
     limit: int,

@@ -148,3 +148,34 @@ def test_profiles_unreachable_for_an_unknown_worker_is_503_not_a_guess(jobs):
     _tell(jobs, WORKER_ID, AGENCY_ORG, 1)
     _consume(jobs)
     assert jobs.client.get(f"/v1/invitations?worker_id={WORKER_ID}", headers=AGENCY).status_code == 200
+
+
+def test_without_worker_id_an_agency_lists_every_workers_engagements(jobs):
+    _tell(jobs, "w-a", AGENCY_ORG, 1)
+    _tell(jobs, "w-b", AGENCY_ORG, 1)
+    _tell(jobs, "w-c", "agency-rival", 1)
+    _consume(jobs)
+    posting = jobs.create_posting()
+    invited = {w: jobs.invite(posting["id"], worker_id=w).json()["id"] for w in ("w-a", "w-b", "w-c", "w-listed")}
+    jobs.client.post(f"/v1/invitations/{invited['w-b']}/decline", headers=AGENCY)
+    applied = jobs.apply(jobs.create_posting()["id"], headers=AGENCY, worker_id="w-a").json()
+
+    mine = jobs.client.get("/v1/invitations", params={"limit": 1}, headers=AGENCY)
+    assert mine.status_code == 200, mine.text
+    seen, page = [], mine.json()
+    while True:
+        seen += [i["worker_id"] for i in page["items"]]
+        if not page["next_cursor"]:
+            break
+        page = jobs.client.get("/v1/invitations", params={"limit": 1, "cursor": page["next_cursor"]}, headers=AGENCY).json()
+    assert sorted(seen) == ["w-a", "w-b"]  # not the rival's worker
+    pending = jobs.client.get("/v1/invitations", params={"status": "pending"}, headers=AGENCY).json()["items"]
+    assert [i["worker_id"] for i in pending] == ["w-a"]
+    # a worker its token lists by id counts too
+    listing = auth(Role.agency, "staff-2", org=AGENCY_ORG, acts_for=["w-listed"])
+    assert sorted(i["worker_id"] for i in jobs.client.get("/v1/invitations", headers=listing).json()["items"]) == [
+        "w-a", "w-b", "w-listed"]
+    assert [a["id"] for a in jobs.client.get("/v1/applications", headers=AGENCY).json()["items"]] == [applied["id"]]
+    # an employer still names a worker (it manages none)
+    refused = jobs.client.get("/v1/invitations", headers=OWNER)
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "query.worker_id"
