@@ -28,9 +28,11 @@ schemas: $(STAMP)
 	$(BIN)/talentflow schemas --out docs
 
 bench: $(STAMP)
+	./scripts/ensure-wrk.sh
 	$(BIN)/python -m bench.run --size full
 
 bench-quick: $(STAMP)
+	./scripts/ensure-wrk.sh
 	$(BIN)/python -m bench.run --size quick
 
 clean:

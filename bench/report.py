@@ -38,6 +38,10 @@ FIGURE_KEYS: tuple[str, ...] = (
     "ranked_in_process_p99_ms",
     "ingest_events_per_cpu_s",
     "profile_writes_per_cpu_s",
+    # the write phases (wrk), issue 15
+    *(f"{phase}_{figure}" for phase in ("profile_writes", "posting_writes", "application_writes")
+      for figure in ("per_s", "p50_ms", "p99_ms", "cpu_ms", "p99_at_rate_ms", "rate_reached_per_s", "all_published",
+                     "load_average") if f"{phase}_{figure}" != "profile_writes_per_s"),
 )
 TOP_LEVEL_KEYS: tuple[str, ...] = ("size", "dataset", "machine", "code", "figures", "details", "notes", "started_at", "elapsed_s")
 
@@ -48,18 +52,20 @@ class Target:
 
     figure: str
     label: str
-    rule: Literal["lt", "ge"]
+    rule: Literal["lt", "le", "ge"]
     bound: float
     unit: str
 
     def met(self, value: float | None) -> bool | None:
         if value is None:
             return None
-        return value < self.bound if self.rule == "lt" else value >= self.bound
+        if self.rule == "lt":
+            return value < self.bound
+        return value <= self.bound if self.rule == "le" else value >= self.bound
 
     @property
     def text(self) -> str:
-        return f"{'<' if self.rule == 'lt' else '≥'} {self.bound:g} {self.unit}"
+        return f"{ {'lt': '<', 'le': '≤', 'ge': '≥'}[self.rule]} {self.bound:g} {self.unit}"
 
 
 TARGETS: tuple[Target, ...] = (
@@ -70,6 +76,24 @@ TARGETS: tuple[Target, ...] = (
     Target("profile_writes_per_s", "profile writes (API)", "ge", 1_500, "/s"),
     Target("market_report_s", "market report", "lt", 2, "s"),
     Target("matching_rss_mib", "matching RSS", "lt", 2048, "MiB"),
+)
+# Issue 15's targets for the write path (DESIGN §7 sets only the rate of profile writes).
+WRITE_TARGETS: tuple[Target, ...] = (
+    Target("profile_writes_p99_at_rate_ms", "profile writes p99 at 1,000/s", "lt", 50, "ms"),
+    Target("profile_writes_cpu_ms", "CPU per profile write (profiles process)", "le", 1, "ms"),
+    Target("posting_writes_cpu_ms", "CPU per posting write (jobs process)", "le", 1, "ms"),
+    Target("application_writes_cpu_ms", "CPU per application write (jobs process)", "le", 1, "ms"),
+)
+# A latency "at 1,000/s" counts only when the paced run reached (95 % of) that rate: a service that
+# cannot sustain it misses the target whatever its latency at the lower rate it reached.
+RATE_REQUIRED: dict[str, tuple[str, float]] = {
+    "profile_writes_p99_at_rate_ms": ("profile_writes_rate_reached_per_s", 950.0),
+}
+# The write phases, one row each: (details key, label, what is written).
+WRITE_ROWS: tuple[tuple[str, str], ...] = (
+    ("profile_writes", "profiles `POST /v1/workers` (agency)"),
+    ("posting_writes", "jobs `POST /v1/postings` (employer)"),
+    ("application_writes", "jobs `POST /v1/postings/{id}/applications` (admin for a worker)"),
 )
 # Figures shown without a target of their own (context for the ones with targets).
 CONTEXT: tuple[tuple[str, str, str], ...] = (
@@ -138,6 +162,7 @@ def render_markdown(results: Mapping[str, Any]) -> str:
               "| layer | p50 ms | p99 ms |", "| --- | ---: | ---: |"]
     for prefix, label in LAYERS:
         lines.append(f"| {label} | {_number(figures.get(prefix + '_p50_ms'))} | {_number(figures.get(prefix + '_p99_ms'))} |")
+    lines += write_section(figures)
     ratio = figures.get("peer_ratio_p99")
     if ratio is not None:
         lines += ["", f"Peer ratio (peer p99 ÷ our HTTP p99): {ratio:.2f}× — above 1 means the peer is slower; "
@@ -150,6 +175,36 @@ def render_markdown(results: Mapping[str, Any]) -> str:
     if notes:
         lines += ["", "Notes:", ""] + [f"- {note}" for note in notes]
     return "\n".join(lines) + "\n"
+
+
+def _published(value: bool | None) -> str:
+    return {True: "yes", False: "NO", None: "—"}[value]
+
+
+def write_section(figures: Mapping[str, Any]) -> list[str]:
+    """The write phases (wrk) as a table, then issue 15's write-path targets with their verdicts."""
+    lines = ["", "Writes through the API (wrk; rate = 201 answers per second; CPU = the service process's "
+             "utime + stime per write; p99 paced = wrk's delay() at ≤ 1,000/s, the rate reached beside it):", "",
+             "| writes | per s | p50 ms | p99 ms | CPU ms/write | p99 paced ms (rate reached) | all published | load |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
+    for phase, label in WRITE_ROWS:
+        def get(figure: str) -> Any:
+            return figures.get(f"{phase}_{figure}")
+        reached = get("rate_reached_per_s")
+        lines.append(f"| {label} | {_number(get('per_s'), '/s')} | {_number(get('p50_ms'))} | {_number(get('p99_ms'))} | "
+                     f"{_number(get('cpu_ms'))} | {_number(get('p99_at_rate_ms'))} ({_number(reached, '/s')}/s) | "
+                     f"{_published(get('all_published'))} | {_number(get('load_average'))} |")
+    lines += ["", "| write-path target (issue 15) | measured | target | verdict |", "| --- | ---: | --- | --- |"]
+    for target in WRITE_TARGETS:
+        value = figures.get(target.figure)
+        verdict = _verdict(target.met(value))
+        if target.figure in RATE_REQUIRED and value is not None:
+            rate_key, needed = RATE_REQUIRED[target.figure]
+            reached = figures.get(rate_key)
+            if reached is None or reached < needed:
+                verdict = f"MISSED (the rate reached was {_number(reached, '/s')}/s)"
+        lines.append(f"| {target.label} | {_number(value, target.unit)} {target.unit} | {target.text} | {verdict} |")
+    return lines
 
 
 def missing_keys(results: Mapping[str, Any]) -> list[str]:

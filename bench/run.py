@@ -20,7 +20,9 @@ the tantivy index; engine URLs in the environment are ignored on purpose):
 4. event → searchable: profiles written through the profiles API (store + outbox → relay → log →
    consumer → index), each with a unique skill, while matching's worker search is polled until each
    one is visible;
-5. profile writes through the profiles API from concurrent keep-alive clients;
+5. writes through the API, loaded by wrk (bench/http_writes.py): profiles (`POST /v1/workers`), then
+   on jobs postings and applications; each with CPU per write of the service, every event published
+   and consumed, and p99 at a paced 1,000/s;
 6. market report: the admin on-demand `POST /v1/market/reports` over this dataset when matching
    serves it, else bench/market_report.py at the same size;
 7. matching's RSS (VmRSS, VmHWM), then the services stop;
@@ -33,7 +35,6 @@ Writes bench/results/latest.json and latest.md and prints the table (bench/repor
 from __future__ import annotations
 
 import argparse
-import asyncio
 import datetime as dt
 import http.client
 import json
@@ -62,7 +63,9 @@ from typing import Any
 
 from bench import report
 from bench.datagen import iter_postings, iter_workers, org_of
-from services.common.events import EVENT_TYPES, POSTINGS, WORKERS, new_traceparent
+from bench.http_writes import application_templates, posting_templates, worker_templates
+from bench.wrk_load import measure_writes
+from services.common.events import ENGAGEMENTS, EVENT_TYPES, POSTINGS, WORKERS, new_traceparent
 from services.common.ports import OutgoingMessage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,20 +87,22 @@ class Size:
     candidate_queries: int
     recommendation_queries: int
     freshness_samples: int
-    profile_writes: int
     in_process_queries: int  # the engine floor answers the first this many candidate queries …
     peer_queries: int  # … and the peer the first this many (at a million workers it takes ~0.5 s each)
     warmup_queries: int = 100
-    writers: int = 16  # concurrent keep-alive clients of the write load
+    writers: int = 16  # wrk's keep-alive connections in the write phases
+    write_seconds: float = 10.0  # each write phase's throughput run (wrk -d); the paced run takes half
 
 
 SIZES: dict[str, Size] = {
     "smoke": Size(workers=2_000, postings=400, candidate_queries=100, recommendation_queries=50, freshness_samples=20,
-                  profile_writes=200, in_process_queries=100, peer_queries=100, warmup_queries=10, writers=4),
+                  in_process_queries=100, peer_queries=100, warmup_queries=10, writers=4,
+                  write_seconds=3.0),
     "quick": Size(workers=50_000, postings=10_000, candidate_queries=2_000, recommendation_queries=500,
-                  freshness_samples=200, profile_writes=3_000, in_process_queries=1_000, peer_queries=1_000),
+                  freshness_samples=200, in_process_queries=1_000, peer_queries=1_000),
     "full": Size(workers=1_000_000, postings=200_000, candidate_queries=4_000, recommendation_queries=1_000,
-                 freshness_samples=200, profile_writes=10_000, in_process_queries=2_000, peer_queries=500),
+                 freshness_samples=200, in_process_queries=2_000, peer_queries=500,
+                 write_seconds=20.0),
 }
 
 
@@ -392,44 +397,6 @@ class Client:
         self.connection.close()
 
 
-async def _post_on_one_connection(port: int, payloads: list[bytes], latencies: list[float], statuses: Counter) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        for payload in payloads:
-            started = time.perf_counter()
-            writer.write(payload)
-            head = await reader.readuntil(b"\r\n\r\n")
-            lines = head.split(b"\r\n")
-            length = next((int(line.split(b":", 1)[1]) for line in lines[1:] if line.lower().startswith(b"content-length:")), 0)
-            await reader.readexactly(length)
-            latencies.append(time.perf_counter() - started)
-            statuses[int(lines[0].split()[1])] += 1
-    finally:
-        writer.close()
-
-
-def post_concurrently(port: int, path: str, bodies: Sequence[Any], token: str,
-                      concurrency: int) -> tuple[float, list[float], Counter]:
-    """POST every body with `concurrency` keep-alive connections (a minimal asyncio client: on two
-    cores a heavier client would take the CPU the server needs). Returns (seconds, latencies, statuses)."""
-    payloads = []
-    for body in bodies:
-        data = json.dumps(body, ensure_ascii=False).encode()
-        head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
-                f"Content-Type: application/json\r\nContent-Length: {len(data)}\r\n\r\n")
-        payloads.append(head.encode() + data)
-    latencies: list[float] = []
-    statuses: Counter = Counter()
-
-    async def run() -> float:
-        started = time.perf_counter()
-        await asyncio.gather(*(_post_on_one_connection(port, payloads[i::concurrency], latencies, statuses)
-                               for i in range(concurrency)))
-        return time.perf_counter() - started
-
-    return asyncio.run(run()), latencies, statuses
-
-
 # --- phases ----------------------------------------------------------------------------------------
 
 
@@ -610,24 +577,30 @@ def measure_freshness(profiles_port: int, matching_port: int, writer_token: str,
             "matching-index consumer → tantivy commit → POST /v1/search/workers (matching)"}
 
 
-def measure_profile_writes(profiles: Service, token: str, count: int, concurrency: int) -> dict[str, Any]:
-    bodies = list(iter_workers(count + 200, WRITES_SEED, start=20_000_000))
-    post_concurrently(profiles.port, "/v1/workers", bodies[:200], token, concurrency)  # warm-up
-    cpu_before = cpu_seconds(profiles.pid)
-    elapsed, latencies, statuses = post_concurrently(profiles.port, "/v1/workers", bodies[200:], token, concurrency)
-    cpu = cpu_seconds(profiles.pid) - cpu_before
-    created = statuses.get(201, 0)
-    return {
-        "writes_per_s": round(created / elapsed, 1),
-        "requests": count,
-        "concurrency": concurrency,
-        "statuses": {str(k): v for k, v in sorted(statuses.items())},
-        **latency_summary(latencies),
-        # what the profiles process spent per write (HTTP, validation, store, outbox, relay)
-        "server_cpu_ms_per_write": round(cpu * 1000 / max(created, 1), 3),
-        "writes_per_s_per_server_core": round(created / cpu, 1) if cpu else None,
-        "load_average": load_average(),
-    }
+def measure_http_writes(service: Service, token: str, templates: Sequence[Any], topic: str, progress: LogProgress,
+                        size: Size) -> dict[str, Any]:
+    """A write phase with wrk (bench/http_writes.py): writes/s, latency, CPU per write of the
+    service's process, every event published and consumed, then p99 at a paced 1,000/s."""
+    from bench.http_writes import measure_phase
+
+    return measure_phase(f"http://127.0.0.1:{service.port}", service.pid, token, templates, topic=topic,
+                         progress=progress, connections=size.writers, seconds=size.write_seconds,
+                         warmup_s=min(2.0, size.write_seconds))
+
+
+def first_postings(port: int, token: str, templates: Sequence[Any], count: int) -> list[str]:
+    """Create `count` postings (for the applications phase) and return their ids."""
+    client = Client(port, token)
+    ids = []
+    try:
+        for template in templates[:count]:
+            status, body, _ = client.call("POST", template.path, json.loads(template.body))
+            if status != 201:
+                raise RuntimeError(f"POST {template.path} answered {status}: {body[:300]!r}")
+            ids.append(json.loads(body)["id"])
+    finally:
+        client.close()
+    return ids
 
 
 def measure_market_report(matching: Service, token: str, progress: LogProgress, size: Size) -> dict[str, Any]:
@@ -902,6 +875,30 @@ def machine_info() -> dict[str, Any]:
             "load_average_start": load_average()}
 
 
+WRITE_PHASES = ("profile_writes", "posting_writes", "application_writes")
+
+
+def write_figures_from(details: Mapping[str, Any]) -> dict[str, Any]:
+    """The write phases' headline figures (wrk): rate, latency, CPU per write, p99 at the paced
+    rate and whether every event was published — `<phase>_<figure>`, None for a phase that did not run."""
+    figures: dict[str, Any] = {}
+    for phase in WRITE_PHASES:
+        measured = details.get(phase) or {}
+        at_rate = measured.get("at_rate") or {}
+        published = measured.get("published") or {}
+        figures.update({
+            f"{phase}_per_s": measured.get("writes_per_s"),
+            f"{phase}_p50_ms": measured.get("p50_ms"),
+            f"{phase}_p99_ms": measured.get("p99_ms"),
+            f"{phase}_cpu_ms": measured.get("server_cpu_ms_per_write"),
+            f"{phase}_p99_at_rate_ms": at_rate.get("p99_ms"),
+            f"{phase}_rate_reached_per_s": at_rate.get("rate_reached_per_s"),
+            f"{phase}_all_published": published.get("all_published"),
+            f"{phase}_load_average": measured.get("load_average"),
+        })
+    return figures
+
+
 def figures_from(details: Mapping[str, Any]) -> dict[str, Any]:
     """The headline figures (report.FIGURE_KEYS) picked out of the phases' details."""
     def get(phase: str, key: str) -> Any:
@@ -926,6 +923,7 @@ def figures_from(details: Mapping[str, Any]) -> dict[str, Any]:
     }
     figures["ingest_events_per_cpu_s"] = get("ingest", "events_per_s_per_matching_core")
     figures["profile_writes_per_cpu_s"] = get("profile_writes", "writes_per_s_per_server_core")
+    figures.update(write_figures_from(details))
     figures["ranked_in_process_p50_ms"] = get("ranked_in_process", "p50_ms")
     figures["ranked_in_process_p99_ms"] = get("ranked_in_process", "p99_ms")
     figures["peer_ratio_p99"] = ratio(figures["peer_candidates_p99_ms"], figures["candidates_p99_ms"])
@@ -951,6 +949,7 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
     issuer = TokenIssuer([signing_key])
     admin = issuer.issue(Role.admin, "bench-admin")
     agency = issuer.issue(Role.agency, "bench-agency-staff", org="bench-agency")
+    employer = issuer.issue(Role.employer, "bench-employer-staff", org="bench-employer")
     ports = {"profiles": free_port(), "jobs": free_port(), "matching": free_port(), "notify": free_port()}
     env = service_env(home, signing_key, ports)
     progress = LogProgress(home / "events.db")
@@ -999,12 +998,30 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         details["event_to_searchable"] = state.phase("event → searchable", lambda: measure_freshness(
             profiles_service.port, matching.port, agency, admin, size.freshness_samples))
         details["market_report"] = state.phase("market report", lambda: measure_market_report(matching, admin, progress, size))
-        details["profile_writes"] = state.phase("profile writes over HTTP", lambda: measure_profile_writes(
-            profiles_service, agency, size.profile_writes, size.writers))
+        worker_bodies = worker_templates(500)
+        details["profile_writes"] = state.phase("profile writes over HTTP (wrk)", lambda: measure_http_writes(
+            profiles_service, agency, worker_bodies, WORKERS, progress, size))
         if profile:
             profiler = Profiler(profiles_service.pid, f"{size_name}-profile_writes", 12, PROFILES_DIR)
-            measure_profile_writes(profiles_service, agency, 2_000, size.writers)  # not counted: profiled
+            measure_writes(f"http://127.0.0.1:{profiles_service.port}", profiles_service.pid, agency, worker_bodies,
+                           connections=size.writers, duration_s=12)  # not counted: profiled
             profiles_kept.append(profiler.finish() or "")
+        # Postings and applications go to jobs. Its groups on the workers topic start at the end: the
+        # dataset's workers have no agency and nothing to erase, and a backfill is not this workload.
+        from services.jobs.consumers import AGENCY_GROUP as JOBS_AGENCY_GROUP
+        from services.jobs.consumers import ERASURE_GROUP as JOBS_ERASURE_GROUP
+
+        for group in (JOBS_ERASURE_GROUP, JOBS_AGENCY_GROUP):
+            place_group_at_end(home, group, (WORKERS,))
+        jobs = Service("jobs", ports["jobs"], env, home)
+        services.append(jobs)
+        jobs.wait_ready()
+        posting_bodies = posting_templates(500, dt.date.today())
+        details["posting_writes"] = state.phase("posting writes over HTTP (wrk)", lambda: measure_http_writes(
+            jobs, employer, posting_bodies, POSTINGS, progress, size))
+        details["application_writes"] = state.phase("application writes over HTTP (wrk)", lambda: measure_http_writes(
+            jobs, admin, application_templates(first_postings(jobs.port, employer, posting_bodies, 20), uuid.uuid4().hex[:6]),
+            ENGAGEMENTS, progress, size))
         status = proc_status(matching.pid)
         details["matching_memory"] = {"rss_mib": round(status["VmRSS"] / 1024), "peak_rss_mib": round(status["VmHWM"] / 1024),
                                       "index_mib_on_disk": round(folder_bytes(home / "index") / 2**20)}
