@@ -34,8 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from services.matching.index_tantivy import TantivyIndex  # noqa: E402
-from services.matching.search import AnyOf, IndexDoc, Kind, Range, SearchQuery, Terms  # noqa: E402
+from services.matching.index.tantivy import TantivyIndex  # noqa: E402
+from services.matching.index import AnyOf, IndexDoc, Kind, Range, SearchQuery, Terms  # noqa: E402
 
 SKILLS = [
     "氩弧焊", "压力容器焊接", "二氧化碳保护焊", "管道焊接", "数控车床", "数控铣床", "加工中心编程", "PLC编程",

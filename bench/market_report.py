@@ -29,9 +29,9 @@ import sqlalchemy as sa
 from services.common import taxonomy
 from services.common.store import make_engine, run_migrations
 from services.matching import store as matching_store
-from services.matching.market import Period, build_summary
-from services.matching.market_api import MARKET_MIGRATIONS, VERSION_TABLE
-from services.matching.market_store import MarketRepository, market_postings, market_workers
+from services.matching.market.domain import Period, build_summary
+from services.matching.market.app import MARKET_MIGRATIONS, VERSION_TABLE
+from services.matching.market.store import MarketRepository, market_postings, market_workers
 
 NOW = dt.datetime(2026, 3, 1, 0, 5, tzinfo=dt.UTC)
 LEVEL_WEIGHTS = [3, 25, 25, 25, 14, 6, 1.5, 0.5]  # apprentice … chief_technician

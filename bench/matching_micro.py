@@ -197,7 +197,7 @@ def phase_ingest(args: argparse.Namespace, holder: Any) -> dict[str, Any]:
 
 def phase_candidates(args: argparse.Namespace, index: Any) -> dict[str, Any]:
     from services.matching import handlers
-    from services.matching.search import Kind
+    from services.matching.index import Kind
 
     tuning = handlers.Tuning()
     ids = [f"bp-{i}" for i in range(args.postings)]

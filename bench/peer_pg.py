@@ -1,7 +1,7 @@
 """The peer: the candidates query answered the way a team would otherwise build it, on PostgreSQL.
 
 PostgreSQL has no Chinese parser here (zhparser is not installed), so each worker's text is cut by
-the same jieba cutter the embedded index uses (`services.matching.textcut`) and stored as
+the same jieba cutter the embedded index uses (`services.matching.index.textcut`) and stored as
 whitespace-separated words; `to_tsvector('simple', …)` then indexes them one lexeme each. The hard
 filters are SQL over plain and array columns; relevance is `ts_rank` plus the same constant per
 matched boost term (required skills, the occupation) that the tantivy adapter adds; at least one
@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from services.matching.search import FIELDS, AllOf, AnyOf, FieldType, Filter, Kind, Range, SearchQuery, Terms
+from services.matching.index import FIELDS, AllOf, AnyOf, FieldType, Filter, Kind, Range, SearchQuery, Terms
 
 # Same constant as the adapters (index_tantivy.BOOST_TERM_WEIGHT): a boost term weighs like a good word.
 BOOST_TERM_WEIGHT = 2.0

@@ -638,7 +638,7 @@ def measure_market_report(matching: Service, token: str, progress: LogProgress, 
 
 
 def open_matching_index(home: Path):
-    from services.matching.index_tantivy import TantivyIndex
+    from services.matching.index.tantivy import TantivyIndex
     from services.matching.replay import current_generation
 
     folder = current_generation(home / "index")
@@ -664,7 +664,7 @@ def measure_floor(index, posting_ids: Sequence[str], warmup: int) -> tuple[dict[
     """The candidates query straight on the index: retrieval only (the engine floor), and what the
     service's handler does (that retrieval + ranking); also each posting's retrieved ids, for the peer."""
     from services.matching.handlers import Tuning, candidate_query, rank_candidates
-    from services.matching.search import Kind
+    from services.matching.index import Kind
 
     tuning = Tuning()
     now = dt.datetime.now(dt.UTC)
@@ -692,8 +692,8 @@ def peer_rows(index) -> Iterable[tuple[Any, ...]]:
     """Every live worker of the index as a peer row: the same fields, the text cut by the same jieba."""
     from bench.peer_pg import worker_row
     from services.matching.documents import worker_fields
-    from services.matching.search import Kind
-    from services.matching.textcut import default_cutter
+    from services.matching.index import Kind
+    from services.matching.index.textcut import default_cutter
 
     for hit in index.scan(Kind.workers):
         fields = worker_fields(hit.source)
@@ -703,8 +703,8 @@ def peer_rows(index) -> Iterable[tuple[Any, ...]]:
 def measure_peer(index, posting_ids: Sequence[str], warmup: int, ours: Mapping[str, list[str]]) -> dict[str, Any]:
     from bench.peer_pg import PostgresPeer
     from services.matching.handlers import Tuning, candidate_query
-    from services.matching.search import Kind
-    from services.matching.textcut import query_tokens
+    from services.matching.index import Kind
+    from services.matching.index.textcut import query_tokens
 
     peer = PostgresPeer(PEER_URL)
     try:
@@ -937,7 +937,8 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
     from services.matching.consumers import TOPICS as MATCHING_TOPICS
     # Imported now, not when the in-process phases need them: the engine floor then runs the code the
     # service started with, even if the sources change during a long run.
-    from services.matching import handlers, index_tantivy  # noqa: F401
+    from services.matching import handlers
+    from services.matching.index import tantivy as index_tantivy  # noqa: F401
 
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     began = time.perf_counter()

@@ -9,12 +9,16 @@ document's text, two per boost term the document holds.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from services.matching.search import (
+from services.matching.index import (
+    FIELDS,
+    MAX_VERSION,
     AllOf,
+    FieldType,
     AnyOf,
     Filter,
     IndexDoc,
@@ -25,7 +29,6 @@ from services.matching.search import (
     Terms,
 )
 
-MAX_VERSION = 2**62  # versions are in [0, MAX_VERSION), as in both adapters
 def _check_version(version: int) -> None:
     if isinstance(version, bool) or not isinstance(version, int) or not 0 <= version < MAX_VERSION:
         raise ValueError(f"version must be an integer in [0, 2^62): {version!r}")
@@ -40,10 +43,31 @@ class _Side:
     tombstones: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class FakeStorage:
+    """What a fake keeps "on disk": the state of its last refresh or close, for a reopen."""
+
+    sides: dict[Kind, _Side] = field(default_factory=dict)
+
+
 class FakeSearchIndex:
-    def __init__(self) -> None:
-        self._written = {kind: _Side() for kind in Kind}  # every write so far
-        self._visible = {kind: _Side() for kind in Kind}  # what the last refresh made searchable
+    """Runs the SearchIndex conformance suite too (tests/fixtures/search.py, kind "fake").
+
+    `refresh_every_s=None` (unit tests): writes become searchable only on `refresh()`, so a test
+    can see that a handler refreshes; with a number, also on their own after that long, as the
+    adapters' near-real-time commits do.
+    """
+
+    reports_tombstone_versions = True
+    MAX_RESULT_WINDOW = 10_000
+
+    def __init__(self, storage: FakeStorage | None = None, *, refresh_every_s: float | None = None) -> None:
+        self._storage = storage
+        self._refresh_every_s = refresh_every_s
+        self._dirty_since: float | None = None
+        held = storage.sides if storage else {}
+        self._written = {kind: _copy(held.get(kind, _Side())) for kind in Kind}  # every write so far
+        self._visible = {kind: _copy(held.get(kind, _Side())) for kind in Kind}  # as of the last refresh
         self.refreshes = 0
         self.closed = False
 
@@ -55,14 +79,27 @@ class FakeSearchIndex:
         return max(doc.version if doc else -1, side.tombstones.get(doc_id, -1))
 
     def upsert(self, kind: Kind, docs: Sequence[IndexDoc]) -> int:
+        for doc in docs:  # a refused batch writes nothing
+            _check_version(doc.version)
+            _check_document(kind, doc)
         applied = 0
         for doc in docs:
-            _check_version(doc.version)
             if doc.version > self._held(kind, doc.id):
                 self._written[kind].docs[doc.id] = doc
                 self._written[kind].tombstones.pop(doc.id, None)
                 applied += 1
+        self._touched()
         return applied
+
+    def _touched(self) -> None:
+        if self._dirty_since is None:
+            self._dirty_since = time.monotonic()
+
+    def _catch_up(self) -> None:
+        """Near-real-time: a write older than the refresh interval is searchable without refresh()."""
+        if (self._refresh_every_s is not None and self._dirty_since is not None
+                and time.monotonic() - self._dirty_since >= self._refresh_every_s):
+            self.refresh()
 
     def delete(self, kind: Kind, items: Sequence[tuple[str, int]]) -> int:
         applied = 0
@@ -72,6 +109,7 @@ class FakeSearchIndex:
                 self._written[kind].docs.pop(doc_id, None)
                 self._written[kind].tombstones[doc_id] = version
                 applied += 1
+        self._touched()
         return applied
 
     def erase(self, kind: Kind, doc_id: str, version: int) -> bool:
@@ -88,13 +126,20 @@ class FakeSearchIndex:
 
     def refresh(self) -> None:
         self.refreshes += 1
+        self._dirty_since = None
         for kind in Kind:
-            self._visible[kind] = _Side(dict(self._written[kind].docs), dict(self._written[kind].tombstones))
+            self._visible[kind] = _copy(self._written[kind])
+        self._persist()
+
+    def _persist(self) -> None:
+        if self._storage is not None:
+            self._storage.sides = {kind: _copy(side) for kind, side in self._written.items()}
 
     # -- reads ----------------------------------------------------------------------------------
 
     def get(self, kind: Kind, doc_id: str) -> IndexHit | None:
-        doc = self._visible[kind].docs.get(doc_id)
+        # real-time, as the adapters' get: the latest write, refreshed or not
+        doc = self._written[kind].docs.get(doc_id)
         return IndexHit(doc.id, doc.version, 0.0, dict(doc.source)) if doc else None
 
     def versions(self, kind: Kind, ids: Sequence[str]) -> dict[str, int]:
@@ -106,13 +151,21 @@ class FakeSearchIndex:
         return out
 
     def search(self, kind: Kind, query: SearchQuery) -> list[IndexHit]:
+        for f in query.filters:
+            _check_filter(kind, f)
+        for name, _value in query.boost_terms:
+            if FIELDS[kind].get(name) is not FieldType.keyword:
+                raise ValueError(f"boost term field {name!r} is not a keyword field of {kind}")
+        if query.offset + query.limit > self.MAX_RESULT_WINDOW:
+            raise ValueError(f"offset + limit must be at most {self.MAX_RESULT_WINDOW}: offset {query.offset}")
+        self._catch_up()
         words = [w for w in _WORD_BREAK.split(query.text.lower()) if w]
         hits = []
         for doc in self._visible[kind].docs.values():
-            if not all(_matches(doc.fields, f) for f in query.filters):
+            if not all(_matches(doc, f) for f in query.filters):
                 continue
             text = str(doc.fields.get("text", "")).lower()
-            relevance = float(sum(1 for w in words if w in text))
+            relevance = float(sum(text.count(w) for w in words))  # term frequency, as BM25 rewards
             relevance += 2.0 * sum(1 for name, value in query.boost_terms if value in _values(doc.fields.get(name)))
             if query.require_relevance and relevance <= 0:
                 continue
@@ -121,9 +174,13 @@ class FakeSearchIndex:
         return hits[query.offset: query.offset + query.limit]
 
     def count(self, kind: Kind, filters: Sequence[Filter] = ()) -> int:
-        return sum(1 for d in self._visible[kind].docs.values() if all(_matches(d.fields, f) for f in filters))
+        for f in filters:
+            _check_filter(kind, f)
+        self._catch_up()
+        return sum(1 for d in self._visible[kind].docs.values() if all(_matches(d, f) for f in filters))
 
     def scan(self, kind: Kind) -> Iterator[IndexHit]:
+        self._catch_up()
         for doc in sorted(self._visible[kind].docs.values(), key=lambda d: d.id):
             yield IndexHit(doc.id, doc.version, 0.0, dict(doc.source))
 
@@ -131,7 +188,13 @@ class FakeSearchIndex:
         return not self.closed
 
     def close(self) -> None:
+        if not self.closed:
+            self._persist()  # as the adapters do, close commits what was written
         self.closed = True
+
+
+def _copy(side: _Side) -> _Side:
+    return _Side(dict(side.docs), dict(side.tombstones))
 
 
 def _values(value: Any) -> list[Any]:
@@ -140,17 +203,65 @@ def _values(value: Any) -> list[Any]:
     return list(value) if isinstance(value, (list, tuple, set)) else [value]
 
 
-def _matches(fields: dict[str, Any], f: Filter) -> bool:
+def _check_document(kind: Kind, doc: IndexDoc) -> None:
+    if not isinstance(doc.id, str) or not doc.id or len(doc.id) > 512:
+        raise ValueError(f"document id must be a non-empty string of at most 512 characters: {doc.id!r}")
+    known = FIELDS[kind]
+    unknown = doc.fields.keys() - known.keys()
+    if unknown:
+        raise ValueError(f"{kind} document {doc.id}: unknown field(s) {sorted(unknown)}")
+    for name, value in doc.fields.items():
+        if value is None:
+            continue
+        for item in (value if isinstance(value, (list, tuple)) else [value]):
+            if not _fits(known[name], item):
+                raise ValueError(f"{kind} document {doc.id}: field {name!r}: expected {known[name]}, got {item!r}")
+
+
+def _fits(field_type: FieldType, value: Any) -> bool:
+    if field_type in (FieldType.keyword, FieldType.text):
+        return isinstance(value, str)
+    if field_type is FieldType.bool:
+        return isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) if field_type is FieldType.int else value == value and abs(value) != float("inf")
+
+
+def _check_filter(kind: Kind, f: Filter) -> None:
+    if isinstance(f, (AnyOf, AllOf)):
+        for clause in f.clauses:
+            _check_filter(kind, clause)
+        return
+    if not isinstance(f, (Terms, Range)):
+        raise ValueError(f"not a filter: {f!r}")
+    field_type = FieldType.keyword if f.field == "id" else FIELDS[kind].get(f.field)
+    if field_type is None:
+        raise ValueError(f"filter on unknown field {f.field!r} of {kind}")
+    if field_type is FieldType.text:
+        raise ValueError(f"filter on text field {f.field!r}: use SearchQuery.text")
+    if isinstance(f, Range):
+        if field_type not in (FieldType.int, FieldType.float):
+            raise ValueError(f"range filter on {field_type} field {f.field!r}: only int and float fields")
+        return
+    for value in f.values:
+        ok = _fits(field_type, value) or (field_type is FieldType.int and _fits(FieldType.float, value) and value == int(value))
+        if not ok:
+            raise ValueError(f"filter {f.field!r}: expected {field_type}, got {value!r}")
+
+
+def _matches(doc: IndexDoc, f: Filter) -> bool:
+    fields = doc.fields
     if isinstance(f, Terms):
-        held = _values(fields.get(f.field))
+        held = [doc.id] if f.field == "id" else _values(fields.get(f.field))
         return any(v in held for v in f.values)
     if isinstance(f, Range):
         held = [v for v in _values(fields.get(f.field)) if isinstance(v, (int, float))]
         return any((f.gte is None or v >= f.gte) and (f.lte is None or v <= f.lte) for v in held)
     if isinstance(f, AnyOf):
-        return any(_matches(fields, c) for c in f.clauses)
+        return any(_matches(doc, c) for c in f.clauses)
     if isinstance(f, AllOf):
-        return all(_matches(fields, c) for c in f.clauses)
+        return all(_matches(doc, c) for c in f.clauses)
     raise TypeError(f"unknown filter {f!r}")
 
 

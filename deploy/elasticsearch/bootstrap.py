@@ -2,7 +2,7 @@
 
 Runs as the compose `es-init` one-shot and the Kubernetes bootstrap Job, from the worker image
 (/opt/talentflow/deploy/elasticsearch/). The templates are those in generated/, which the matching
-service writes from its own mappings (services.matching.index_elastic.write_templates), so the
+service writes from its own mappings (services.matching.index.elastic.write_templates), so the
 cluster is shaped exactly as the adapter that writes to it expects. For each template file it
 
 1. puts the composable index template (`PUT _index_template/<name>`), and

@@ -145,22 +145,16 @@ def _changed_concurrently() -> StaleVersion:
 # --- events ------------------------------------------------------------------------------------
 
 
-def _posting_state(posting: Posting) -> PostingUpserted:
-    return PostingUpserted.model_validate(
+def _posting_upserted(posting: Posting) -> CloudEvent:
+    data = PostingUpserted.model_validate(
         {**posting.fields(), "id": posting.id, "org_id": posting.org_id, "version": posting.version,
          "created_at": posting.created_at, "updated_at": posting.updated_at}
     )
-
-
-def _posting_upserted(posting: Posting) -> CloudEvent:
-    data = _posting_state(posting)
     return make_event("posting.upserted", data, subject=posting.id, source=SOURCE, entityversion=posting.version)
 
 
 def _posting_closed(posting: Posting, reason: str, at: dt.datetime) -> CloudEvent:
-    """Carries the posting's state after closing: after compaction it is the posting's only record."""
-    data = PostingClosed(id=posting.id, org_id=posting.org_id, status=posting.status, reason=reason, closed_at=at,
-                         posting=_posting_state(posting))
+    data = PostingClosed(id=posting.id, org_id=posting.org_id, status=posting.status, reason=reason, closed_at=at)
     return make_event("posting.closed", data, subject=posting.id, source=SOURCE, entityversion=posting.version)
 
 

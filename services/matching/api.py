@@ -31,8 +31,8 @@ from services.common.web import Caller
 from services.matching import handlers
 from services.matching.domain import WorkerNotIndexed
 from services.matching.handlers import PostingSearch, Tuning, WorkerSearch
-from services.matching.index_elastic import SearchIndexUnavailable
-from services.matching.search import Kind, SearchIndex
+from services.matching.index import SearchIndexUnavailable
+from services.matching.index import Kind, SearchIndex
 
 router = APIRouter(prefix="/v1", tags=["matching"])
 

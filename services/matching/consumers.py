@@ -27,8 +27,8 @@ from services.common.consuming import ConsumerWorker
 from services.common.events import POSTINGS, WORKERS, decode
 from services.common.ports import EventLog, KeyValue, Record
 from services.matching import handlers
-from services.matching.index_elastic import SearchIndexUnavailable
-from services.matching.search import SearchIndex
+from services.matching.index import SearchIndexUnavailable
+from services.matching.index import SearchIndex
 
 log = logging.getLogger(__name__)
 

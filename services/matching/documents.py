@@ -45,7 +45,7 @@ from services.matching.domain import (
     monthly_equivalent,
     wage_midpoint_month,
 )
-from services.matching.search import IndexDoc, Kind
+from services.matching.index import IndexDoc, Kind
 from services.matching.synonyms import canonical, canonical_certificate, occupation_codes
 
 DESCRIPTION_IN_HITS = 300  # characters of a posting's description shown in a hit

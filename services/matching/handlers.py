@@ -75,7 +75,7 @@ from services.matching.domain import (
     region_prefixes,
 )
 from services.matching.ranking import CandidateScorer, Ranked, Weights, rank
-from services.matching.search import AllOf, AnyOf, Filter, IndexDoc, IndexHit, Kind, Range, SearchIndex, SearchQuery, Terms
+from services.matching.index import AllOf, AnyOf, Filter, IndexDoc, IndexHit, Kind, Range, SearchIndex, SearchQuery, Terms
 from services.matching.synonyms import canonical, occupation_codes
 
 log = logging.getLogger(__name__)

@@ -16,9 +16,9 @@ from collections.abc import Callable
 
 import pytest
 
-from services.matching import index_elastic
-from services.matching.index_elastic import ElasticsearchIndex, SearchIndexUnavailable
-from services.matching.search import (
+from services.matching.index import elastic as index_elastic
+from services.matching.index.elastic import ElasticsearchIndex, SearchIndexUnavailable
+from services.matching.index import (
     AllOf,
     AnyOf,
     IndexDoc,
@@ -28,7 +28,7 @@ from services.matching.search import (
     SearchQuery,
     Terms,
 )
-from services.matching.textcut import ChineseCutter, index_tokens, query_tokens
+from services.matching.index.textcut import ChineseCutter, index_tokens, query_tokens
 from tests.fixtures.infra import free_port
 
 pytestmark = pytest.mark.contract
@@ -474,7 +474,7 @@ def test_documents_versions_and_tombstones_survive_a_restart(search_index_factor
 
 
 def test_common_words_only_score_unless_the_rarer_ones_cannot_fill_the_page(tmp_path) -> None:
-    from services.matching.index_tantivy import TantivyIndex
+    from services.matching.index.tantivy import TantivyIndex
 
     index = TantivyIndex(tmp_path / "common", common_word_share=0.5, common_word_min_docs=1)
     try:
@@ -494,7 +494,7 @@ def test_common_words_only_score_unless_the_rarer_ones_cannot_fill_the_page(tmp_
 
 def test_tantivy_reads_an_older_erasure_tombstone_as_erased_at_an_unknown_version(tmp_path) -> None:
     """Older code wrote erasure tombstones at 2^62, shutting a returning person out for good."""
-    from services.matching import index_tantivy
+    from services.matching.index import tantivy as index_tantivy
 
     index = index_tantivy.TantivyIndex(tmp_path / "search")
     index.upsert(W, [worker("w-gone", 3), worker("w-kept", 1)])
@@ -559,8 +559,8 @@ def test_generated_elasticsearch_templates_are_up_to_date() -> None:
     assert set(rendered) == {"talentflow-workers.json", "talentflow-postings.json"}
     for file_name, text in rendered.items():
         on_disk = index_elastic.GENERATED_TEMPLATES / file_name
-        assert on_disk.exists(), f"run: python -m services.matching.index_elastic ({file_name} missing)"
-        assert on_disk.read_text("utf-8") == text, f"run: python -m services.matching.index_elastic ({file_name} stale)"
+        assert on_disk.exists(), f"run: python -m services.matching.index.elastic ({file_name} missing)"
+        assert on_disk.read_text("utf-8") == text, f"run: python -m services.matching.index.elastic ({file_name} stale)"
         template = json.loads(text)
         assert template["_meta"]["alias"] == file_name.removesuffix(".json")
 

@@ -15,7 +15,7 @@ import random
 import pytest
 import sqlalchemy as sa
 
-from services.matching.market_store import market_supply, market_workers
+from services.matching.market.store import market_supply, market_workers
 from tests.support import auth
 from tests.integration.test_market_support import (
     ANY_TOKEN,

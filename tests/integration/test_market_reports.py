@@ -17,9 +17,9 @@ import pytest
 import sqlalchemy as sa
 
 from services.common.events import MarketReportPublished
-from services.matching.market_consumers import ReportScheduler
-from services.matching.market_store import AlreadyPublished, market_reports
-from services.matching.market import Period
+from services.matching.market.consumers import ReportScheduler
+from services.matching.market.store import AlreadyPublished, market_reports
+from services.matching.market.domain import Period
 from tests.integration.test_market_support import (
     ADMIN,
     ANY_TOKEN,

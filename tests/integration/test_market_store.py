@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from services.common.store import run_migrations, schema_drift_for
-from services.matching import market_store
+from services.matching.market import store as market_store
 from services.matching.app import Settings
-from services.matching.market_api import MARKET_MIGRATIONS, VERSION_TABLE
+from services.matching.market.app import MARKET_MIGRATIONS, VERSION_TABLE
 from tests.integration.test_market_support import MATCHING_MIGRATIONS
 from tests.support import runtime_for, settings_kwargs
 

@@ -24,7 +24,8 @@ from services.common.store import OutboxRelay, run_migrations
 from services.common.web import create_service_app
 from services.matching import store as matching_store
 from services.matching.app import Settings
-from services.matching.market_api import Market, MarketSettings, assemble_market
+from services.matching.market.app import MarketSettings, assemble_market
+from services.matching.market.handlers import Market
 from tests.support import auth, runtime_for, settings_kwargs
 
 MATCHING_MIGRATIONS = Path(matching_store.__file__).parent / "migrations"

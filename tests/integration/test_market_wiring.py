@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from services.common import events
 from services.common.consuming import ConsumerWorker
 from services.matching.app import Settings, create_app
-from services.matching.market_consumers import GROUP, ReportScheduler
+from services.matching.market.consumers import GROUP, ReportScheduler
 from tests.integration.test_market_support import ADMIN, ANY_TOKEN, posting_event, worker_event
 from tests.support import runtime_for, settings_kwargs
 

@@ -17,7 +17,7 @@ from services.common.store import make_engine, run_migrations, schema_drift
 from services.matching import handlers, store
 from services.matching.app import MIGRATIONS, Settings, create_app
 from services.matching.consumers import IndexIngest, index_consumer
-from services.matching.search import Kind
+from services.matching.index import Kind
 from tests.fakes_search import (
     new_id,
     posting_closed,
@@ -303,7 +303,7 @@ def test_a_person_who_erased_themselves_and_comes_back_is_matched_like_anyone(ma
     from fastapi.testclient import TestClient
 
     from services.common.events import WORKERS
-    from services.matching.index_tantivy import TantivyIndex
+    from services.matching.index.tantivy import TantivyIndex
     from services.matching.replay import replay_embedded
     from tests.support import auth
 

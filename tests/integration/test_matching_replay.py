@@ -11,7 +11,7 @@ from services.common.events import encode
 from services.common.ports import OutgoingMessage
 from services.matching import handlers
 from services.matching.consumers import IndexIngest, index_consumer
-from services.matching.index_tantivy import TantivyIndex
+from services.matching.index.tantivy import TantivyIndex
 from services.matching.replay import (
     IndexHolder,
     current_generation,
@@ -21,7 +21,7 @@ from services.matching.replay import (
     replay_embedded,
     switch_generation,
 )
-from services.matching.search import Kind
+from services.matching.index import Kind
 from tests.fakes_search import (
     new_id,
     posting_closed,

@@ -12,9 +12,9 @@ from services.common.adapters.eventlog_local import LocalEventLog
 from services.common.events import WORKERS, encode
 from services.common.topics import COMPACTED
 from services.matching.consumers import IndexIngest, index_consumer
-from services.matching.index_tantivy import TantivyIndex
+from services.matching.index.tantivy import TantivyIndex
 from services.matching.replay import replay_embedded
-from services.matching.search import Kind
+from services.matching.index import Kind
 from tests.fakes_search import new_id, posting_closed, posting_data, posting_upserted, worker_data, worker_erased, worker_upserted
 
 pytestmark = pytest.mark.integration

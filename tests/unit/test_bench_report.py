@@ -7,7 +7,7 @@ import pytest
 from bench.peer_pg import filter_sql, to_sql, tsquery_text, worker_row
 from bench.report import FIGURE_KEYS, TARGETS, assess, missing_keys, render_markdown
 from bench.run import figures_from
-from services.matching.search import AllOf, AnyOf, Range, SearchQuery, Terms
+from services.matching.index import AllOf, AnyOf, Range, SearchQuery, Terms
 
 pytestmark = pytest.mark.unit
 

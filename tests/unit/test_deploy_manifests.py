@@ -649,7 +649,7 @@ BUILTIN_ANALYZERS = {"standard", "simple", "whitespace", "keyword"}
 
 def test_bootstrap_installs_the_templates_the_matching_adapter_generates():
     """One source for the index shape: the adapter's own mappings, written to generated/."""
-    from services.matching.index_elastic import GENERATED_TEMPLATES
+    from services.matching.index.elastic import GENERATED_TEMPLATES
 
     # (Whether the files are up to date with the adapter's mappings is matching's own test.)
     assert es_bootstrap().DEFAULT_TEMPLATES.resolve() == GENERATED_TEMPLATES.resolve()
@@ -694,7 +694,7 @@ def test_every_analyzer_a_template_names_is_defined_or_installed_in_the_image():
 
 def test_templates_map_every_field_the_matching_service_indexes():
     """search.FIELDS is what both index adapters index; the templates must type it."""
-    from services.matching.search import FIELDS, FieldType, Kind
+    from services.matching.index import FIELDS, FieldType, Kind
 
     allowed = {
         FieldType.keyword: {"keyword"},

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.matching.index_elastic import (
+from services.matching.index.elastic import (
     BOOST_TERM_WEIGHT,
     LEGACY_ERASED_VERSION,
     MATCH_ALL,
@@ -26,7 +26,7 @@ from services.matching.index_elastic import (
     settings_for,
     upsert_actions,
 )
-from services.matching.search import FIELDS, AllOf, AnyOf, FieldType, IndexDoc, Kind, Range, SearchQuery, Terms
+from services.matching.index import FIELDS, AllOf, AnyOf, FieldType, IndexDoc, Kind, Range, SearchQuery, Terms
 
 pytestmark = pytest.mark.unit
 
@@ -292,7 +292,7 @@ class _BulkStandIn:
 
 
 def test_erase_sends_a_delete_at_the_erasures_version_and_an_older_one_is_a_no_op() -> None:
-    from services.matching.index_elastic import ElasticsearchIndex
+    from services.matching.index.elastic import ElasticsearchIndex
 
     stand_in = _BulkStandIn()
     index = ElasticsearchIndex(stand_in.url, prefix="tf", create_indexes=False, request_timeout_s=5)

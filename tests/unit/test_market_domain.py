@@ -10,7 +10,7 @@ import zlib
 import pytest
 
 from services.common.contracts import Wage
-from services.matching.market import (
+from services.matching.market.domain import (
     MarketCells,
     MarketFilter,
     Period,
@@ -27,7 +27,7 @@ from services.matching.market import (
     supply_demand_breakdown,
     wage_guide,
 )
-from services.matching.market_api import MarketSettings
+from services.matching.market.app import MarketSettings
 
 pytestmark = pytest.mark.unit
 

@@ -8,7 +8,7 @@ import pytest
 
 from services.common import events
 from services.common.ports import Record
-from services.matching.market_consumers import MarketIngest
+from services.matching.market.consumers import MarketIngest
 
 pytestmark = pytest.mark.unit
 

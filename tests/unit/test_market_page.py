@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from services.matching.market import MarketCells, build_summary
-from services.matching.market_page import PageModel, TrendPoint, box_plot_svg, line_chart_svg, render
+from services.matching.market.domain import MarketCells, build_summary
+from services.matching.market.page import PageModel, TrendPoint, box_plot_svg, line_chart_svg, render
 
 pytestmark = pytest.mark.unit
 

@@ -14,7 +14,7 @@ from services.matching.documents import (
     worker_doc,
     worker_summary,
 )
-from services.matching.search import FIELDS, Kind
+from services.matching.index import FIELDS, Kind
 from tests.fakes_search import posting_closed, posting_data, posting_upserted, worker_data, worker_upserted
 
 pytestmark = pytest.mark.unit

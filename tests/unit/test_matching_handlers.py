@@ -10,7 +10,7 @@ import pytest
 from services.common.errors import NotFound
 from services.matching import handlers
 from services.matching.handlers import PostingSearch, Tuning, WorkerSearch
-from services.matching.search import Kind
+from services.matching.index import Kind
 from tests.fakes_search import (
     FakeSearchIndex,
     new_id,

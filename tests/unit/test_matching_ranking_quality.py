@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from services.matching import handlers
-from services.matching.search import Kind
+from services.matching.index import Kind
 from tests.fakes_search import FakeSearchIndex, posting_data, posting_upserted, worker_data, worker_upserted
 
 pytestmark = pytest.mark.unit

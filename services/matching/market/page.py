@@ -15,7 +15,7 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from services.matching.market import CST, forecast_block
+from services.matching.market.domain import CST, forecast_block
 
 TEMPLATE = Path(__file__).parent / "templates" / "market.html"
 TOP_ROWS = 15  # rows of the occupation tables shown; the CSV has them all

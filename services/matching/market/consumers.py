@@ -19,8 +19,8 @@ from services.common import events
 from services.common.consuming import ConsumerWorker
 from services.common.contracts import SkillLevel
 from services.common.ports import EventLog, Record
-from services.matching.market import Period, PeriodKind, monthly_wage
-from services.matching.market_store import (
+from services.matching.market.domain import Period, PeriodKind, monthly_wage
+from services.matching.market.store import (
     AlreadyPublished,
     Clock,
     MarketRepository,

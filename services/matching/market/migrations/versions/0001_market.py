@@ -1,4 +1,4 @@
-"""Market read model and published reports (mirrors services/matching/market_store.py).
+"""Market read model and published reports (mirrors services/matching/market/store.py).
 
 Revision ID: m0001
 """

@@ -1,8 +1,8 @@
 """The `SearchIndex` port of the matching service, its document fields and a tiny filter language.
 
-Two adapters implement it (tantivy, embedded; Elasticsearch, scale-out) and pass one conformance
-suite. Retrieval asks the index for candidates that pass hard filters, ranked by text relevance;
-ranking happens afterwards in pure Python (`ranking.py`), the same whichever adapter served.
+Two adapters implement it (`tantivy.py`, embedded; `elastic.py`, scale-out) and pass one conformance
+suite (tests/contract/test_search_index.py), as does the unit tests' fake (tests/fakes_search.py). Retrieval asks the index for candidates that pass hard filters, ranked by text relevance;
+ranking happens afterwards in pure Python (`services.matching.ranking`), the same whichever adapter served.
 """
 
 from __future__ import annotations
@@ -11,6 +11,20 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Literal, Protocol, runtime_checkable
+
+
+# Versions are integers in [0, MAX_VERSION); every adapter holds to the same bound.
+MAX_VERSION = 2**62
+# Older code gave an erased id a tombstone at this version, outranking every later registration of
+# the same id; each adapter rewrites or reads such tombstones as "erased at an unknown version".
+LEGACY_ERASED_VERSION = 2**62
+ERASED_VERSION = LEGACY_ERASED_VERSION  # the name DESIGN and older notes use for the same marker
+# A boost term (a wanted skill) weighs like a good word in the relevance score, in every adapter.
+BOOST_TERM_WEIGHT = 2.0
+
+
+class SearchIndexUnavailable(RuntimeError):
+    """The index cannot be reached or refuses work for now (retry later); raised by any adapter."""
 
 
 class Kind(StrEnum):

@@ -35,7 +35,11 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from services.matching.search import (
+from services.matching.index.port import (
+    BOOST_TERM_WEIGHT,
+    LEGACY_ERASED_VERSION,
+    MAX_VERSION,
+    SearchIndexUnavailable,
     FIELDS,
     AllOf,
     AnyOf,
@@ -68,10 +72,6 @@ __all__ = [
     "write_templates",
 ]
 
-# Same meaning and values as in the tantivy adapter (the conformance suite holds both to them).
-MAX_VERSION = 2**62  # versions are in [0, MAX_VERSION)
-LEGACY_ERASED_VERSION = 2**62  # what older code deleted erased ids at (see the module docstring)
-BOOST_TERM_WEIGHT = 2.0
 MAX_RESULT_WINDOW = 10_000
 MAX_ID_LENGTH = 512
 GC_DELETES = "7d"
@@ -80,13 +80,10 @@ BULK_CHUNK = 1_000
 TEMPLATE_VERSION = 1
 # High enough to win over a catch-all template an operator may have for `*` indexes.
 TEMPLATE_PRIORITY = 600
-GENERATED_TEMPLATES = Path(__file__).resolve().parents[2] / "deploy" / "elasticsearch" / "generated"
+GENERATED_TEMPLATES = Path(__file__).resolve().parents[3] / "deploy" / "elasticsearch" / "generated"
 
 _GENERATION = re.compile(r"-v(\d+)$")
 
-
-class SearchIndexUnavailable(RuntimeError):
-    """Elasticsearch cannot be reached or refuses work for now (retry later)."""
 
 
 # --- names, settings, mappings, templates -------------------------------------------------------
@@ -158,8 +155,8 @@ def index_template(
         "version": TEMPLATE_VERSION,
         "_meta": {
             "description": (
-                f"Generated from services/matching/search.py FIELDS[{kind.value}] by "
-                "services.matching.index_elastic.write_templates(); do not edit by hand."
+                f"Generated from services/matching/index/port.py FIELDS[{kind.value}] by "
+                "services.matching.index.elastic.write_templates(); do not edit by hand."
             ),
             "alias": alias_name(prefix, kind),
             "initial_index": index_name(prefix, kind, 1),
@@ -649,6 +646,6 @@ class ElasticsearchIndex:
             raise
 
 
-if __name__ == "__main__":  # python -m services.matching.index_elastic: refresh the generated templates
+if __name__ == "__main__":  # python -m services.matching.index.elastic: refresh the generated templates
     for written in write_templates():
         print(written)

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.common import events
 from services.common.store import Outbox
-from services.matching.market import CST, MarketCells, Period, build_summary, report_title
+from services.matching.market.domain import CST, MarketCells, Period, build_summary, report_title
 
 metadata = sa.MetaData()
 

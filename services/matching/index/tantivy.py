@@ -63,7 +63,11 @@ except ImportError:  # pragma: no cover - depends on the environment
     # (measured 7 µs against 17 µs for a worker's ~900 bytes; bench/matching_micro.py).
     from pydantic_core import from_json as _decode_source
 
-from services.matching.search import (
+from services.matching.index.port import (
+    BOOST_TERM_WEIGHT,
+    LEGACY_ERASED_VERSION,
+    MAX_VERSION,
+    SearchIndexUnavailable,
     FIELDS,
     AllOf,
     AnyOf,
@@ -76,7 +80,7 @@ from services.matching.search import (
     SearchQuery,
     Terms,
 )
-from services.matching.textcut import ChineseCutter, default_cutter
+from services.matching.index.textcut import ChineseCutter, default_cutter
 
 __all__ = [
     "BOOST_TERM_WEIGHT",
@@ -87,17 +91,11 @@ __all__ = [
     "TantivyIndex",
 ]
 
-# Versions are integers in [0, MAX_VERSION) (the same bound as the Elasticsearch adapter's).
-MAX_VERSION = 2**62
-# Older code gave an erased id a tombstone at this version, outranking every later registration of
-# the same id; `TantivyIndex` rewrites such tombstones on open (see the module docstring).
-LEGACY_ERASED_VERSION = 2**62
+# MAX_VERSION, LEGACY_ERASED_VERSION and BOOST_TERM_WEIGHT live on the port (index/port.py);
+# `TantivyIndex` rewrites legacy erasure tombstones on open (see the module docstring).
 # The version such a legacy tombstone is rewritten to: erased at a version nobody knows any more, so
 # any registration (versions start at 1) supersedes it.
 UNKNOWN_ERASURE_VERSION = 0
-# Score a matching boost term adds (the same constant in the Elasticsearch adapter); a text word
-# scores by BM25, typically 0.3–3, so one required skill weighs about as much as a good word.
-BOOST_TERM_WEIGHT = 2.0
 # Deepest hit a search may ask for (offset + limit), as Elasticsearch's index.max_result_window.
 MAX_RESULT_WINDOW = 10_000
 MAX_ID_LENGTH = 512

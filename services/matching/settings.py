@@ -1,0 +1,43 @@
+"""Settings of the matching service (`MATCHING_*`), with the market feature's nested in them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+from services.common.settings import PlatformSettings
+from services.matching.handlers import Tuning
+from services.matching.market.app import MarketSettings
+from services.matching.ranking import Weights
+
+
+class Settings(PlatformSettings):
+    """Settings of the matching service; its own names are prefixed MATCHING_."""
+
+    model_config = SettingsConfigDict(env_prefix="MATCHING_", extra="ignore", populate_by_name=True)
+
+    index_path: Path | None = Field(None, description="root of the embedded index; default <home>/index")
+    index_commit_interval_s: float = Field(0.1, gt=0, le=10, description="near-real-time commit interval (tantivy)")
+    elasticsearch_prefix: str = Field("talentflow", pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
+    weights: Weights = Field(default_factory=Weights, description="ranking weights, JSON: {\"skills\": 0.3, ...}")
+    candidate_depth: int = Field(300, ge=10, le=5000, description="candidates retrieved before ranking")
+    match_threshold: float = Field(0.6, ge=0, le=1, description="score at which a new pair is announced")
+    match_top_n: int = Field(10, ge=0, le=200, description="announcements per changed posting or worker")
+    dedupe_ttl_days: float = Field(400, gt=0, le=3650, description="key-value memory of announced pairs")
+    index_wait_s: float = Field(10.0, ge=0, le=300, description="reactive matching waits this long for the index")
+    index_batch: int = Field(2000, ge=1, le=50_000, description="records per index consumer batch")
+    reactive: bool = Field(True, description="announce match.found for strong new pairs")
+    # The market's own names stay MATCHING_MARKET_* (read by MarketSettings when this is built).
+    market: MarketSettings = Field(default_factory=MarketSettings, description="market figures and reports")
+
+    def tuning(self) -> Tuning:
+        return Tuning(
+            weights=self.weights,
+            candidate_depth=self.candidate_depth,
+            match_threshold=self.match_threshold,
+            match_top_n=self.match_top_n,
+            dedupe_ttl_s=self.dedupe_ttl_days * 86400,
+            index_wait_s=self.index_wait_s,
+        )
