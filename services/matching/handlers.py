@@ -74,7 +74,7 @@ from services.matching.domain import (
     kinds_for_modes,
     region_prefixes,
 )
-from services.matching.ranking import CandidateScorer, Ranked, Weights, rank
+from services.matching.ranking import PostingSide, Ranked, Weights, WorkerFeatures
 from services.matching.index import AllOf, AnyOf, Filter, IndexDoc, IndexHit, Kind, Range, SearchIndex, SearchQuery, Terms
 from services.matching.synonyms import canonical, occupation_codes
 
@@ -100,23 +100,24 @@ class Tuning:
 
 
 class ViewCache:
-    """Recently built views by (id, version): a document at a version never changes, and the same
-    workers come back for many postings, so parsing their source once pays (bounded, LRU)."""
+    """Recently read workers (as the formula's `WorkerFeatures`) and postings (as views) by
+    (id, version): a document at a version never changes, and the same ones come back for many
+    requests, so reading their source once pays (bounded, LRU)."""
 
     def __init__(self, size: int = 20_000) -> None:
         self.size = size
-        self._workers: OrderedDict[tuple[str, int], WorkerView] = OrderedDict()
+        self._workers: OrderedDict[tuple[str, int], WorkerFeatures] = OrderedDict()
         self._postings: OrderedDict[tuple[str, int], PostingView] = OrderedDict()
         self._lock = threading.Lock()
 
-    def worker(self, hit: IndexHit) -> WorkerView:
-        return self._get(self._workers, hit, worker_view)
+    def worker(self, hit: IndexHit) -> WorkerFeatures:
+        return self._get(self._workers, hit, WorkerFeatures.from_source)
 
     def posting(self, hit: IndexHit) -> PostingView:
         return self._get(self._postings, hit, posting_view)
 
     def forget(self, worker_id: str) -> None:
-        """Erasure: drop every cached view of a worker (they hold no name or contact, but go anyway)."""
+        """Erasure: drop every cached reading of a worker (they hold no name or contact, but go anyway)."""
         with self._lock:
             for key in [k for k in self._workers if k[0] == worker_id]:
                 del self._workers[key]
@@ -149,21 +150,19 @@ def _best(
     limit: int,
     min_score: float = 0.0,
 ) -> list[tuple[Ranked, IndexHit]]:
-    """Rank every hit, keep the best `limit` at or above `min_score`, and explain only those."""
-    if ranked == "worker":
-        # the hot path of candidates: the formula compiled for the posting, reading each source as is
-        scorer = CandidateScorer(target, tuning.weights, now)
-        fast = [(scorer.score(h.source), h) for h in hits]
-        fast.sort(key=lambda item: (-item[0], -item[1].relevance, item[1].id))
-        shown = [h for score, h in fast if round(score, 4) >= min_score][:limit]
-        explained = [(rank(target, _views.worker(h), tuning.weights, now, ranked=ranked), h) for h in shown]
-        return [(r, h) for r, h in explained if r.score >= min_score]
-    pairs = [(_views.posting(h), target, h) for h in hits]
-    scored = [(rank(p, w, tuning.weights, now, ranked=ranked, explain=False), (p, w, h)) for p, w, h in pairs]
-    scored.sort(key=lambda item: (-item[0].score, -item[1][2].relevance, item[1][2].id))
+    """Score every hit with the one formula, keep the best `limit` at or above `min_score`, and
+    explain only those (the explanation comes from the same qualities as the score)."""
+    if ranked == "worker":  # candidates and worker searches: one posting side, many workers
+        side = PostingSide(target, tuning.weights, now)
+        scored = [(side.score(_views.worker(h)), side, h) for h in hits]
+    else:  # recommendations and posting searches: one worker, many posting sides
+        worker = WorkerFeatures.from_view(target)
+        sides = [(PostingSide(_views.posting(h), tuning.weights, now, ranked="posting"), h) for h in hits]
+        scored = [(side.score(worker), side, h) for side, h in sides]
+    scored.sort(key=lambda item: (-item[0], -item[2].relevance, item[2].id))
     # the shown score is rounded to 4 places: compare the threshold with the rounded value too
-    kept = [item for item in scored if round(item[0].score, 4) >= min_score][:limit]
-    explained = [(rank(p, w, tuning.weights, now, ranked=ranked), h) for _, (p, w, h) in kept]
+    kept = [item for item in scored if round(item[0], 4) >= min_score][:limit]
+    explained = [(side.explain(_views.worker(h) if ranked == "worker" else worker), h) for _, side, h in kept]
     return [(r, h) for r, h in explained if r.score >= min_score]
 
 

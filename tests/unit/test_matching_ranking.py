@@ -229,3 +229,23 @@ def test_the_compiled_scorer_serves_search_criteria_too():
     scorer = CandidateScorer(wishes, WEIGHTS, NOW)
     for worker in workers:
         assert scorer.score(worker) == rank(wishes, worker_view(worker), WEIGHTS, NOW, explain=False).score
+
+
+def test_the_explanation_adds_up_to_the_score_that_ordered_the_list():
+    """One formula: the explanation shown is built from the very qualities the fast score summed, so
+    each factor's contribution is its share of that score and they add up to it (to the rounding)."""
+    from services.matching.ranking import PostingSide, WorkerFeatures
+
+    workers, postings = _sources()
+    features = [WorkerFeatures.from_source(w) for w in workers]
+    for posting in postings:
+        side = PostingSide(posting_view(posting), WEIGHTS, NOW)
+        for worker in features:
+            fast = side.score(worker)
+            explained = side.explain(worker)
+            assert list(explained.explanation.factors) == list(FACTORS)
+            assert abs(sum(explained.explanation.factors.values()) - fast) <= 0.0005 * len(FACTORS)
+            assert explained.score == round(min(1.0, max(0.0, sum(explained.explanation.factors.values()))), 4)
+            qualities = side.qualities(worker)
+            assert [round(s * min(1.0, max(0.0, q)), 4) for s, q in zip(side.shares, qualities, strict=True)] \
+                == list(explained.explanation.factors.values())

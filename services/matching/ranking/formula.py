@@ -22,6 +22,13 @@ neutral value, so it neither lifts nor sinks anyone. The weights come from confi
 explanation gives every factor's contribution (they add up to the score), the matched and missing
 skills, and one line in Chinese a recruiter or a worker can read. The same function ranks
 postings for a worker (recommendations); only `freshness` looks at the side being ranked.
+
+The formula is written once, in `PostingSide.qualities`: the posting's side is compiled once per
+request (its skill lists, level target, region, wage), each worker is read once into
+`WorkerFeatures` (from its stored source on the hot path, or from a `WorkerView` — a profile or a
+search's wishes), and the score is the weighted sum of the ten qualities. `explain` adds the
+contributions and the Chinese summary from the same qualities, so an explanation always adds up to
+the score that ordered the list (tests/unit/test_matching_ranking.py holds them together).
 """
 
 from __future__ import annotations
@@ -107,12 +114,6 @@ class Ranked:
     explanation: Explanation
 
 
-@dataclass(frozen=True)
-class _Factor:
-    quality: float
-    note: str | None = None  # a phrase for the summary, when it says something useful
-
-
 REGION_QUALITY = {
     RegionRelation.county: 1.0,
     RegionRelation.city: 0.85,
@@ -139,32 +140,14 @@ def rank(
 ) -> Ranked:
     """Score how well `worker` fits `posting`; `ranked` says which side is being ranked (freshness).
 
-    With `explain=False` the score is the same but the summary's phrases are not built: ranking a
-    few hundred candidates explains only the ones that will be shown (see handlers).
+    With `explain=False` the score is the same formula unrounded and without the summary's phrases
+    (ranking a few hundred candidates explains only the ones that will be shown, see handlers).
     """
-    matched, missing, skills = _skills(posting, worker, explain)
-    factors = {
-        "skills": skills,
-        "proficiency": _proficiency(posting, worker),
-        "level": _level(posting, worker, explain),
-        "certificates": _certificates(posting, worker, explain),
-        "experience": _experience(posting, worker),
-        "region": _region(posting, worker),
-        "wage": _wage(posting, worker, explain),
-        "availability": _availability(posting, worker, now, explain),
-        "honours": _honours(worker, now, explain),
-        "freshness": _freshness(worker.updated_at if ranked == "worker" else posting.updated_at, now),
-    }
-    shares = _shares(weights)
-    if not explain:  # the hot path: a few hundred candidates per request
-        total = sum(shares[name] * min(1.0, max(0.0, f.quality)) for name, f in factors.items())
-        return Ranked(min(1.0, max(0.0, total)), _UNEXPLAINED)
-    contributions = {name: round(shares[name] * min(1.0, max(0.0, f.quality)), 4) for name, f in factors.items()}
-    score = round(min(1.0, max(0.0, sum(contributions.values()))), 4)
-    notes = [f.note for name in ("skills", "level", "region", "wage", "certificates", "availability", "honours")
-             if (f := factors[name]).note]
-    summary = "，".join(notes) if notes else "符合基本条件"
-    return Ranked(score, Explanation(contributions, matched, missing, summary))
+    side = PostingSide(posting, weights, now, ranked=ranked)
+    features = WorkerFeatures.from_view(worker)
+    if not explain:
+        return Ranked(side.score(features), _UNEXPLAINED)
+    return side.explain(features)
 
 
 @lru_cache(maxsize=64)
@@ -172,316 +155,126 @@ def _shares(weights: Weights) -> dict[str, float]:
     return weights.normalised()
 
 
-# --- factors -----------------------------------------------------------------------------------
+# --- what the formula reads of a worker ----------------------------------------------------------
 
 
-def _held_skills(worker: WorkerView) -> dict[str, int | None]:
-    """Canonical skill → proficiency; occupations and certificates count as held (proficiency unknown)."""
-    held: dict[str, int | None] = {}
-    for name in worker.occupation_names:
-        held.setdefault(name, None)
-    for cert in worker.certificates:
-        held.setdefault(cert.trade, None)
-    for skill in worker.skills:
-        held[skill.canonical] = skill.proficiency  # an explicit skill beats an implied one
-    return held
-
-
-def _credit(wanted_min: int, proficiency: int | None) -> float:
-    """How far a held skill covers a wanted one: fully at or above the minimum proficiency, in part
-    below it (a recruiter reads "TIG 3 where 4 is asked" as not quite there), 0.75 when unknown."""
-    if proficiency is None:
-        return 0.75
-    if proficiency >= wanted_min:
-        return 1.0
-    return max(0.25, 1.0 - 0.35 * (wanted_min - proficiency))
-
-
-def _skills(posting: PostingView, worker: WorkerView, explain: bool = True) -> tuple[list[str], list[str], _Factor]:
-    held = _held_skills(worker)
-    required = [s for s in posting.skills if s.required]
-    nice = [s for s in posting.skills if not s.required]
-    matched = [s.name for s in posting.skills if s.canonical in held]
-    missing = [s.name for s in (*required, *nice) if s.canonical not in held]
-    matched_required = [s.name for s in required if s.canonical in held]
-    matched_nice = [s.name for s in nice if s.canonical in held]
-
-    def covered(wanted: list) -> float:
-        return sum(_credit(s.min_proficiency, held[s.canonical]) for s in wanted if s.canonical in held) / len(wanted)
-
-    coverage: float | None = None
-    if required and nice:
-        coverage = 0.8 * covered(required) + 0.2 * covered(nice)
-    elif required:
-        coverage = covered(required)
-    elif nice:
-        coverage = covered(nice)
-
-    occupation = _occupation_fit(posting, worker)
-    if _wishes(worker) and not held:
-        coverage = occupation = None  # a search that named no skill says nothing about skills
-    if coverage is not None and occupation is not None:
-        quality = 0.85 * coverage + 0.15 * occupation
-    elif coverage is not None:
-        quality = coverage
-    elif occupation is not None:
-        quality = occupation
-    else:
-        quality = NEUTRAL
-    if not explain:
-        return matched, missing, _Factor(quality)
-
-    parts: list[str] = []
-    if required:
-        listed = f"（{'、'.join(matched_required)}）" if matched_required else ""
-        parts.append(f"匹配必需技能{len(matched_required)}/{len(required)}{listed}")
-        absent = [s.name for s in required if s.canonical not in held]
-        if absent:
-            parts.append(f"缺少{'、'.join(absent)}")
-        if matched_nice:
-            parts.append(f"另有加分技能{'、'.join(matched_nice)}")
-    elif nice:
-        listed = f"（{'、'.join(matched_nice)}）" if matched_nice else ""
-        parts.append(f"匹配技能{len(matched_nice)}/{len(nice)}{listed}")
-    elif occupation is not None and posting.occupation_name:
-        if occupation >= 1.0:
-            parts.append(f"同职业（{posting.occupation_name}）")
-        elif occupation > 0:
-            parts.append(f"相近职业（要求{posting.occupation_name}）")
-    short = [f"{s.name}{held[s.canonical]}级低于要求{s.min_proficiency}级" for s in (*required, *nice)
-             if s.canonical in held and held[s.canonical] is not None and held[s.canonical] < s.min_proficiency]
-    if short:
-        parts.append(f"熟练度不足（{'、'.join(short)}）")
-    return matched, missing, _Factor(quality, "，".join(parts) or None)
-
-
-def _occupation_fit(posting: PostingView, worker: WorkerView) -> float | None:
-    if posting.occupation_chain:
-        return max((occupation_closeness(list(posting.occupation_chain), list(c)) for c in worker.occupation_chains),
-                   default=0.0)
-    if posting.occupation_name:
-        names = set(worker.occupation_names) | {s.canonical for s in worker.skills}
-        return 1.0 if posting.occupation_name in names else 0.0
-    return None
-
-
-def _wishes(worker: WorkerView) -> bool:
-    """A worker view built from a search's criteria rather than a profile (it has no id)."""
-    return worker.id is None
-
-
-def _proficiency(posting: PostingView, worker: WorkerView) -> _Factor:
-    held = {s.canonical: s.proficiency for s in worker.skills}
-    if _wishes(worker) and all(p is None for p in held.values()):
-        return _Factor(NEUTRAL)
-    if not posting.skills:
-        known = sorted((p for p in held.values() if p is not None), reverse=True)[:3]
-        return _Factor(sum(known) / (5 * len(known)) if known else NEUTRAL)
-    total = weight_sum = 0.0
-    for wanted in posting.skills:
-        weight = 2.0 if wanted.required else 1.0
-        weight_sum += weight
-        if wanted.canonical not in held:
-            continue
-        proficiency = held[wanted.canonical]
-        if proficiency is None:
-            total += weight * NEUTRAL
-        elif proficiency >= wanted.min_proficiency:
-            # meeting the minimum is good; each point above it is better still
-            total += weight * min(1.0, 0.8 + 0.1 * (proficiency - wanted.min_proficiency))
-        else:
-            total += weight * max(0.0, 0.5 - 0.25 * (wanted.min_proficiency - proficiency))
-    return _Factor(total / weight_sum if weight_sum else NEUTRAL)
-
-
-def _level(posting: PostingView, worker: WorkerView, explain: bool = True) -> _Factor:
-    if worker.level is None:
-        return _Factor(NEUTRAL)
-    minimum = posting.min_level or SkillLevel.junior
-    gap = worker.level.rank - minimum.rank
-    if gap >= 0:
-        quality = min(1.0, 0.7 + 0.15 * gap)
-    else:
-        quality = max(0.0, 0.4 - 0.2 * -gap)
-    if not explain:
-        return _Factor(quality)
-    worker_zh = LEVEL_LABELS_ZH[worker.level]
-    if posting.min_level is None:
-        note = worker_zh
-    elif gap > 0:
-        note = f"{worker_zh}高于要求的{LEVEL_LABELS_ZH[minimum]}"
-    elif gap == 0:
-        note = f"{worker_zh}符合要求"
-    else:
-        note = f"{worker_zh}低于要求的{LEVEL_LABELS_ZH[minimum]}"
-    return _Factor(quality, note)
-
-
-def _certificates(posting: PostingView, worker: WorkerView, explain: bool = True) -> _Factor:
-    best: dict[str, float] = {}
-    for cert in worker.certificates:
-        best[cert.trade] = max(best.get(cert.trade, 0.0), 1.0 if cert.verified else 0.6)
-    if posting.certificates:
-        values = [best.get(trade, 0.0) for trade in posting.certificates]
-        if not explain:
-            return _Factor(sum(values) / len(values))
-        held = [t for t in posting.certificates if t in best]
-        absent = [t for t in posting.certificates if t not in best]
-        notes = []
-        if held:
-            verified = all(best[t] >= 1.0 for t in held)
-            notes.append(f"持有{'、'.join(held)}证书" + ("（已核验）" if verified else "（未核验）"))
-        if absent:
-            notes.append(f"缺少{'、'.join(absent)}证书")
-        return _Factor(sum(values) / len(values), "，".join(notes))
-    trade = posting.occupation_name
-    if trade and trade in best:
-        return _Factor(1.0 if best[trade] >= 1.0 else 0.8,
-                       f"持有{trade}证书" + ("（已核验）" if best[trade] >= 1.0 else ""))
-    if not worker.certificates and _wishes(worker):
-        return _Factor(NEUTRAL)  # a search's wishes hold no certificates to compare
-    return _Factor(0.6 if worker.certificates else 0.4)
-
-
-def _experience(posting: PostingView, worker: WorkerView) -> _Factor:
-    if _wishes(worker):
-        return _Factor(NEUTRAL)
-    minimum = posting.min_level or SkillLevel.junior
-    target = 3 + 1.5 * minimum.rank  # years a recruiter expects at that level: 高级工 7.5, 技师 9
-    overall = NEUTRAL if worker.experience_years is None else min(1.0, worker.experience_years / target)
-    wanted = {s.canonical for s in posting.skills}
-    years = [s.years for s in worker.skills if s.canonical in wanted]
-    if not wanted:
-        return _Factor(overall)
-    in_skills = min(1.0, (sum(years) / len(years)) / target) if years else 0.0
-    return _Factor(0.6 * overall + 0.4 * in_skills)
-
-
-def _region(posting: PostingView, worker: WorkerView) -> _Factor:
-    if not posting.region or not worker.region:
-        return _Factor(NEUTRAL)
-    relation = region_relation(
-        worker_region=worker.region,
-        open_regions=worker.open_regions,
-        worker_modes=worker.modes,
-        posting_region=posting.region,
-        remote_ok=posting.remote_ok,
-    )
-    return _Factor(REGION_QUALITY[relation], relation.label_zh)
-
-
-def _wage(posting: PostingView, worker: WorkerView, explain: bool = True) -> _Factor:
-    offered, expected = posting.wage, worker.wage
-    if not offered or not expected:
-        return _Factor(0.6)
-    if offered["unit"] == expected["unit"]:
-        expected_min, offered_max = float(expected["min"]), float(offered["max"])
-    else:
-        expected_min = monthly_equivalent(expected["min"], expected["unit"], posting.duration_days)
-        offered_max = monthly_equivalent(offered["max"], offered["unit"], posting.duration_days)
-        if expected_min is None or offered_max is None:
-            return _Factor(0.6)
-    unit_zh = WAGE_UNIT_ZH.get(expected["unit"], "薪资")
-    if expected_min <= offered_max:
-        return _Factor(1.0, f"{unit_zh}期望在范围内" if explain else None)
-    gap = (expected_min - offered_max) / expected_min if expected_min else 1.0
-    return _Factor(max(0.0, 1.0 - 4.0 * gap), f"{unit_zh}期望高于报价约{round(gap * 100)}%" if explain else None)
-
-
-def _availability(posting: PostingView, worker: WorkerView, now: dt.datetime, explain: bool = True) -> _Factor:
-    today = now.date()
-    note = None
-    if worker.available_from is None:
-        on_time = 1.0
-    elif posting.start_on is not None:
-        late = (worker.available_from - max(posting.start_on, today)).days
-        on_time = 1.0 if late <= 0 else max(0.0, 1.0 - late / 45)  # a month late is half as good
-        if late > 0:
-            note = f"到岗晚于开工约{late}天"
-    else:
-        late = (worker.available_from - today).days
-        on_time = 1.0 if late <= 14 else max(0.0, 1.0 - (late - 14) / 90)
-        if late > 14:
-            note = f"{late}天后可到岗"
-    needed = HOURS_NEEDED.get(posting.kind or "", 0)
-    hours = 1.0 if worker.hours_per_week is None or not needed else min(1.0, worker.hours_per_week / needed)
-    if not explain:
-        return _Factor(0.6 * on_time + 0.4 * hours)
-    if hours < 1.0:
-        note = "，".join(filter(None, [note, f"每周可投入{worker.hours_per_week}小时"]))
-    return _Factor(0.6 * on_time + 0.4 * hours, note)
-
-
-def _honours(worker: WorkerView, now: dt.datetime, explain: bool = True) -> _Factor:
-    if _wishes(worker):
-        return _Factor(NEUTRAL)
-    best_award, best_tier = 0.0, None
-    for award in worker.awards:
-        value = AWARD_TIER_VALUE.get(award.tier, 0.3)
-        value *= 1.0 if award.rank is not None and award.rank <= 3 else 0.85 if award.rank and award.rank <= 10 else 0.7
-        value *= 1.0 if award.year >= now.year - 10 else 0.6
-        if value > best_award:
-            best_award, best_tier = value, award.tier
-    achievements = min(0.6, sum(
-        ACHIEVEMENT_VALUE.get(a.kind, 0.15) * (1.0 if a.year >= now.year - 10 else 0.6) for a in worker.achievements
-    ))
-    quality = min(1.0, best_award + 0.5 * achievements)
-    if not explain:
-        return _Factor(quality)
-    notes = []
-    if best_tier:
-        notes.append(f"获{AWARD_TIER_ZH[best_tier]}技能竞赛奖项")
-    if worker.achievements:
-        notes.append(f"有{len(worker.achievements)}项技能成果")
-    return _Factor(quality, "，".join(notes) or None)
-
-
-def _freshness(updated_at: dt.datetime | None, now: dt.datetime) -> _Factor:
-    if updated_at is None:
-        return _Factor(NEUTRAL)
-    if updated_at.tzinfo is None:
-        updated_at = updated_at.replace(tzinfo=dt.UTC)
-    days = (now - updated_at).total_seconds() / 86400
-    if days <= 30:
-        return _Factor(1.0)
-    return _Factor(max(0.2, 1.0 - 0.8 * (days - 30) / 335))
-
-
-
-
-# --- the same formula, compiled for one posting -----------------------------------------------------
-#
-# A candidates request scores a few hundred workers against one posting. `rank()` rebuilds the
-# posting's side (its skill lists, weights, level target, region, wage) and a `WorkerView` for every
-# pair; `CandidateScorer` does the posting's side once and reads each worker straight from its stored
-# source, so scoring a candidate is a few dict look-ups and arithmetic. It computes exactly what
-# `rank(posting, worker_view(source), weights, now, explain=False).score` computes, operation for
-# operation (the same floats, so the same order); a unit test holds the two equal on the labelled
-# set and on random pairs. The explanation of the hits shown still comes from `rank()`.
-
-
-class CandidateScorer:
-    """`rank(posting, worker_view(source), weights, now, explain=False).score` for many worker sources."""
+class WorkerFeatures:
+    """A worker as the formula reads it, built once per worker (from a stored source or a view)."""
 
     __slots__ = (
-        "shares", "required", "nice", "wanted_all", "chain", "closeness", "occupation_name", "min_rank",
-        "certificates", "target_years", "wanted_names", "skill_weights", "weight_sum", "region", "remote_ok",
-        "offered", "duration_days", "start", "today", "needed_hours", "recent_year", "now",
+        "wishes", "held", "proficiency_of", "skill_years", "chains", "occupation_names", "trades",
+        "level_rank", "experience", "region", "open_regions", "modes", "wage", "available_from",
+        "hours_per_week", "awards", "achievements", "updated_at",
     )
 
-    def __init__(self, posting: PostingView, weights: Weights, now: dt.datetime) -> None:
+    def __init__(self, *, wishes: bool, skills: list[tuple[str, int | None, float]], chains: tuple[tuple[str, ...], ...],
+                 occupation_names: tuple[str, ...], trades: list[tuple[str, bool]], level_rank: int | None,
+                 experience: float | None, region: str | None, open_regions, modes, wage: dict | None,
+                 available_from: dt.date | None, hours_per_week: int | None, awards, achievements,
+                 updated_at: dt.datetime | None) -> None:
+        held: dict[str, int | None] = {}
+        for name in occupation_names:
+            held.setdefault(name, None)
+        for trade, _verified in trades:
+            held.setdefault(trade, None)
+        proficiency_of: dict[str, int | None] = {}
+        for name, proficiency, _years in skills:
+            held[name] = proficiency  # an explicit skill beats an implied one
+            proficiency_of[name] = proficiency
+        self.wishes = wishes  # a search's criteria rather than a profile: neutral where it says nothing
+        self.held = held  # canonical skill → proficiency (occupations and certificates: unknown)
+        self.proficiency_of = proficiency_of  # explicit skills only
+        self.skill_years = [(name, years) for name, _p, years in skills]
+        self.chains = chains
+        self.occupation_names = occupation_names
+        self.trades = trades
+        self.level_rank = level_rank
+        self.experience = experience
+        self.region = region
+        self.open_regions = open_regions
+        self.modes = modes
+        self.wage = wage
+        self.available_from = available_from
+        self.hours_per_week = hours_per_week
+        self.awards = awards  # (tier, rank, year)
+        self.achievements = achievements  # (kind, year)
+        self.updated_at = updated_at
+
+    @classmethod
+    def from_source(cls, source: dict) -> WorkerFeatures:
+        """From a worker's stored source (see `documents.worker_source`): the candidates' hot path."""
+        availability = source.get("availability") or {}
+        occupations = source.get("occupations", ())
+        return cls(
+            wishes=False,
+            skills=[(s.get("canonical") or canonical(s["name"]), s.get("proficiency"), float(s.get("years") or 0))
+                    for s in source.get("skills", ())],
+            chains=tuple(chain for o in occupations if (chain := _chain(o.get("code"), o["name"]))),
+            occupation_names=tuple(canonical(o["name"]) for o in occupations),
+            trades=[(canonical_certificate(c["occupation"]), bool(c.get("verified"))) for c in source.get("certificates", ())],
+            level_rank=_LEVEL_RANK[source["skill_level"]],
+            experience=source.get("experience_years"),
+            region=source.get("region"),
+            open_regions=source.get("open_regions", ()),
+            modes=availability.get("modes") or _DEFAULT_MODES,
+            wage=source.get("wage_expectation"),
+            available_from=_date_of(availability.get("available_from")),
+            hours_per_week=availability.get("hours_per_week"),
+            awards=[(a["tier"], a.get("rank"), a["year"]) for a in source.get("awards", ())],
+            achievements=[(a["kind"], a["year"]) for a in source.get("achievements", ())],
+            updated_at=_datetime_of(source.get("updated_at")),
+        )
+
+    @classmethod
+    def from_view(cls, worker: WorkerView) -> WorkerFeatures:
+        return cls(
+            wishes=worker.id is None,
+            skills=[(s.canonical, s.proficiency, s.years) for s in worker.skills],
+            chains=tuple(worker.occupation_chains),
+            occupation_names=tuple(worker.occupation_names),
+            trades=[(c.trade, c.verified) for c in worker.certificates],
+            level_rank=worker.level.rank if worker.level is not None else None,
+            experience=worker.experience_years,
+            region=worker.region,
+            open_regions=worker.open_regions,
+            modes=worker.modes,
+            wage=worker.wage,
+            available_from=worker.available_from,
+            hours_per_week=worker.hours_per_week,
+            awards=[(a.tier, a.rank, a.year) for a in worker.awards],
+            achievements=[(a.kind, a.year) for a in worker.achievements],
+            updated_at=_aware(worker.updated_at),
+        )
+
+
+# --- the formula, compiled for one posting --------------------------------------------------------
+
+
+class PostingSide:
+    """The posting's side of the formula, compiled once; `qualities(worker)` is the formula."""
+
+    __slots__ = (
+        "posting", "shares", "required", "nice", "wanted_all", "chain", "closeness", "occupation_name", "min_rank",
+        "min_level", "certificates", "target_years", "wanted_names", "weight_sum", "region", "remote_ok", "offered",
+        "duration_days", "start", "today", "needed_hours", "recent_year", "now", "posting_updated", "ranked",
+    )
+
+    def __init__(self, posting: PostingView, weights: Weights, now: dt.datetime,
+                 *, ranked: Literal["worker", "posting"] = "worker") -> None:
         shares = _shares(weights)
+        self.posting = posting
         self.shares = tuple(shares[name] for name in FACTORS)
         self.required = [(s.canonical, s.min_proficiency) for s in posting.skills if s.required]
         self.nice = [(s.canonical, s.min_proficiency) for s in posting.skills if not s.required]
         self.wanted_all = [(s.canonical, s.min_proficiency, 2.0 if s.required else 1.0) for s in posting.skills]
         self.chain = list(posting.occupation_chain)
-        self.closeness: dict[str, float] = {}  # a worker occupation's code → closeness to the posting's
+        self.closeness: dict[tuple[str, ...], float] = {}  # a worker occupation's chain → closeness to ours
         self.occupation_name = posting.occupation_name
         minimum = posting.min_level or SkillLevel.junior
+        self.min_level = minimum
         self.min_rank = minimum.rank
         self.certificates = posting.certificates
-        self.target_years = 3 + 1.5 * minimum.rank
+        self.target_years = 3 + 1.5 * minimum.rank  # years a recruiter expects at that level: 高级工 7.5, 技师 9
         self.wanted_names = {s.canonical for s in posting.skills}
         weight_sum = 0.0
         for _name, _minimum, weight in self.wanted_all:
@@ -496,26 +289,15 @@ class CandidateScorer:
         self.needed_hours = HOURS_NEEDED.get(posting.kind or "", 0)
         self.recent_year = now.year - 10
         self.now = now
+        self.posting_updated = _aware(posting.updated_at)
+        self.ranked = ranked
 
-    def score(self, source: dict) -> float:
-        """The score of the worker whose stored source this is (see `documents.worker_source`)."""
-        skills = source.get("skills", ())
-        occupations = source.get("occupations", ())
-        certificates = source.get("certificates", ())
-        # the worker's side, as worker_view() and rank() read it
-        skill_list = [(s.get("canonical") or canonical(s["name"]), s.get("proficiency"), s.get("years")) for s in skills]
-        held: dict[str, int | None] = {}
-        for occupation in occupations:
-            held.setdefault(canonical(occupation["name"]), None)
-        trades = [(canonical_certificate(c["occupation"]), bool(c.get("verified"))) for c in certificates]
-        for trade, _verified in trades:
-            held.setdefault(trade, None)
-        proficiency_of: dict[str, int | None] = {}
-        for name, proficiency, _years in skill_list:
-            held[name] = proficiency
-            proficiency_of[name] = proficiency
+    def qualities(self, f: WorkerFeatures) -> tuple[float, ...]:
+        """The ten qualities, in FACTORS order, each as the module docstring describes."""
+        held = f.held
+        wishes = f.wishes
 
-        # skills
+        # skills: coverage of the wanted skills, blended with how close the occupations are
         required, nice = self.required, self.nice
         coverage: float | None = None
         if required and nice:
@@ -524,25 +306,9 @@ class CandidateScorer:
             coverage = _covered(required, held)
         elif nice:
             coverage = _covered(nice, held)
-        if self.chain:
-            closeness = self.closeness
-            occupation: float | None = 0.0
-            best = None
-            for o in occupations:
-                code = o.get("code")
-                key = (code, o["name"])
-                value = closeness.get(key)
-                if value is None:
-                    worker_chain = occupation_codes(code, o["name"])
-                    value = closeness[key] = occupation_closeness(self.chain, worker_chain) if worker_chain else -1.0
-                if value >= 0.0 and (best is None or value > best):
-                    best = value
-            occupation = 0.0 if best is None else best
-        elif self.occupation_name:
-            names = {canonical(o["name"]) for o in occupations} | {name for name, _p, _y in skill_list}
-            occupation = 1.0 if self.occupation_name in names else 0.0
-        else:
-            occupation = None
+        occupation = self._occupation_fit(f)
+        if wishes and not held:
+            coverage = occupation = None  # a search that named no skill says nothing about skills
         if coverage is not None and occupation is not None:
             q_skills = 0.85 * coverage + 0.15 * occupation
         elif coverage is not None:
@@ -552,8 +318,11 @@ class CandidateScorer:
         else:
             q_skills = NEUTRAL
 
-        # proficiency
-        if not self.wanted_all:
+        # proficiency in the wanted skills against each minimum
+        proficiency_of = f.proficiency_of
+        if wishes and all(p is None for p in proficiency_of.values()):
+            q_proficiency = NEUTRAL
+        elif not self.wanted_all:
             known = sorted((p for p in proficiency_of.values() if p is not None), reverse=True)[:3]
             q_proficiency = sum(known) / (5 * len(known)) if known else NEUTRAL
         else:
@@ -565,19 +334,21 @@ class CandidateScorer:
                 if proficiency is None:
                     total += weight * NEUTRAL
                 elif proficiency >= minimum:
+                    # meeting the minimum is good; each point above it is better still
                     total += weight * min(1.0, 0.8 + 0.1 * (proficiency - minimum))
                 else:
                     total += weight * max(0.0, 0.5 - 0.25 * (minimum - proficiency))
             q_proficiency = total / self.weight_sum if self.weight_sum else NEUTRAL
 
-        # level
-        gap = _LEVEL_RANK[source["skill_level"]] - self.min_rank
-        q_level = min(1.0, 0.7 + 0.15 * gap) if gap >= 0 else max(0.0, 0.4 - 0.2 * -gap)
+        # level against the minimum (above it is better)
+        if f.level_rank is None:
+            q_level = NEUTRAL
+        else:
+            gap = f.level_rank - self.min_rank
+            q_level = min(1.0, 0.7 + 0.15 * gap) if gap >= 0 else max(0.0, 0.4 - 0.2 * -gap)
 
-        # certificates
-        best_cert: dict[str, float] = {}
-        for trade, verified in trades:
-            best_cert[trade] = max(best_cert.get(trade, 0.0), 1.0 if verified else 0.6)
+        # certificates: verified fully, unverified in part
+        best_cert = _best_certificates(f.trades)
         if self.certificates:
             values = [best_cert.get(trade, 0.0) for trade in self.certificates]
             q_certificates = sum(values) / len(values)
@@ -585,116 +356,276 @@ class CandidateScorer:
             trade = self.occupation_name
             if trade and trade in best_cert:
                 q_certificates = 1.0 if best_cert[trade] >= 1.0 else 0.8
+            elif not f.trades and wishes:
+                q_certificates = NEUTRAL  # a search's wishes hold no certificates to compare
             else:
-                q_certificates = 0.6 if certificates else 0.4
+                q_certificates = 0.6 if f.trades else 0.4
 
-        # experience
-        experience = source.get("experience_years")
-        target = self.target_years
-        overall = NEUTRAL if experience is None else min(1.0, experience / target)
-        wanted = self.wanted_names
-        if not wanted:
-            q_experience = overall
+        # experience, overall and in the wanted skills
+        if wishes:
+            q_experience = NEUTRAL
         else:
-            years = [float(y or 0) for name, _p, y in skill_list if name in wanted]
-            in_skills = min(1.0, (sum(years) / len(years)) / target) if years else 0.0
-            q_experience = 0.6 * overall + 0.4 * in_skills
-
-        # region
-        availability = source.get("availability") or {}
-        worker_region = source.get("region")
-        if not self.region or not worker_region:
-            q_region = NEUTRAL
-        else:
-            q_region = REGION_QUALITY[region_relation(
-                worker_region=worker_region,
-                open_regions=source.get("open_regions", ()),
-                worker_modes=availability.get("modes") or _DEFAULT_MODES,
-                posting_region=self.region,
-                remote_ok=self.remote_ok,
-            )]
-
-        # wage
-        offered, expected = self.offered, source.get("wage_expectation")
-        if not offered or not expected:
-            q_wage = 0.6
-        else:
-            unit = expected["unit"]
-            if offered["unit"] == unit:
-                expected_min, offered_max = float(expected["min"]), float(offered["max"])
+            target = self.target_years
+            overall = NEUTRAL if f.experience is None else min(1.0, f.experience / target)
+            wanted = self.wanted_names
+            if not wanted:
+                q_experience = overall
             else:
-                expected_min = monthly_equivalent(expected["min"], unit, self.duration_days)
-                offered_max = monthly_equivalent(offered["max"], offered["unit"], self.duration_days)
-            if expected_min is None or offered_max is None:
-                q_wage = 0.6
-            elif expected_min <= offered_max:
-                q_wage = 1.0
-            else:
-                gap_share = (expected_min - offered_max) / expected_min if expected_min else 1.0
-                q_wage = max(0.0, 1.0 - 4.0 * gap_share)
+                years = [y for name, y in f.skill_years if name in wanted]
+                in_skills = min(1.0, (sum(years) / len(years)) / target) if years else 0.0
+                q_experience = 0.6 * overall + 0.4 * in_skills
 
-        # availability
-        available_from = _date_of(availability.get("available_from"))
-        if available_from is None:
-            on_time = 1.0
-        elif self.start is not None:
-            late = (available_from - self.start).days
-            on_time = 1.0 if late <= 0 else max(0.0, 1.0 - late / 45)
-        else:
-            late = (available_from - self.today).days
-            on_time = 1.0 if late <= 14 else max(0.0, 1.0 - (late - 14) / 90)
-        hours_per_week = availability.get("hours_per_week")
-        needed = self.needed_hours
-        hours = 1.0 if hours_per_week is None or not needed else min(1.0, hours_per_week / needed)
+        # region: same county > city > province > open to the region > remote
+        relation = self._region_relation(f)
+        q_region = NEUTRAL if relation is None else REGION_QUALITY[relation]
+
+        # wage: the worker's expected minimum against the offered maximum
+        q_wage = self._wage(f)[0]
+
+        # availability: start date and hours a week
+        on_time, _late, hours = self._availability(f)
         q_availability = 0.6 * on_time + 0.4 * hours
 
-        # honours
-        recent = self.recent_year
-        best_award = 0.0
-        for award in source.get("awards", ()):
-            value = AWARD_TIER_VALUE.get(award["tier"], 0.3)
-            rank_ = award.get("rank")
-            value *= 1.0 if rank_ is not None and rank_ <= 3 else 0.85 if rank_ and rank_ <= 10 else 0.7
-            value *= 1.0 if award["year"] >= recent else 0.6
-            if value > best_award:
-                best_award = value
-        achievements = source.get("achievements", ())
-        if achievements:
-            achieved = min(0.6, sum(ACHIEVEMENT_VALUE.get(a["kind"], 0.15) * (1.0 if a["year"] >= recent else 0.6)
-                                    for a in achievements))
-        else:
-            achieved = 0
-        q_honours = min(1.0, best_award + 0.5 * achieved)
+        # honours: the best award, and skill achievements
+        q_honours = NEUTRAL if wishes else self._honours(f)[0]
 
-        # freshness (of the worker: candidates rank workers)
-        updated_at = _datetime_of(source.get("updated_at"))
+        # freshness of the side being ranked
+        updated_at = f.updated_at if self.ranked == "worker" else self.posting_updated
         if updated_at is None:
             q_freshness = NEUTRAL
         else:
             days = (self.now - updated_at).total_seconds() / 86400
             q_freshness = 1.0 if days <= 30 else max(0.2, 1.0 - 0.8 * (days - 30) / 335)
 
-        # min(1.0, max(0.0, q)) written out (the same value, NaN included, without 20 calls)
-        s = self.shares
-        total = s[0] * ((q_skills if q_skills <= 1.0 else 1.0) if q_skills >= 0.0 else 0.0)
-        total += s[1] * ((q_proficiency if q_proficiency <= 1.0 else 1.0) if q_proficiency >= 0.0 else 0.0)
-        total += s[2] * ((q_level if q_level <= 1.0 else 1.0) if q_level >= 0.0 else 0.0)
-        total += s[3] * ((q_certificates if q_certificates <= 1.0 else 1.0) if q_certificates >= 0.0 else 0.0)
-        total += s[4] * ((q_experience if q_experience <= 1.0 else 1.0) if q_experience >= 0.0 else 0.0)
-        total += s[5] * ((q_region if q_region <= 1.0 else 1.0) if q_region >= 0.0 else 0.0)
-        total += s[6] * ((q_wage if q_wage <= 1.0 else 1.0) if q_wage >= 0.0 else 0.0)
-        total += s[7] * ((q_availability if q_availability <= 1.0 else 1.0) if q_availability >= 0.0 else 0.0)
-        total += s[8] * ((q_honours if q_honours <= 1.0 else 1.0) if q_honours >= 0.0 else 0.0)
-        total += s[9] * ((q_freshness if q_freshness <= 1.0 else 1.0) if q_freshness >= 0.0 else 0.0)
+        return (q_skills, q_proficiency, q_level, q_certificates, q_experience,
+                q_region, q_wage, q_availability, q_honours, q_freshness)
+
+    def score(self, f: WorkerFeatures) -> float:
+        """The weighted sum of the qualities, each clamped to [0, 1] (NaN counts as 0)."""
+        total = 0.0
+        for share, q in zip(self.shares, self.qualities(f)):  # noqa: B905 (both are ten long)
+            total += share * ((q if q <= 1.0 else 1.0) if q >= 0.0 else 0.0)
         return (total if total <= 1.0 else 1.0) if total >= 0.0 else 0.0
+
+    def explain(self, f: WorkerFeatures) -> Ranked:
+        """The score from the same qualities, with each factor's contribution and a Chinese summary."""
+        qualities = self.qualities(f)
+        contributions = {name: round(share * ((q if q <= 1.0 else 1.0) if q >= 0.0 else 0.0), 4)
+                         for name, share, q in zip(FACTORS, self.shares, qualities)}  # noqa: B905
+        score = round(min(1.0, max(0.0, sum(contributions.values()))), 4)
+        matched, missing = self._matched_missing(f)
+        notes = [note for note in (self._skills_note(f, qualities), self._level_note(f), self._region_note(f),
+                                   self._wage(f)[1], self._certificates_note(f), self._availability_note(f),
+                                   None if f.wishes else self._honours(f)[1]) if note]
+        summary = "，".join(notes) if notes else "符合基本条件"
+        return Ranked(score, Explanation(contributions, matched, missing, summary))
+
+    # --- parts shared by the qualities and the explanation --------------------------------------------
+
+    def _occupation_fit(self, f: WorkerFeatures) -> float | None:
+        if self.chain:
+            best = 0.0
+            closeness = self.closeness
+            for chain in f.chains:
+                value = closeness.get(chain)
+                if value is None:
+                    value = closeness[chain] = occupation_closeness(self.chain, list(chain))
+                if value > best:
+                    best = value
+            return best
+        if self.occupation_name:
+            if self.occupation_name in f.occupation_names or self.occupation_name in f.proficiency_of:
+                return 1.0
+            return 0.0
+        return None
+
+    def _region_relation(self, f: WorkerFeatures) -> RegionRelation | None:
+        if not self.region or not f.region:
+            return None
+        return region_relation(worker_region=f.region, open_regions=f.open_regions, worker_modes=f.modes,
+                               posting_region=self.region, remote_ok=self.remote_ok)
+
+    def _wage(self, f: WorkerFeatures) -> tuple[float, str | None]:
+        offered, expected = self.offered, f.wage
+        if not offered or not expected:
+            return 0.6, None
+        unit = expected["unit"]
+        if offered["unit"] == unit:
+            expected_min, offered_max = float(expected["min"]), float(offered["max"])
+        else:
+            expected_min = monthly_equivalent(expected["min"], unit, self.duration_days)
+            offered_max = monthly_equivalent(offered["max"], offered["unit"], self.duration_days)
+            if expected_min is None or offered_max is None:
+                return 0.6, None
+        unit_zh = WAGE_UNIT_ZH.get(unit, "薪资")
+        if expected_min <= offered_max:
+            return 1.0, f"{unit_zh}期望在范围内"
+        gap = (expected_min - offered_max) / expected_min if expected_min else 1.0
+        return max(0.0, 1.0 - 4.0 * gap), f"{unit_zh}期望高于报价约{round(gap * 100)}%"
+
+    def _availability(self, f: WorkerFeatures) -> tuple[float, int | None, float]:
+        """(on time, days late or None, hours enough)."""
+        available_from = f.available_from
+        late = None
+        if available_from is None:
+            on_time = 1.0
+        elif self.start is not None:
+            late = (available_from - self.start).days
+            on_time = 1.0 if late <= 0 else max(0.0, 1.0 - late / 45)  # a month late is half as good
+        else:
+            late = (available_from - self.today).days
+            on_time = 1.0 if late <= 14 else max(0.0, 1.0 - (late - 14) / 90)
+        needed = self.needed_hours
+        hours_per_week = f.hours_per_week
+        hours = 1.0 if hours_per_week is None or not needed else min(1.0, hours_per_week / needed)
+        return on_time, late, hours
+
+    def _honours(self, f: WorkerFeatures) -> tuple[float, str | None]:
+        recent = self.recent_year
+        best_award, best_tier = 0.0, None
+        for tier, rank_, year in f.awards:
+            value = AWARD_TIER_VALUE.get(tier, 0.3)
+            value *= 1.0 if rank_ is not None and rank_ <= 3 else 0.85 if rank_ and rank_ <= 10 else 0.7
+            value *= 1.0 if year >= recent else 0.6
+            if value > best_award:
+                best_award, best_tier = value, tier
+        achieved = 0
+        if f.achievements:
+            achieved = min(0.6, sum(ACHIEVEMENT_VALUE.get(kind, 0.15) * (1.0 if year >= recent else 0.6)
+                                    for kind, year in f.achievements))
+        notes = []
+        if best_tier:
+            notes.append(f"获{AWARD_TIER_ZH[best_tier]}技能竞赛奖项")
+        if f.achievements:
+            notes.append(f"有{len(f.achievements)}项技能成果")
+        return min(1.0, best_award + 0.5 * achieved), "，".join(notes) or None
+
+    # --- the summary's phrases (only for the hits shown) ---------------------------------------------
+
+    def _matched_missing(self, f: WorkerFeatures) -> tuple[list[str], list[str]]:
+        skills = self.posting.skills
+        matched = [s.name for s in skills if s.canonical in f.held]
+        required = [s for s in skills if s.required]
+        nice = [s for s in skills if not s.required]
+        missing = [s.name for s in (*required, *nice) if s.canonical not in f.held]
+        return matched, missing
+
+    def _skills_note(self, f: WorkerFeatures, qualities: tuple[float, ...]) -> str | None:
+        held = f.held
+        skills = self.posting.skills
+        required = [s for s in skills if s.required]
+        nice = [s for s in skills if not s.required]
+        matched_required = [s.name for s in required if s.canonical in held]
+        matched_nice = [s.name for s in nice if s.canonical in held]
+        occupation = None if (f.wishes and not held) else self._occupation_fit(f)
+        parts: list[str] = []
+        if required:
+            listed = f"（{'、'.join(matched_required)}）" if matched_required else ""
+            parts.append(f"匹配必需技能{len(matched_required)}/{len(required)}{listed}")
+            absent = [s.name for s in required if s.canonical not in held]
+            if absent:
+                parts.append(f"缺少{'、'.join(absent)}")
+            if matched_nice:
+                parts.append(f"另有加分技能{'、'.join(matched_nice)}")
+        elif nice:
+            listed = f"（{'、'.join(matched_nice)}）" if matched_nice else ""
+            parts.append(f"匹配技能{len(matched_nice)}/{len(nice)}{listed}")
+        elif occupation is not None and self.posting.occupation_name:
+            if occupation >= 1.0:
+                parts.append(f"同职业（{self.posting.occupation_name}）")
+            elif occupation > 0:
+                parts.append(f"相近职业（要求{self.posting.occupation_name}）")
+        short = [f"{s.name}{held[s.canonical]}级低于要求{s.min_proficiency}级" for s in (*required, *nice)
+                 if s.canonical in held and held[s.canonical] is not None and held[s.canonical] < s.min_proficiency]
+        if short:
+            parts.append(f"熟练度不足（{'、'.join(short)}）")
+        return "，".join(parts) or None
+
+    def _level_note(self, f: WorkerFeatures) -> str | None:
+        if f.level_rank is None:
+            return None
+        level = _LEVEL_BY_RANK[f.level_rank]
+        worker_zh = LEVEL_LABELS_ZH[level]
+        gap = f.level_rank - self.min_rank
+        if self.posting.min_level is None:
+            return worker_zh
+        if gap > 0:
+            return f"{worker_zh}高于要求的{LEVEL_LABELS_ZH[self.min_level]}"
+        if gap == 0:
+            return f"{worker_zh}符合要求"
+        return f"{worker_zh}低于要求的{LEVEL_LABELS_ZH[self.min_level]}"
+
+    def _region_note(self, f: WorkerFeatures) -> str | None:
+        relation = self._region_relation(f)
+        return None if relation is None else relation.label_zh
+
+    def _certificates_note(self, f: WorkerFeatures) -> str | None:
+        best = _best_certificates(f.trades)
+        if self.certificates:
+            held = [t for t in self.certificates if t in best]
+            absent = [t for t in self.certificates if t not in best]
+            notes = []
+            if held:
+                verified = all(best[t] >= 1.0 for t in held)
+                notes.append(f"持有{'、'.join(held)}证书" + ("（已核验）" if verified else "（未核验）"))
+            if absent:
+                notes.append(f"缺少{'、'.join(absent)}证书")
+            return "，".join(notes) or None
+        trade = self.occupation_name
+        if trade and trade in best:
+            return f"持有{trade}证书" + ("（已核验）" if best[trade] >= 1.0 else "")
+        return None
+
+    def _availability_note(self, f: WorkerFeatures) -> str | None:
+        _on_time, late, hours = self._availability(f)
+        note = None
+        if late is not None:
+            if self.start is not None and late > 0:
+                note = f"到岗晚于开工约{late}天"
+            elif self.start is None and late > 14:
+                note = f"{late}天后可到岗"
+        if hours < 1.0:
+            note = "，".join(filter(None, [note, f"每周可投入{f.hours_per_week}小时"]))
+        return note
+
+
+class CandidateScorer(PostingSide):
+    """`PostingSide` reading workers straight from their stored sources (candidates, searches)."""
+
+    def score(self, source: dict | WorkerFeatures) -> float:  # type: ignore[override]
+        features = source if isinstance(source, WorkerFeatures) else WorkerFeatures.from_source(source)
+        return PostingSide.score(self, features)
 
 
 def _covered(wanted: list[tuple[str, int]], held: dict[str, int | None]) -> float:
     return sum(_credit(minimum, held[name]) for name, minimum in wanted if name in held) / len(wanted)
 
 
+def _credit(wanted_min: int, proficiency: int | None) -> float:
+    """How far a held skill covers a wanted one: fully at or above the minimum proficiency, in part
+    below it (a recruiter reads "TIG 3 where 4 is asked" as not quite there), 0.75 when unknown."""
+    if proficiency is None:
+        return 0.75
+    if proficiency >= wanted_min:
+        return 1.0
+    return max(0.25, 1.0 - 0.35 * (wanted_min - proficiency))
+
+
+def _best_certificates(trades: list[tuple[str, bool]]) -> dict[str, float]:
+    best: dict[str, float] = {}
+    for trade, verified in trades:
+        best[trade] = max(best.get(trade, 0.0), 1.0 if verified else 0.6)
+    return best
+
+
 _LEVEL_RANK = {level.value: level.rank for level in SkillLevel}
+_LEVEL_BY_RANK = {level.rank: level for level in SkillLevel}
 _DEFAULT_MODES = ("full_time",)
+
+
+@lru_cache(maxsize=16_384)
+def _chain(code: str | None, name: str) -> tuple[str, ...]:
+    return tuple(occupation_codes(code, name))
 
 
 @lru_cache(maxsize=4096)
@@ -709,4 +640,10 @@ def _datetime_of(value: str | None) -> dt.datetime | None:  # nearly every worke
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
-__all__ = ["FACTORS", "CandidateScorer", "Explanation", "Ranked", "Weights", "rank"]
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
+
+
+__all__ = ["FACTORS", "CandidateScorer", "Explanation", "PostingSide", "Ranked", "Weights", "WorkerFeatures", "rank"]
