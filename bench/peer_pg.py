@@ -119,6 +119,8 @@ def to_sql(query: SearchQuery, text_tokens: Sequence[str]) -> tuple[str, list[An
     for field, value in query.boost_terms:
         params.append([value])
         rank_parts.append(f"CASE WHEN {_column(field)} && %s::text[] THEN {BOOST_TERM_WEIGHT} ELSE 0 END")
+    for boost in query.boosts:  # the engine's first cut of ranking, as both adapters score it
+        rank_parts.append(f"CASE WHEN {filter_sql(boost.filter, params)} THEN {float(boost.weight)!r} ELSE 0 END")
     select = f"SELECT id, {' + '.join(rank_parts) or '0'} AS relevance FROM workers"
     where = [filter_sql(f, params) for f in query.filters]
     if query.require_relevance:

@@ -151,7 +151,7 @@ class FakeSearchIndex:
         return out
 
     def search(self, kind: Kind, query: SearchQuery) -> list[IndexHit]:
-        for f in query.filters:
+        for f in (*query.filters, *(b.filter for b in query.boosts)):
             _check_filter(kind, f)
         for name, _value in query.boost_terms:
             if FIELDS[kind].get(name) is not FieldType.keyword:
@@ -167,8 +167,9 @@ class FakeSearchIndex:
             text = str(doc.fields.get("text", "")).lower()
             relevance = float(sum(text.count(w) for w in words))  # term frequency, as BM25 rewards
             relevance += 2.0 * sum(1 for name, value in query.boost_terms if value in _values(doc.fields.get(name)))
-            if query.require_relevance and relevance <= 0:
+            if query.require_relevance and relevance <= 0 and (words or query.boost_terms):
                 continue
+            relevance += sum(b.weight for b in query.boosts if _matches(doc, b.filter))
             hits.append(IndexHit(doc.id, doc.version, relevance, dict(doc.source)))
         hits.sort(key=lambda h: (-h.relevance, h.id))
         return hits[query.offset: query.offset + query.limit]

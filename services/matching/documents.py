@@ -123,7 +123,10 @@ def worker_fields(source: dict[str, Any]) -> dict[str, Any]:
         "city": city_of(region),
         "province": province_of(region),
         "open_regions": _unique(list(source.get("open_regions", []))),
-        "skills": _unique(skill_names),
+        # what the formula counts as held: skills, the trades of occupations and of certificates
+        # (canonical names, so synonyms are folded here, at index time, once)
+        "skills": _unique(skill_names + [canonical(name) for name in occupation_names]
+                          + [canonical_certificate(c["occupation"]) for c in source.get("certificates", ())]),
         "occupations": _unique([code for o in occupations for code in occupation_codes(o.get("code"), o["name"])]),
         "agency_id": [source["agency_id"]] if source.get("agency_id") else [],
         "text": text,

@@ -32,6 +32,7 @@ from services.common.contracts import (
     SkillLevel,
     check_region,
     city_of,
+    province_of,
 )
 from services.common.events import (
     EVENT_TYPES,
@@ -72,10 +73,23 @@ from services.matching.domain import (
     WorkerView,
     compatible_modes,
     kinds_for_modes,
+    monthly_equivalent,
     region_prefixes,
 )
 from services.matching.ranking import PostingSide, Ranked, Weights, WorkerFeatures
-from services.matching.index import AllOf, AnyOf, Filter, IndexDoc, IndexHit, Kind, Range, SearchIndex, SearchQuery, Terms
+from services.matching.index import (
+    AllOf,
+    AnyOf,
+    Boost,
+    Filter,
+    IndexDoc,
+    IndexHit,
+    Kind,
+    Range,
+    SearchIndex,
+    SearchQuery,
+    Terms,
+)
 from services.matching.synonyms import canonical, occupation_codes
 
 log = logging.getLogger(__name__)
@@ -89,7 +103,7 @@ class Tuning:
     """The knobs of retrieval, ranking and announcements (from the service's settings)."""
 
     weights: Weights = field(default_factory=Weights)
-    candidate_depth: int = 300  # candidates fetched from the index before ranking
+    candidate_depth: int = 60  # hits of the engine's first cut that the formula ranks (at least 2 × limit)
     match_threshold: float = 0.6  # score at which a pair is announced as match.found
     match_top_n: int = 10  # at most this many announcements per changed posting or worker
     dedupe_ttl_s: float = 400 * 86400  # key-value marker of an announced pair
@@ -208,15 +222,30 @@ def open_posting_filters(now: dt.datetime) -> list[Filter]:
     ]
 
 
+# The engine's first cut of ranking (`Boost`s, in score points of the index): a rough copy of the
+# formula's largest factors (skills 0.30, region 0.12, wage 0.12, level 0.10) at 20 points per unit
+# of score, so the few dozen hits Python ranks are the ones the formula would put on top. A boost
+# term (any wanted skill, the occupation) already adds BOOST_TERM_WEIGHT (2.0) on its own.
+FIRST_CUT_POINTS = 20.0
+FIRST_CUT_WEIGHTS = {"skills": 0.30, "region": 0.12, "wage": 0.12, "level": 0.10}
+
+
 def candidate_query(posting: dict[str, Any], depth: int) -> SearchQuery:
-    """Workers who may take the posting: matchable, level, modes, region; some skill or text hit."""
+    """Workers who may take the posting: matchable, level, modes, region; some skill or occupation.
+
+    Retrieval fits the question: a posting that names skills or an occupation finds workers by
+    those keyword fields alone (canonical names, synonyms folded at index time; occupation codes
+    with their ancestors), with no BM25 over jieba-cut common words; only a free-text posting (no
+    skill, no occupation) is found by its title's words. `boosts` make the engine's score a first
+    cut of the formula, so `depth` can be a few dozen."""
     region, remote_ok = posting["region"], bool(posting.get("remote_ok"))
     filters: list[Filter] = [
         Terms("matchable", (True,)),
         Terms("modes", compatible_modes(posting["kind"], remote_ok)),
     ]
-    if posting.get("min_skill_level"):
-        filters.append(Range("level", gte=SkillLevel(posting["min_skill_level"]).rank))
+    min_rank = SkillLevel(posting["min_skill_level"]).rank if posting.get("min_skill_level") else 0
+    if min_rank:
+        filters.append(Range("level", gte=min_rank))
     region_fits: list[Filter] = [
         Terms("city", (city_of(region),)),
         Terms("open_regions", region_prefixes(region)),
@@ -224,16 +253,49 @@ def candidate_query(posting: dict[str, Any], depth: int) -> SearchQuery:
     if remote_ok:
         region_fits.append(Terms("modes", (AvailabilityMode.remote_service.value,)))
     filters.append(AnyOf(tuple(region_fits)))
-    skills = [s.get("canonical") or canonical(s["name"]) for s in posting.get("skills", [])]
-    boosts = [("skills", s) for s in dict.fromkeys(skills)]
+    wanted = [(s.get("canonical") or canonical(s["name"]), bool(s.get("required", True))) for s in posting.get("skills", [])]
+    skills = list(dict.fromkeys(name for name, _required in wanted))
+    boost_terms = [("skills", s) for s in skills]
     occupation = posting.get("occupation")
     codes = occupation_codes(occupation.get("code"), occupation["name"]) if occupation else []
     if codes:
-        boosts.append(("occupations", codes[0]))
-    names = [s["name"] for s in posting.get("skills", [])] + ([occupation["name"]] if occupation else [])
-    # both the written and the canonical names: a worker's text holds both too
-    text = " ".join(dict.fromkeys(names + [canonical(n) for n in names])) or posting.get("title", "")
-    return SearchQuery(tuple(filters), text, tuple(boosts), require_relevance=True, limit=depth)
+        boost_terms.append(("occupations", codes[0]))
+    if occupation:  # workers who hold the trade (as an occupation, a certificate or a skill)
+        boost_terms.append(("skills", canonical(occupation["name"])))
+    text = "" if boost_terms else posting.get("title", "")
+    boosts = _first_cut_for_workers(posting, wanted, codes, min_rank)
+    return SearchQuery(tuple(filters), text, tuple(dict.fromkeys(boost_terms)), require_relevance=True, limit=depth,
+                       boosts=boosts)
+
+
+def _first_cut_for_workers(posting: dict[str, Any], wanted: list[tuple[str, bool]], codes: list[str],
+                           min_rank: int) -> tuple[Boost, ...]:
+    points = {name: share * FIRST_CUT_POINTS for name, share in FIRST_CUT_WEIGHTS.items()}
+    boosts: list[Boost] = []
+    required = [name for name, is_required in wanted if is_required]
+    nice = [name for name, is_required in wanted if not is_required]
+    skill_points = points["skills"] * (0.85 if codes else 1.0)
+    for group, share in ((required, 0.8 if nice else 1.0), (nice, 0.2 if required else 1.0)):
+        for name in group:
+            boosts.append(Boost(Terms("skills", (name,)), skill_points * share / len(group)))
+    if codes:  # same occupation 1, same 小类 0.6, same 中类 0.3 (ancestors are indexed too)
+        closeness = points["skills"] * 0.15
+        for code, step in zip(codes[:3], (0.4, 0.3, 0.3)):  # noqa: B905 (fewer codes: fewer steps)
+            boosts.append(Boost(Terms("occupations", (code,)), closeness * step))
+    region = posting["region"]
+    tiers = (("province", province_of(region), 0.65), ("city", city_of(region), 0.20), ("region", region, 0.15))
+    for field_name, value, share in tiers:
+        if field_name == "region" and len(region) < 6:
+            continue
+        boosts.append(Boost(Terms(field_name, (value,)), points["region"] * share))
+    boosts.append(Boost(Terms("open_regions", region_prefixes(region)), points["region"] * 0.5 * 0.5))
+    wage = posting.get("wage")
+    offered = monthly_equivalent(wage["max"], wage["unit"], posting.get("duration_days")) if wage else None
+    if offered is not None:
+        boosts.append(Boost(Range("wage_month", lte=float(offered)), points["wage"] * 0.4))
+    boosts.append(Boost(Range("level", gte=min_rank + 1), points["level"] * 0.15))
+    boosts.append(Boost(Range("level", gte=min_rank + 2), points["level"] * 0.15))
+    return tuple(boosts)
 
 
 def recommendation_query(worker: dict[str, Any], now: dt.datetime, depth: int, kind: str | None = None) -> SearchQuery | None:
@@ -258,21 +320,28 @@ def recommendation_query(worker: dict[str, Any], now: dt.datetime, depth: int, k
     if AvailabilityMode.remote_service.value in view.modes:
         region_fits.append(Terms("remote_ok", (True,)))
     filters.append(AnyOf(tuple(region_fits)))
-    skills = list(dict.fromkeys(s.canonical for s in view.skills))
-    boosts = [("skills", s) for s in skills] + [("occupations", chain[0]) for chain in view.occupation_chains]
-    names = [s.name for s in view.skills] + [o["name"] for o in worker.get("occupations", [])]
-    text = " ".join(dict.fromkeys(names + [canonical(n) for n in names]))
-    return SearchQuery(tuple(filters), text, tuple(boosts), require_relevance=True, limit=depth)
+    skills = list(dict.fromkeys([s.canonical for s in view.skills] + list(view.occupation_names)))
+    boost_terms = [("skills", s) for s in skills] + [("occupations", chain[0]) for chain in view.occupation_chains]
+    boosts = [Boost(Terms("required_skills", (s,)), 1.0) for s in skills[:20]]
+    region_tiers = (("province", province_of(region), 1.5), ("city", city_of(region), 0.5), ("region", region, 0.4))
+    boosts += [Boost(Terms(name, (value,)), weight) for name, value, weight in region_tiers]
+    return SearchQuery(tuple(filters), "", tuple(dict.fromkeys(boost_terms)), require_relevance=True, limit=depth,
+                       boosts=tuple(boosts))
 
 
 # --- ranking -----------------------------------------------------------------------------------
 
 
+def _depth(tuning: Tuning, limit: int) -> int:
+    """How many hits of the engine's first cut the formula ranks: a few dozen, never fewer than 2 × limit."""
+    return max(tuning.candidate_depth, 2 * limit)
+
+
 def rank_candidates(
     index: SearchIndex, posting: dict[str, Any], tuning: Tuning, now: dt.datetime, *, limit: int, min_score: float = 0.0
 ) -> list[dict[str, Any]]:
-    """Workers for a posting, best first: retrieve a few hundred, rank them all, keep the best."""
-    hits = index.search(Kind.workers, candidate_query(posting, tuning.candidate_depth))
+    """Workers for a posting, best first: the engine's first cut (a few dozen), ranked by the formula."""
+    hits = index.search(Kind.workers, candidate_query(posting, _depth(tuning, limit)))
     best = _best(posting_view(posting), hits, tuning, now, ranked="worker", limit=limit, min_score=min_score)
     return [worker_hit(r, h) for r, h in best]
 
@@ -288,7 +357,7 @@ def rank_recommendations(
     min_score: float = 0.0,
 ) -> list[dict[str, Any]]:
     """Open postings for a worker, best first, ranked by the same formula as candidates."""
-    query = recommendation_query(worker, now, tuning.candidate_depth, kind)
+    query = recommendation_query(worker, now, _depth(tuning, limit), kind)
     if query is None:
         return []
     hits = index.search(Kind.postings, query)
@@ -413,7 +482,8 @@ def search_workers(index: SearchIndex, body: WorkerSearch, tuning: Tuning, now: 
         occupation_chain=chain,
         occupation_name=name,
     )
-    hits = index.search(Kind.workers, worker_search_query(body, tuning.candidate_depth))
+    # searches have no first cut of their own yet: they rank five times as deep (300 by default)
+    hits = index.search(Kind.workers, worker_search_query(body, 5 * _depth(tuning, body.limit)))
     return [worker_hit(r, h) for r, h in _best(wishes, hits, tuning, now, ranked="worker", limit=body.limit)]
 
 
@@ -434,7 +504,7 @@ def search_postings(
             occupation_chains=(chain,) if chain else (),
             occupation_names=(name,) if name else (),
         )
-    hits = index.search(Kind.postings, posting_search_query(body, now, tuning.candidate_depth))
+    hits = index.search(Kind.postings, posting_search_query(body, now, 5 * _depth(tuning, body.limit)))
     return [posting_hit(r, h) for r, h in _best(me, hits, tuning, now, ranked="posting", limit=body.limit)]
 
 

@@ -22,7 +22,7 @@ class Settings(PlatformSettings):
     index_commit_interval_s: float = Field(0.1, gt=0, le=10, description="near-real-time commit interval (tantivy)")
     elasticsearch_prefix: str = Field("talentflow", pattern=r"^[a-z0-9][a-z0-9_-]{0,40}$")
     weights: Weights = Field(default_factory=Weights, description="ranking weights, JSON: {\"skills\": 0.3, ...}")
-    candidate_depth: int = Field(300, ge=10, le=5000, description="candidates retrieved before ranking")
+    candidate_depth: int = Field(60, ge=10, le=5000, description="hits of the engine's first cut ranked by the formula")
     match_threshold: float = Field(0.6, ge=0, le=1, description="score at which a new pair is announced")
     match_top_n: int = Field(10, ge=0, le=200, description="announcements per changed posting or worker")
     dedupe_ttl_days: float = Field(400, gt=0, le=3650, description="key-value memory of announced pairs")

@@ -21,6 +21,7 @@ from services.matching.index.elastic import ElasticsearchIndex, SearchIndexUnava
 from services.matching.index import (
     AllOf,
     AnyOf,
+    Boost,
     IndexDoc,
     Kind,
     Range,
@@ -354,6 +355,30 @@ def test_boost_terms_raise_the_documents_that_hold_them(trades: SearchIndex) -> 
     assert ids(boosted)[0] == "electrician"
     by_id = {hit.id: hit.relevance for hit in plain}
     assert {hit.id: hit.relevance for hit in boosted}["electrician"] > by_id["electrician"]
+
+
+def test_boosts_add_their_weight_but_never_admit_a_document(trades: SearchIndex) -> None:
+    """The engine's first cut of ranking: a Boost orders, whatever way a document qualified."""
+    asked = SearchQuery(boost_terms=(("skills", "氩弧焊"),), require_relevance=True)
+    plain = {hit.id: hit.relevance for hit in trades.search(W, asked)}
+    boosts = (Boost(Terms("skills", ("压力容器焊接",)), 3.0), Boost(Terms("skills", ("PLC编程",)), 5.0),
+              Boost(Range("level", gte=4), 0.5))
+    boosted = trades.search(W, SearchQuery(boost_terms=asked.boost_terms, require_relevance=True, boosts=boosts))
+
+    assert set(ids(boosted)) == set(plain) == {"welder-strong", "welder-some"}  # the electrician stays out
+    by_id = {hit.id: hit.relevance for hit in boosted}
+    assert by_id["welder-strong"] == pytest.approx(plain["welder-strong"] + 3.5, rel=1e-4)
+    assert by_id["welder-some"] == pytest.approx(plain["welder-some"] + 0.5, rel=1e-4)
+    assert ids(boosted)[0] == "welder-strong"
+
+
+def test_boosts_alone_order_what_the_filters_admit(trades: SearchIndex) -> None:
+    hits = trades.search(W, SearchQuery(filters=(Range("level", gte=1),), boosts=(Boost(Terms("skills", ("数控车床",)), 2.0),)))
+    assert set(ids(hits)) == {"welder-strong", "welder-some", "turner", "electrician"}
+    assert ids(hits)[0] == "turner" and hits[0].relevance == pytest.approx(2.0, rel=1e-4)
+    assert hits[1].relevance == 0
+    with pytest.raises(ValueError, match="salary"):
+        trades.search(W, SearchQuery(boosts=(Boost(Terms("salary", ("1",)), 1.0),)))
 
 
 def test_require_relevance_accepts_a_boost_term_alone(trades: SearchIndex) -> None:

@@ -7,7 +7,7 @@ import pytest
 from bench.peer_pg import filter_sql, to_sql, tsquery_text, worker_row
 from bench.report import FIGURE_KEYS, TARGETS, assess, missing_keys, render_markdown
 from bench.run import figures_from
-from services.matching.index import AllOf, AnyOf, Range, SearchQuery, Terms
+from services.matching.index import AllOf, AnyOf, Boost, Range, SearchQuery, Terms
 
 pytestmark = pytest.mark.unit
 
@@ -105,6 +105,18 @@ def test_candidates_query_ranks_by_text_and_boosts_and_requires_one_of_them():
     assert sql.endswith("ORDER BY relevance DESC, id LIMIT %s OFFSET %s")
     assert sql.count("%s") == len(params)
     assert params == ["'氩弧焊'", ["氩弧焊"], [True], "'氩弧焊'", ["氩弧焊"], 300, 0]
+
+
+def test_the_peer_scores_the_first_cut_boosts_as_the_adapters_do():
+    query = SearchQuery(filters=(Terms("matchable", (True,)),), boost_terms=(("skills", "氩弧焊"),),
+                        require_relevance=True, limit=60,
+                        boosts=(Boost(Terms("skills", ("氩弧焊",)), 3.0), Boost(Range("level", gte=5), 0.5)))
+    sql, params = to_sql(query, [])
+    assert sql.startswith("SELECT id, CASE WHEN skills && %s::text[] THEN 2.0 ELSE 0 END"
+                          " + CASE WHEN skills && %s::text[] THEN 3.0 ELSE 0 END"
+                          " + CASE WHEN (level >= %s) THEN 0.5 ELSE 0 END AS relevance")
+    assert sql.count("%s") == len(params)
+    assert params == [["氩弧焊"], ["氩弧焊"], 5, [True], ["氩弧焊"], 60, 0]
 
 
 def test_worker_row_follows_the_column_order():

@@ -26,7 +26,7 @@ from services.matching.index.elastic import (
     settings_for,
     upsert_actions,
 )
-from services.matching.index import FIELDS, AllOf, AnyOf, FieldType, IndexDoc, Kind, Range, SearchQuery, Terms
+from services.matching.index import FIELDS, AllOf, AnyOf, Boost, FieldType, IndexDoc, Kind, Range, SearchQuery, Terms
 
 pytestmark = pytest.mark.unit
 
@@ -140,6 +140,38 @@ def test_a_search_filters_scores_text_and_boosts_and_breaks_ties_by_id() -> None
     assert (body["from"], body["size"]) == (40, 20)
     assert body["sort"] == [{"_score": {"order": "desc"}}, {"id": {"order": "asc"}}]
     assert body["version"] is True and body["_source"] == ["source"]
+
+
+def test_boosts_become_constant_score_should_clauses_that_never_count_as_the_required_hit() -> None:
+    """The same query the tantivy adapter builds: the relevance clauses in a must of their own (one
+    must match), the first-cut boosts beside them as should clauses of their weight."""
+    query = SearchQuery(
+        filters=(Terms("matchable", (True,)),),
+        boost_terms=(("skills", "氩弧焊"),),
+        require_relevance=True,
+        boosts=(Boost(Terms("skills", ("氩弧焊",)), 3.0), Boost(Range("level", gte=5), 1.0),
+                Boost(Terms("region", ("150602",)), 0.6)),
+    )
+    assert search_body(W, query)["query"] == {
+        "bool": {
+            "filter": [{"terms": {"matchable": [True]}}],
+            "must": [{"bool": {"should": [
+                {"constant_score": {"filter": {"term": {"skills": "氩弧焊"}}, "boost": BOOST_TERM_WEIGHT}},
+            ], "minimum_should_match": 1}}],
+            "should": [
+                {"constant_score": {"filter": {"terms": {"skills": ["氩弧焊"]}}, "boost": 3.0}},
+                {"constant_score": {"filter": {"range": {"level": {"gte": 5}}}, "boost": 1.0}},
+                {"constant_score": {"filter": {"terms": {"region": ["150602"]}}, "boost": 0.6}},
+            ],
+            "minimum_should_match": 0,
+        }
+    }
+    # without required relevance, boosts only order what the filters admit
+    ordering = search_body(W, SearchQuery(filters=(Range("level", gte=1),), boosts=(Boost(Range("level", gte=5), 1.0),)))
+    assert ordering["query"]["bool"]["minimum_should_match"] == 0
+    assert ordering["query"]["bool"]["should"] == [{"constant_score": {"filter": {"range": {"level": {"gte": 5}}}, "boost": 1.0}}]
+    with pytest.raises(ValueError, match="salary"):
+        search_body(W, SearchQuery(boosts=(Boost(Terms("salary", ("1",)), 1.0),)))
 
 
 def test_relevance_only_orders_unless_required_and_is_left_out_when_empty() -> None:

@@ -299,7 +299,9 @@ def _check_window(limit: int, offset: int) -> None:
 
 def search_body(kind: Kind, query: SearchQuery) -> dict[str, Any]:
     """The `_search` request for a SearchQuery: filters in filter context, text by BM25 on `text`,
-    each boost term a constant `BOOST_TERM_WEIGHT`; ties broken by id so pages never overlap."""
+    each boost term a constant `BOOST_TERM_WEIGHT`, each `Boost` a `constant_score` should clause
+    of its weight (the same query the tantivy adapter builds); ties broken by id so pages never
+    overlap."""
     _check_window(query.limit, query.offset)
     relevance: list[dict[str, Any]] = []
     if query.text.strip():
@@ -309,10 +311,17 @@ def search_body(kind: Kind, query: SearchQuery) -> dict[str, Any]:
             raise ValueError(f"boost term field {field_name!r} is not a keyword field of {Kind(kind).value}")
         relevance.append({"constant_score": {"filter": {"term": {field_name: str(value)}}, "boost": BOOST_TERM_WEIGHT}})
     boolean: dict[str, Any] = {"filter": [filter_clause(kind, f) for f in query.filters]}
-    if relevance:
+    boosts = [{"constant_score": {"filter": filter_clause(kind, b.filter), "boost": float(b.weight)}}
+              for b in query.boosts]
+    if relevance and boosts and query.require_relevance:
+        # A boost must not count as the required hit: the relevance clauses go in a must of their own.
+        boolean["must"] = [{"bool": {"should": relevance, "minimum_should_match": 1}}]
+        boolean["should"] = boosts
+        boolean["minimum_should_match"] = 0
+    elif relevance or boosts:
         # Without require_relevance the text only orders; with it, one clause must match.
-        boolean["should"] = relevance
-        boolean["minimum_should_match"] = 1 if query.require_relevance else 0
+        boolean["should"] = relevance + boosts
+        boolean["minimum_should_match"] = 1 if query.require_relevance and relevance else 0
     return {
         "query": {"bool": boolean},
         "from": query.offset,

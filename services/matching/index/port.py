@@ -111,12 +111,26 @@ Filter = Terms | Range | AnyOf | AllOf
 
 
 @dataclass(frozen=True)
+class Boost:
+    """`weight` added to the score of a document the filter matches; never decides membership.
+
+    The engine's first cut of ranking (required skills, level, region tier …): each adapter
+    expresses it as a should clause with a constant score (tantivy `const_score_query`,
+    Elasticsearch `constant_score` in `bool.should`)."""
+
+    filter: Filter
+    weight: float
+
+
+@dataclass(frozen=True)
 class SearchQuery:
     """Hard filters (must all hold) plus relevance: free text and keyword terms that add score.
 
     `text` is matched against the `text` field; `boost_terms` are (field, value) keyword matches
-    that raise relevance (e.g. required skills). A document must match the filters and, when
-    `require_relevance` is set, at least one text word or boost term.
+    that raise relevance (e.g. required skills) by BOOST_TERM_WEIGHT each. A document must match
+    the filters and, when `require_relevance` is set, at least one text word or boost term.
+    `boosts` only add score (the first cut of ranking), whichever way a document qualified. The
+    relevance of a hit is BM25 of the text + the boost terms it holds + the boosts it matches.
     """
 
     filters: tuple[Filter, ...] = ()
@@ -125,6 +139,7 @@ class SearchQuery:
     require_relevance: bool = False
     limit: int = 300
     offset: int = 0
+    boosts: tuple[Boost, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -567,8 +567,17 @@ class TantivyIndex:
         if common:
             scoring_only = [Query.term_query(state.schema, "text", word, index_option=_TEXT_OPTION) for word in common]
             clauses.extend((Occur.Should, clause) for clause in scoring_only)
+        if query.boosts:
+            # The first cut of ranking: each boost only adds its weight, it never admits a document.
+            if not any(occur == Occur.Must for occur, _ in clauses):
+                clauses.append((Occur.Must, Query.const_score_query(self._live_or_all(state, required), 0.0)))
+            for boost in query.boosts:
+                clauses.append((Occur.Should, Query.const_score_query(self._filter(state, boost.filter), float(boost.weight))))
         # With no relevance clause the filters alone decide, require_relevance or not (docs/matching.md).
         return Query.boolean_query(clauses)
+
+    def _live_or_all(self, state: _KindIndex, tombstones_excluded: bool) -> Query:
+        return Query.all_query() if tombstones_excluded else _live(state)
 
     def _filter_query(self, state: _KindIndex, filters: Sequence[Filter]) -> Query:
         return _conjunction(self._filter_clauses(state, filters, tombstones_excluded=False))
