@@ -18,7 +18,7 @@ from services.common.contracts import PostingKind, PostingStatus
 from services.common.errors import InvalidInput
 from services.common.erasure import remember_replay_naming
 from services.common.web import Caller, Page, decode_cursor, encode_cursor, etag, idempotency_replay_key, parse_if_match
-from services.jobs import handlers, store
+from services.jobs import handlers
 from services.jobs.domain import (
     AcceptanceIn,
     Application,
@@ -103,7 +103,7 @@ def list_postings(
     cursor: Cursor = None,
 ) -> dict:
     """Postings newest first: open ones for everyone, the others of the orgs the caller manages."""
-    filters = store.PostingFilters(
+    filters = handlers.PostingFilters(
         org_id=org_id, status=status, kind=kind.value if kind else None, region=region, occupation=occupation
     )
     return _page(handlers.list_postings(deps, principal, filters, after=_after(cursor), limit=limit))

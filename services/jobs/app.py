@@ -16,9 +16,11 @@ from pydantic import Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.common.auth import Role
+from services.common.erasure import after_erasure
 from services.common.runtime import Runtime, build_runtime
 from services.common.settings import PlatformSettings
 from services.common.store import OutboxRelay, ping, run_migrations
+from services.common.uow import SqlUnitOfWork
 from services.common.web import create_service_app
 from services.jobs import api, store
 from services.jobs.consumers import agency_consumer, erasure_consumer
@@ -78,7 +80,8 @@ def create_app(
             timeout_s=settings.profiles_timeout_s,
         )
     deps = Deps(
-        engine=runtime.engine,
+        # one transaction per command; the relay is woken once events are committed
+        uow=SqlUnitOfWork(runtime.engine, store.JobsStore, store.OUTBOX, after_commit=relay.wake),
         profiles=profiles,
         clock=clock,
         timezone=ZoneInfo(settings.timezone),
@@ -86,6 +89,7 @@ def create_app(
         require_if_match=settings.require_if_match,
         wake=relay.wake,
         key_value=runtime.key_value,
+        after_erasure=lambda: after_erasure(runtime.engine, runtime.key_value),
     )
     sweeper = ExpirySweeper(deps, settings.expiry_sweep_s)
     erasure = erasure_consumer(deps, runtime.event_log)

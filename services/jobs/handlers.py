@@ -1,7 +1,9 @@
-"""What happens for each command of the jobs service: one function each, dependencies passed in.
+"""What happens for each command of the jobs service: one function each, `deps` first.
 
-Every write is one transaction: the row(s) and their outbox events commit together, after the
-row was locked and the caller's If-Match checked against it; `deps.wake()` then tells the relay.
+The handler shape of every service (docs/kit.md, "Unit of work"): `command(deps, principal, …)`.
+Every write is one `with deps.uow as uow:` — the row(s) through `uow.store` and their outbox
+events through `uow.publish`, one commit, after the row was locked and the caller's If-Match
+checked against it; the relay is woken after commit.
 Who may do what is decided here (from the `Principal`), status codes are not: handlers raise the
 kit's domain errors and the API turns them into problem+json.
 
@@ -20,12 +22,9 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError
-
 from services.common.auth import Principal, Role
 from services.common.contracts import PostingStatus
-from services.common.erasure import after_erasure, forget_replays_naming
+from services.common.erasure import forget_replays_naming
 from services.common.errors import (
     Conflict,
     Forbidden,
@@ -46,7 +45,9 @@ from services.common.events import (
     make_event,
 )
 from services.common.ports import KeyValue
+from services.common.uow import StoreConflict, UnitOfWork
 from services.jobs import store
+from services.jobs.store import JobsStore, PostingFilters
 from services.jobs.domain import (
     CLOSE_STATUS,
     DELETED_REASON,
@@ -97,7 +98,7 @@ T = TypeVar("T")
 class Deps:
     """What the handlers run on; built once in app.py (tests build it with a fake clock)."""
 
-    engine: Engine
+    uow: UnitOfWork[JobsStore]  # one transaction per command (services.common.uow)
     profiles: ProfilesClient
     clock: Callable[[], dt.datetime]
     timezone: ZoneInfo
@@ -105,6 +106,8 @@ class Deps:
     require_if_match: bool = False
     wake: Callable[[], None] = lambda: None
     key_value: KeyValue | None = None  # cached first answers (Idempotency-Key) that erasure must reach
+    # after an erasure commits: the erased rows' old pages leave the WALs too
+    after_erasure: Callable[[], None] = lambda: None
 
     def now(self) -> dt.datetime:
         return self.clock().astimezone(dt.UTC)
@@ -145,16 +148,22 @@ def _changed_concurrently() -> StaleVersion:
 # --- events ------------------------------------------------------------------------------------
 
 
-def _posting_upserted(posting: Posting) -> CloudEvent:
-    data = PostingUpserted.model_validate(
+def _posting_state(posting: Posting) -> PostingUpserted:
+    return PostingUpserted.model_validate(
         {**posting.fields(), "id": posting.id, "org_id": posting.org_id, "version": posting.version,
          "created_at": posting.created_at, "updated_at": posting.updated_at}
     )
+
+
+def _posting_upserted(posting: Posting) -> CloudEvent:
+    data = _posting_state(posting)
     return make_event("posting.upserted", data, subject=posting.id, source=SOURCE, entityversion=posting.version)
 
 
 def _posting_closed(posting: Posting, reason: str, at: dt.datetime) -> CloudEvent:
-    data = PostingClosed(id=posting.id, org_id=posting.org_id, status=posting.status, reason=reason, closed_at=at)
+    """Carries the posting's state after closing: after compaction it is the posting's only record."""
+    data = PostingClosed(id=posting.id, org_id=posting.org_id, status=posting.status, reason=reason, closed_at=at,
+                         posting=_posting_state(posting))
     return make_event("posting.closed", data, subject=posting.id, source=SOURCE, entityversion=posting.version)
 
 
@@ -193,23 +202,23 @@ def _invitation_answered(inv: Invitation) -> CloudEvent:
 # --- access ------------------------------------------------------------------------------------
 
 
-def _readable_posting(conn: Connection, principal: Principal, posting_id: str, **lock) -> Posting:
-    posting = store.get_posting(conn, posting_id, **lock)
+def _readable_posting(uow: UnitOfWork[JobsStore], principal: Principal, posting_id: str, **lock) -> Posting:
+    posting = uow.store.get_posting(posting_id, **lock)
     if posting is None or not may_read_posting(principal, posting.org_id, posting.status):
         raise NotFound(f"no posting {posting_id}")
     return posting
 
 
-def _managed_posting(conn: Connection, principal: Principal, posting_id: str, **lock) -> Posting:
+def _managed_posting(uow: UnitOfWork[JobsStore], principal: Principal, posting_id: str, **lock) -> Posting:
     """The posting if the caller manages it; 403 when the caller may see but not manage it,
     404 when even its existence is none of the caller's business."""
-    posting = _readable_posting(conn, principal, posting_id, **lock)
+    posting = _readable_posting(uow, principal, posting_id, **lock)
     if not may_manage(principal, posting.org_id):
         raise Forbidden("only the posting's org, an agency acting for it, or an admin may do this")
     return posting
 
 
-def manages_worker(deps: Deps, conn: Connection, principal: Principal, worker_id: str) -> bool:
+def manages_worker(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal, worker_id: str) -> bool:
     """The worker itself, an admin, or an agency whose org manages the worker (its `agency_id`, as
     worker.upserted told the read model) or whose token lists the worker in acts_for.
 
@@ -226,13 +235,13 @@ def manages_worker(deps: Deps, conn: Connection, principal: Principal, worker_id
         return True
     if not principal.org:
         return False
-    known, agency_id = store.agency_of(conn, worker_id)
+    known, agency_id = uow.store.agency_of(worker_id)
     if not known:
         agency_id = deps.profiles.agency_of(worker_id)
     return agency_id == principal.org
 
 
-def _target_worker(deps: Deps, conn: Connection, principal: Principal, worker_id: str | None) -> str | store.AgencyWorkers:
+def _target_worker(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal, worker_id: str | None) -> str | store.AgencyWorkers:
     """Whose applications or invitations a list shows: a worker's own by default; an agency for a
     worker its org manages or it lists in acts_for, or without `worker_id` for all of them; an admin
     for anyone it names."""
@@ -242,12 +251,12 @@ def _target_worker(deps: Deps, conn: Connection, principal: Principal, worker_id
         if principal.role is not Role.worker:
             raise InvalidInput.field("query.worker_id", "required unless the caller is a worker or an agency")
         return principal.subject
-    if not manages_worker(deps, conn, principal, worker_id):
+    if not manages_worker(deps, uow, principal, worker_id):
         raise Forbidden("you may list only your own (or your managed workers') engagements")
     return worker_id
 
 
-def _applicant(deps: Deps, conn: Connection, principal: Principal, worker_id: str | None) -> str:
+def _applicant(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal, worker_id: str | None) -> str:
     """Who applies: a worker for itself; an agency (or admin) for the worker named in the body."""
     if principal.role is Role.worker:
         if worker_id is not None and worker_id != principal.subject:
@@ -257,7 +266,7 @@ def _applicant(deps: Deps, conn: Connection, principal: Principal, worker_id: st
         raise Forbidden(f"role {principal.role.value} may not apply; a worker, or its agency, applies")
     if worker_id is None:
         raise InvalidInput.field("body.worker_id", "required: the worker this agency applies for")
-    if not manages_worker(deps, conn, principal, worker_id):
+    if not manages_worker(deps, uow, principal, worker_id):
         raise Forbidden(f"your agency does not manage worker {worker_id}")
     return worker_id
 
@@ -288,29 +297,28 @@ def create_posting(deps: Deps, principal: Principal, body: PostingCreate) -> Pos
     now = deps.now()
     fields = body.model_dump(exclude={"org_id"})
     posting = Posting(**fields, id=new_id("pst"), org_id=org_id, version=1, created_at=now, updated_at=now)
-    with deps.engine.begin() as conn:
-        store.insert_posting(conn, posting)
-        store.OUTBOX.add(conn, _posting_upserted(posting))
+    with deps.uow as uow:
+        uow.store.insert_posting(posting)
+        uow.publish(_posting_upserted(posting))
     deps.wake()
     return posting
 
 
 def get_posting(deps: Deps, principal: Principal, posting_id: str) -> Posting:
-    with deps.engine.connect() as conn:
-        return _readable_posting(conn, principal, posting_id)
+    with deps.uow.read() as uow:
+        return _readable_posting(uow, principal, posting_id)
 
 
 def list_postings(
-    deps: Deps, principal: Principal, filters: store.PostingFilters, *, after: str | None, limit: int
+    deps: Deps, principal: Principal, filters: PostingFilters, *, after: str | None, limit: int
 ) -> Page[Posting]:
-    with deps.engine.connect() as conn:
-        items = store.list_postings(
-            conn, filters, visible_orgs=managed_orgs(principal), after_id=after, limit=limit + 1
+    with deps.uow.read() as uow:
+        items = uow.store.list_postings(filters, visible_orgs=managed_orgs(principal), after_id=after, limit=limit + 1
         )
     return _page(items, limit)
 
 
-def _rewrite(deps: Deps, conn: Connection, current: Posting, new_fields: PostingIn) -> Posting:
+def _rewrite(deps: Deps, uow: UnitOfWork[JobsStore], current: Posting, new_fields: PostingIn) -> Posting:
     """Write a posting's new fields (PUT or merged PATCH) after the lifecycle and date rules."""
     check_client_status(new_fields.status)
     check_posting_transition(current.status, new_fields.status)
@@ -321,43 +329,43 @@ def _rewrite(deps: Deps, conn: Connection, current: Posting, new_fields: Posting
         **new_fields.model_dump(), id=current.id, org_id=current.org_id, version=current.version + 1,
         created_at=current.created_at, updated_at=deps.now(),
     )
-    if not store.update_posting(conn, updated, expected_version=current.version):
+    if not uow.store.update_posting(updated, expected_version=current.version):
         raise _changed_concurrently()
-    store.OUTBOX.add(conn, _posting_upserted(updated))
+    uow.publish(_posting_upserted(updated))
     return updated
 
 
 def replace_posting(deps: Deps, principal: Principal, posting_id: str, body: PostingIn, if_match: IfMatch) -> Posting:
-    with deps.engine.begin() as conn:
-        current = _managed_posting(conn, principal, posting_id, lock=True)
+    with deps.uow as uow:
+        current = _managed_posting(uow, principal, posting_id, lock=True)
         _precondition(deps, if_match, current.version)
         check_editable(current.status)
-        updated = _rewrite(deps, conn, current, body)
+        updated = _rewrite(deps, uow, current, body)
     deps.wake()
     return updated
 
 
 def patch_posting(deps: Deps, principal: Principal, posting_id: str, patch: PostingPatch, if_match: IfMatch) -> Posting:
-    with deps.engine.begin() as conn:
-        current = _managed_posting(conn, principal, posting_id, lock=True)
+    with deps.uow as uow:
+        current = _managed_posting(uow, principal, posting_id, lock=True)
         _precondition(deps, if_match, current.version)
         check_editable(current.status)
         merged = apply_merge_patch(current.fields(), patch.model_dump(mode="json", exclude_unset=True))
-        updated = _rewrite(deps, conn, current, validate_posting(merged))
+        updated = _rewrite(deps, uow, current, validate_posting(merged))
     deps.wake()
     return updated
 
 
 def close_posting(deps: Deps, principal: Principal, posting_id: str, reason: CloseReason, if_match: IfMatch) -> Posting:
-    with deps.engine.begin() as conn:
-        current = _managed_posting(conn, principal, posting_id, lock=True)
+    with deps.uow as uow:
+        current = _managed_posting(uow, principal, posting_id, lock=True)
         _precondition(deps, if_match, current.version)
-        closed = _close(conn, current, reason.value, deps.now())
+        closed = _close(uow, current, reason.value, deps.now())
     deps.wake()
     return closed
 
 
-def _close(conn: Connection, current: Posting, reason: str, now: dt.datetime) -> Posting:
+def _close(uow: UnitOfWork[JobsStore], current: Posting, reason: str, now: dt.datetime) -> Posting:
     target = CLOSE_STATUS[reason]
     if current.status == target:
         raise IllegalTransition(f"the posting is already {target.value}")
@@ -366,25 +374,25 @@ def _close(conn: Connection, current: Posting, reason: str, now: dt.datetime) ->
         update={"status": target, "version": current.version + 1, "updated_at": now,
                 "closed_reason": reason, "closed_at": now}
     )
-    if not store.update_posting(conn, closed, expected_version=current.version):
+    if not uow.store.update_posting(closed, expected_version=current.version):
         raise _changed_concurrently()
-    store.OUTBOX.add(conn, _posting_upserted(closed), _posting_closed(closed, reason, now))
+    uow.publish(_posting_upserted(closed), _posting_closed(closed, reason, now))
     return closed
 
 
 def delete_posting(deps: Deps, principal: Principal, posting_id: str, if_match: IfMatch) -> None:
     """The posting disappears from every read; applications stay as the workers' history."""
     now = deps.now()
-    with deps.engine.begin() as conn:
-        current = _managed_posting(conn, principal, posting_id, lock=True)
+    with deps.uow as uow:
+        current = _managed_posting(uow, principal, posting_id, lock=True)
         _precondition(deps, if_match, current.version)
         update = {"version": current.version + 1, "updated_at": now}
         if current.status in (PostingStatus.open, PostingStatus.paused):
             update |= {"status": PostingStatus.closed, "closed_reason": DELETED_REASON, "closed_at": now}
         deleted = current.model_copy(update=update)
-        if not store.mark_posting_deleted(conn, deleted, expected_version=current.version, at=now):
+        if not uow.store.mark_posting_deleted(deleted, expected_version=current.version, at=now):
             raise _changed_concurrently()
-        store.OUTBOX.add(conn, _posting_closed(deleted, DELETED_REASON, now))
+        uow.publish(_posting_closed(deleted, DELETED_REASON, now))
     deps.wake()
 
 
@@ -392,10 +400,10 @@ def expire_due_postings(deps: Deps, *, batch: int = 200) -> int:
     """Expire live postings whose deadline day is over; one transaction per batch."""
     today, now, total = deps.today(), deps.now(), 0
     while True:
-        with deps.engine.begin() as conn:
-            due = store.due_postings(conn, today, batch)
+        with deps.uow as uow:
+            due = uow.store.due_postings(today, batch)
             for posting in due:
-                _close(conn, posting, "expired", now)
+                _close(uow, posting, "expired", now)
         total += len(due)
         if due:
             deps.wake()
@@ -408,17 +416,17 @@ def expire_due_postings(deps: Deps, *, batch: int = 200) -> int:
 
 def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn) -> tuple[Application, bool]:
     """A worker applies once (or its agency for it); a second try answers the first application (created = False)."""
-    with deps.engine.connect() as conn:
-        worker_id = _applicant(deps, conn, principal, body.worker_id)
+    with deps.uow.read() as uow:
+        worker_id = _applicant(deps, uow, principal, body.worker_id)
     try:
-        with deps.engine.begin() as conn:
-            posting = store.get_posting(conn, posting_id, lock=True, shared=True)
+        with deps.uow as uow:
+            posting = uow.store.get_posting(posting_id, lock=True, shared=True)
             if posting is None:
                 raise NotFound(f"no posting {posting_id}")
-            existing = store.application_of(conn, posting_id, worker_id)
+            existing = uow.store.application_of(posting_id, worker_id)
             if existing is not None:
                 if body.share_contact:
-                    _record_consent(conn, principal, posting_id, worker_id, ConsentBasis.application, deps.now())
+                    _record_consent(uow, principal, posting_id, worker_id, ConsentBasis.application, deps.now())
                 return existing, False
             if posting.status != PostingStatus.open:
                 raise NotFound(f"no posting {posting_id}")  # non-open postings are not visible to workers
@@ -429,14 +437,14 @@ def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn
                 id=new_id("app"), posting_id=posting_id, org_id=posting.org_id, worker_id=worker_id,
                 status=ApplicationStatus.submitted, message=body.message, version=1, created_at=now, updated_at=now,
             )
-            store.insert_application(conn, application)
-            store.OUTBOX.add(conn, _application_submitted(application))
+            uow.store.insert_application(application)
+            uow.publish(_application_submitted(application))
             if body.share_contact:
-                _record_consent(conn, principal, posting_id, worker_id, ConsentBasis.application, now)
-    except IntegrityError:
+                _record_consent(uow, principal, posting_id, worker_id, ConsentBasis.application, now)
+    except StoreConflict:
         # The same worker applied concurrently and won the race: answer with that application.
-        with deps.engine.connect() as conn:
-            existing = store.application_of(conn, posting_id, worker_id)
+        with deps.uow.read() as uow:
+            existing = uow.store.application_of(posting_id, worker_id)
         if existing is None:
             raise
         return existing, False
@@ -444,21 +452,21 @@ def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn
     return application, True
 
 
-def _application_for(deps: Deps, conn: Connection, principal: Principal, posting_id: str, application_id: str,
+def _application_for(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal, posting_id: str, application_id: str,
                      *, worker_side: bool = False, **lock) -> tuple[Application, str]:
     """The application and the caller's side (`worker` or `employer`). An agency is on the employer
     side for the orgs it acts for and on the worker side for the workers it manages; when it is
     both, `worker_side` (a move only the worker makes) decides."""
-    posting = store.get_posting(conn, posting_id)
+    posting = uow.store.get_posting(posting_id)
     if principal.role is Role.agency and posting is not None:
-        application = store.get_application(conn, posting_id, application_id, **lock)
+        application = uow.store.get_application(posting_id, application_id, **lock)
         if application is not None and (worker_side or not may_manage(principal, posting.org_id)) and \
-                manages_worker(deps, conn, principal, application.worker_id):
+                manages_worker(deps, uow, principal, application.worker_id):
             return application, "worker"
     if principal.role is Role.worker:
         # One answer whether the posting is missing or merely hidden (paused, closed): a worker
         # must not learn from the message that a non-open posting exists.
-        application = store.get_application(conn, posting_id, application_id, **lock) if posting else None
+        application = uow.store.get_application(posting_id, application_id, **lock) if posting else None
         if application is None or application.worker_id != principal.subject:
             raise NotFound(f"no application {application_id}")
         return application, "worker"
@@ -468,40 +476,40 @@ def _application_for(deps: Deps, conn: Connection, principal: Principal, posting
         if may_read_posting(principal, posting.org_id, posting.status):
             raise Forbidden("only the posting's org, an agency acting for it, or an admin sees its applications")
         raise NotFound(f"no posting {posting_id}")
-    application = store.get_application(conn, posting_id, application_id, **lock)
+    application = uow.store.get_application(posting_id, application_id, **lock)
     if application is None:
         raise NotFound(f"no application {application_id}")
     return application, "employer"
 
 
 def get_application(deps: Deps, principal: Principal, posting_id: str, application_id: str) -> Application:
-    with deps.engine.connect() as conn:
-        return _application_for(deps, conn, principal, posting_id, application_id)[0]
+    with deps.uow.read() as uow:
+        return _application_for(deps, uow, principal, posting_id, application_id)[0]
 
 
 def list_posting_applications(
     deps: Deps, principal: Principal, posting_id: str, status: ApplicationStatus | None, *, after: str | None, limit: int
 ) -> Page[Application]:
-    with deps.engine.connect() as conn:
-        _managed_posting(conn, principal, posting_id)
-        items = store.list_applications(conn, posting_id=posting_id, status=status, after_id=after, limit=limit + 1)
+    with deps.uow.read() as uow:
+        _managed_posting(uow, principal, posting_id)
+        items = uow.store.list_applications(posting_id=posting_id, status=status, after_id=after, limit=limit + 1)
     return _page(items, limit)
 
 
 def list_worker_applications(
     deps: Deps, principal: Principal, worker_id: str | None, status: ApplicationStatus | None, *, after: str | None, limit: int
 ) -> Page[Application]:
-    with deps.engine.connect() as conn:
-        target = _target_worker(deps, conn, principal, worker_id)
-        items = store.list_applications(conn, worker_id=target, status=status, after_id=after, limit=limit + 1)
+    with deps.uow.read() as uow:
+        target = _target_worker(deps, uow, principal, worker_id)
+        items = uow.store.list_applications(worker_id=target, status=status, after_id=after, limit=limit + 1)
     return _page(items, limit)
 
 
 def change_application(
     deps: Deps, principal: Principal, posting_id: str, application_id: str, change: ApplicationChange, if_match: IfMatch
 ) -> Application:
-    with deps.engine.begin() as conn:
-        current, side = _application_for(deps, conn, principal, posting_id, application_id, lock=True,
+    with deps.uow as uow:
+        current, side = _application_for(deps, uow, principal, posting_id, application_id, lock=True,
                                          worker_side=change.status in SIDE_TARGETS["worker"])
         _precondition(deps, if_match, current.version)
         if current.status == change.status:
@@ -513,9 +521,9 @@ def change_application(
         updated = current.model_copy(
             update={"status": change.status, "version": current.version + 1, "updated_at": deps.now()}
         )
-        if not store.update_application(conn, updated, expected_version=current.version):
+        if not uow.store.update_application(updated, expected_version=current.version):
             raise _changed_concurrently()
-        store.OUTBOX.add(conn, _application_updated(updated, current.status))
+        uow.publish(_application_updated(updated, current.status))
     deps.wake()
     return updated
 
@@ -527,12 +535,12 @@ def invite(deps: Deps, principal: Principal, posting_id: str, body: InvitationIn
     """Invite a worker once per posting. A pending or accepted invitation is answered again
     (created = False); an expired one is sent anew; a declined one is final (409)."""
     try:
-        with deps.engine.begin() as conn:
-            posting = _managed_posting(conn, principal, posting_id, lock=True, shared=True)
+        with deps.uow as uow:
+            posting = _managed_posting(uow, principal, posting_id, lock=True, shared=True)
             if posting.status != PostingStatus.open:
                 raise Conflict(f"the posting is {posting.status.value}; only open postings invite")
             now = deps.now()
-            existing = store.invitation_of(conn, posting_id, body.worker_id, lock=True)
+            existing = uow.store.invitation_of(posting_id, body.worker_id, lock=True)
             events: list[CloudEvent] = []
             if existing is None:
                 invitation = Invitation(
@@ -540,7 +548,7 @@ def invite(deps: Deps, principal: Principal, posting_id: str, body: InvitationIn
                     status=InvitationStatus.pending, message=body.message, expires_at=now + deps.invitation_ttl,
                     version=1, created_at=now, updated_at=now,
                 )
-                store.insert_invitation(conn, invitation)
+                uow.store.insert_invitation(invitation)
                 events.append(_invitation_sent(invitation))
             else:
                 if existing.status == InvitationStatus.declined:
@@ -559,13 +567,13 @@ def invite(deps: Deps, principal: Principal, posting_id: str, body: InvitationIn
                     update={"status": InvitationStatus.pending, "message": body.message, "answered_at": None,
                             "expires_at": now + deps.invitation_ttl, "version": version + 1, "updated_at": now}
                 )
-                if not store.update_invitation(conn, invitation, expected_version=existing.version):
+                if not uow.store.update_invitation(invitation, expected_version=existing.version):
                     raise _changed_concurrently()
                 events.append(_invitation_sent(invitation))
-            store.OUTBOX.add(conn, *events)
-    except IntegrityError:
-        with deps.engine.connect() as conn:
-            existing = store.invitation_of(conn, posting_id, body.worker_id)
+            uow.publish(*events)
+    except StoreConflict:
+        with deps.uow.read() as uow:
+            existing = uow.store.invitation_of(posting_id, body.worker_id)
         if existing is None:
             raise
         return existing, False
@@ -573,45 +581,45 @@ def invite(deps: Deps, principal: Principal, posting_id: str, body: InvitationIn
     return invitation, True
 
 
-def _invitation_for(deps: Deps, conn: Connection, principal: Principal, invitation_id: str, **lock) -> Invitation:
-    invitation = store.get_invitation(conn, invitation_id, **lock)
+def _invitation_for(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal, invitation_id: str, **lock) -> Invitation:
+    invitation = uow.store.get_invitation(invitation_id, **lock)
     if invitation is None:
         raise NotFound(f"no invitation {invitation_id}")
     if principal.role is Role.worker and invitation.worker_id == principal.subject:
         return invitation
     if may_manage(principal, invitation.org_id):
         return invitation
-    if principal.role is Role.agency and manages_worker(deps, conn, principal, invitation.worker_id):
+    if principal.role is Role.agency and manages_worker(deps, uow, principal, invitation.worker_id):
         return invitation
     raise NotFound(f"no invitation {invitation_id}")
 
 
 def get_invitation(deps: Deps, principal: Principal, invitation_id: str) -> Invitation:
-    with deps.engine.connect() as conn:
-        return _invitation_for(deps, conn, principal, invitation_id)
+    with deps.uow.read() as uow:
+        return _invitation_for(deps, uow, principal, invitation_id)
 
 
 def answer_invitation(deps: Deps, principal: Principal, invitation_id: str, *, accept: bool,
                       share_contact: bool = False) -> Invitation:
-    with deps.engine.begin() as conn:
-        current = _invitation_for(deps, conn, principal, invitation_id, lock=True)
-        if principal.role not in (Role.worker, Role.agency) or not manages_worker(deps, conn, principal, current.worker_id):
+    with deps.uow as uow:
+        current = _invitation_for(deps, uow, principal, invitation_id, lock=True)
+        if principal.role not in (Role.worker, Role.agency) or not manages_worker(deps, uow, principal, current.worker_id):
             raise Forbidden("only the invited worker, or the agency managing it, answers an invitation")
         now = deps.now()
         check_answerable(current, now)
         if accept:
-            posting = store.get_posting(conn, current.posting_id)
+            posting = uow.store.get_posting(current.posting_id)
             if posting is None or posting.status != PostingStatus.open:
                 raise Conflict("the posting is no longer open")
         answered = current.model_copy(
             update={"status": InvitationStatus.accepted if accept else InvitationStatus.declined,
                     "answered_at": now, "version": current.version + 1, "updated_at": now}
         )
-        if not store.update_invitation(conn, answered, expected_version=current.version):
+        if not uow.store.update_invitation(answered, expected_version=current.version):
             raise _changed_concurrently()
-        store.OUTBOX.add(conn, _invitation_answered(answered))
+        uow.publish(_invitation_answered(answered))
         if accept and share_contact:
-            _record_consent(conn, principal, current.posting_id, current.worker_id, ConsentBasis.acceptance, now)
+            _record_consent(uow, principal, current.posting_id, current.worker_id, ConsentBasis.acceptance, now)
     deps.wake()
     return answered
 
@@ -619,18 +627,18 @@ def answer_invitation(deps: Deps, principal: Principal, invitation_id: str, *, a
 def list_worker_invitations(
     deps: Deps, principal: Principal, worker_id: str | None, status: InvitationStatus | None, *, after: str | None, limit: int
 ) -> Page[Invitation]:
-    with deps.engine.connect() as conn:
-        target = _target_worker(deps, conn, principal, worker_id)
-        items = store.list_invitations(conn, worker_id=target, status=status, after_id=after, limit=limit + 1)
+    with deps.uow.read() as uow:
+        target = _target_worker(deps, uow, principal, worker_id)
+        items = uow.store.list_invitations(worker_id=target, status=status, after_id=after, limit=limit + 1)
     return _page(items, limit)
 
 
 def list_posting_invitations(
     deps: Deps, principal: Principal, posting_id: str, status: InvitationStatus | None, *, after: str | None, limit: int
 ) -> Page[Invitation]:
-    with deps.engine.connect() as conn:
-        _managed_posting(conn, principal, posting_id)
-        items = store.list_invitations(conn, posting_id=posting_id, status=status, after_id=after, limit=limit + 1)
+    with deps.uow.read() as uow:
+        _managed_posting(uow, principal, posting_id)
+        items = uow.store.list_invitations(posting_id=posting_id, status=status, after_id=after, limit=limit + 1)
     return _page(items, limit)
 
 
@@ -638,16 +646,16 @@ def expire_due_invitations(deps: Deps, *, batch: int = 200) -> int:
     """Pending invitations past expires_at become expired (invitation.answered, answer expired)."""
     now, total = deps.now(), 0
     while True:
-        with deps.engine.begin() as conn:
-            due = store.due_invitations(conn, now, batch)
+        with deps.uow as uow:
+            due = uow.store.due_invitations(now, batch)
             for invitation in due:
                 lapsed = invitation.model_copy(
                     update={"status": InvitationStatus.expired, "answered_at": invitation.expires_at,
                             "version": invitation.version + 1, "updated_at": now}
                 )
-                if not store.update_invitation(conn, lapsed, expected_version=invitation.version):
+                if not uow.store.update_invitation(lapsed, expected_version=invitation.version):
                     raise _changed_concurrently()
-                store.OUTBOX.add(conn, _invitation_answered(lapsed))
+                uow.publish(_invitation_answered(lapsed))
         total += len(due)
         if due:
             deps.wake()
@@ -669,13 +677,13 @@ def worker_contact(deps: Deps, principal: Principal, posting_id: str, worker_id:
     Profiles checks the consents it owns, records the disclosure and answers the contact in one
     transaction; contact data is never stored here.
     """
-    with deps.engine.connect() as conn:
-        posting = _readable_posting(conn, principal, posting_id)
+    with deps.uow.read() as uow:
+        posting = _readable_posting(uow, principal, posting_id)
         if principal.role not in (Role.employer, Role.agency) or not principal.may_act_for_org(posting.org_id):
             raise Forbidden("contact data goes only to the posting's org (or an agency acting for it)")
-        invitation = store.invitation_of(conn, posting_id, worker_id)
-        application = store.application_of(conn, posting_id, worker_id)
-        consent = store.contact_consent_of(conn, posting_id, worker_id)
+        invitation = uow.store.invitation_of(posting_id, worker_id)
+        application = uow.store.application_of(posting_id, worker_id)
+        consent = uow.store.contact_consent_of(posting_id, worker_id)
     if invitation is not None and invitation.status == InvitationStatus.accepted:
         basis = ContactBasis.invitation_accepted
     elif application is not None and application.status in MUTUAL_INTEREST_APPLICATION:
@@ -730,21 +738,21 @@ def _consent_giver(principal: Principal) -> tuple[str, str | None]:
     )
 
 
-def _record_consent(conn: Connection, principal: Principal, posting_id: str, worker_id: str,
+def _record_consent(uow: UnitOfWork[JobsStore], principal: Principal, posting_id: str, worker_id: str,
                     basis: ConsentBasis, now: dt.datetime) -> ContactConsent:
     """Record a consent given for this posting. An agency's word never replaces the worker's own."""
     given_by, agency_id = _consent_giver(principal)
-    current = store.contact_consent_of(conn, posting_id, worker_id)
+    current = uow.store.contact_consent_of(posting_id, worker_id)
     if (current is not None and current.status is ConsentStatus.granted and current.given_by == "worker"
             and given_by == "agency"):
         return current
     consent = ContactConsent(posting_id=posting_id, worker_id=worker_id, status=ConsentStatus.granted, basis=basis,
                              given_by=given_by, agency_id=agency_id, updated_at=now)
-    store.put_contact_consent(conn, consent)
+    uow.store.put_contact_consent(consent)
     return consent
 
 
-def _consenting_worker(deps: Deps, conn: Connection, principal: Principal, posting_id: str,
+def _consenting_worker(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal, posting_id: str,
                        worker_id: str | None, *, field: str = "query.worker_id") -> str:
     """The worker whose consent for this posting the caller speaks of: a worker its own; an agency
     a worker it manages, named. The worker must have applied to or been invited to the posting."""
@@ -755,14 +763,14 @@ def _consenting_worker(deps: Deps, conn: Connection, principal: Principal, posti
     elif principal.role is Role.agency:
         if worker_id is None:
             raise InvalidInput.field(field, "required: the worker this agency speaks for")
-        if not manages_worker(deps, conn, principal, worker_id):
+        if not manages_worker(deps, uow, principal, worker_id):
             raise Forbidden(f"your agency does not manage worker {worker_id}")
     else:
         raise Forbidden(f"role {principal.role.value} may not give or withdraw a worker's consent")
-    posting = store.get_posting(conn, posting_id)
+    posting = uow.store.get_posting(posting_id)
     engaged = posting is not None and (
-        store.application_of(conn, posting_id, worker_id) is not None
-        or store.invitation_of(conn, posting_id, worker_id) is not None
+        uow.store.application_of(posting_id, worker_id) is not None
+        or uow.store.invitation_of(posting_id, worker_id) is not None
     )
     if not engaged:
         # one answer whether the posting is missing, hidden, or has nothing of this worker
@@ -772,29 +780,29 @@ def _consenting_worker(deps: Deps, conn: Connection, principal: Principal, posti
 
 def grant_contact_consent(deps: Deps, principal: Principal, posting_id: str, worker_id: str | None) -> ContactConsent:
     """The worker (or its agency) consents, later, to give this posting's org its contact data."""
-    with deps.engine.begin() as conn:
-        worker_id = _consenting_worker(deps, conn, principal, posting_id, worker_id, field="body.worker_id")
-        return _record_consent(conn, principal, posting_id, worker_id, ConsentBasis.grant, deps.now())
+    with deps.uow as uow:
+        worker_id = _consenting_worker(deps, uow, principal, posting_id, worker_id, field="body.worker_id")
+        return _record_consent(uow, principal, posting_id, worker_id, ConsentBasis.grant, deps.now())
 
 
 def withdraw_contact_consent(deps: Deps, principal: Principal, posting_id: str, worker_id: str | None) -> ContactConsent:
     """Withdraw the consent for this posting: from now on its org is refused the contact, whatever
     the profile's share_contact says (a contact already read cannot be taken back)."""
-    with deps.engine.begin() as conn:
-        worker_id = _consenting_worker(deps, conn, principal, posting_id, worker_id)
+    with deps.uow as uow:
+        worker_id = _consenting_worker(deps, uow, principal, posting_id, worker_id)
         given_by, agency_id = _consent_giver(principal)
         consent = ContactConsent(posting_id=posting_id, worker_id=worker_id, status=ConsentStatus.withdrawn,
                                  basis=ConsentBasis.grant, given_by=given_by, agency_id=agency_id,
                                  updated_at=deps.now())
-        store.put_contact_consent(conn, consent)
+        uow.store.put_contact_consent(consent)
     return consent
 
 
 def get_contact_consent(deps: Deps, principal: Principal, posting_id: str, worker_id: str | None) -> ContactConsent:
     """The worker's last word on this posting (404 when it said none: the profile's consent applies)."""
-    with deps.engine.connect() as conn:
-        worker_id = _consenting_worker(deps, conn, principal, posting_id, worker_id)
-        consent = store.contact_consent_of(conn, posting_id, worker_id)
+    with deps.uow.read() as uow:
+        worker_id = _consenting_worker(deps, uow, principal, posting_id, worker_id)
+        consent = uow.store.contact_consent_of(posting_id, worker_id)
     if consent is None:
         raise NotFound("no consent given or withdrawn for this posting; the profile's consent.share_contact applies")
     return consent
@@ -805,14 +813,14 @@ def get_contact_consent(deps: Deps, principal: Principal, posting_id: str, worke
 
 def record_worker_agency(deps: Deps, worker_id: str, agency_id: str | None, version: int) -> bool:
     """worker.upserted: remember the worker's managing agency (an older version changes nothing)."""
-    with deps.engine.begin() as conn:
-        return store.record_worker_agency(conn, worker_id, agency_id, version)
+    with deps.uow as uow:
+        return uow.store.record_worker_agency(worker_id, agency_id, version)
 
 
 def forget_worker_agency(deps: Deps, worker_id: str, erased_version: int | None = None) -> None:
     """worker.erased: forgotten, unless the read model already holds the person's newer profile."""
-    with deps.engine.begin() as conn:
-        store.forget_worker_agency(conn, worker_id, erased_version)
+    with deps.uow as uow:
+        uow.store.forget_worker_agency(worker_id, erased_version)
 
 
 # --- erasure -----------------------------------------------------------------------------------
@@ -825,10 +833,10 @@ def erase_worker(deps: Deps, worker_id: str, *, version: int | None = None) -> i
     continuing above the erasure's. An old erasure delivered again once the read model of worker
     agencies holds that newer profile changes nothing. (Before that read model has seen it, the
     erasure still applies: a comeback racing a redelivered erasure errs on the side of privacy.)"""
-    with deps.engine.begin() as conn:
-        if version is not None and (store.known_worker_version(conn, worker_id) or -1) > version:
+    with deps.uow as uow:
+        if version is not None and (uow.store.known_worker_version(worker_id) or -1) > version:
             return 0
-        removed = store.erase_worker(conn, worker_id)
+        removed = uow.store.erase_worker(worker_id)
     forget_replays_naming(deps.key_value, worker_id)  # cached answers with the messages, then the WAL
-    after_erasure(deps.engine, deps.key_value)
+    deps.after_erasure()
     return removed

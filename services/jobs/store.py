@@ -24,6 +24,7 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from services.common.contracts import PostingStatus
 from services.common.store import Outbox, is_postgres, outbox_table
+from services.common.uow import translates_driver_errors
 from services.jobs.domain import (
     Application,
     ApplicationStatus,
@@ -542,3 +543,111 @@ def forget_worker_agency(conn: Connection, worker_id: str, erased_version: int |
 def known_worker_version(conn: Connection, worker_id: str) -> int | None:
     """The newest profile version the read model of worker agencies has seen, if any."""
     return conn.execute(sa.select(worker_agencies.c.version).where(worker_agencies.c.worker_id == worker_id)).scalar()
+
+
+# --- the store a unit of work hands to the handlers ----------------------------------------------
+
+
+@translates_driver_errors
+class JobsStore:
+    """The repository of the jobs service on one connection (the unit of work's transaction): the
+    functions above with the connection bound. They return domain objects; a driver error leaves as
+    StoreConflict, StoreRefused or StoreUnavailable (services.common.uow)."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def agency_of(self, worker_id: str) -> tuple[bool, str | None]:
+        return agency_of(self.conn, worker_id)
+
+    def application_of(self, posting_id: str, worker_id: str) -> Application | None:
+        return application_of(self.conn, posting_id, worker_id)
+
+    def contact_consent_of(self, posting_id: str, worker_id: str, *, lock: bool = False) -> ContactConsent | None:
+        return contact_consent_of(self.conn, posting_id, worker_id, lock=lock)
+
+    def due_invitations(self, now: dt.datetime, limit: int) -> list[Invitation]:
+        return due_invitations(self.conn, now, limit)
+
+    def due_postings(self, today: dt.date, limit: int) -> list[Posting]:
+        return due_postings(self.conn, today, limit)
+
+    def erase_worker(self, worker_id: str) -> int:
+        return erase_worker(self.conn, worker_id)
+
+    def forget_worker_agency(self, worker_id: str, erased_version: int | None = None) -> None:
+        return forget_worker_agency(self.conn, worker_id, erased_version)
+
+    def get_application(self, posting_id: str, application_id: str, *, lock: bool = False) -> Application | None:
+        return get_application(self.conn, posting_id, application_id, lock=lock)
+
+    def get_invitation(self, invitation_id: str, *, lock: bool = False) -> Invitation | None:
+        return get_invitation(self.conn, invitation_id, lock=lock)
+
+    def get_posting(self, posting_id: str, *, lock: bool = False, shared: bool = False) -> Posting | None:
+        return get_posting(self.conn, posting_id, lock=lock, shared=shared)
+
+    def insert_application(self, application: Application) -> None:
+        return insert_application(self.conn, application)
+
+    def insert_invitation(self, invitation: Invitation) -> None:
+        return insert_invitation(self.conn, invitation)
+
+    def insert_posting(self, posting: Posting) -> None:
+        return insert_posting(self.conn, posting)
+
+    def invitation_of(self, posting_id: str, worker_id: str, *, lock: bool = False) -> Invitation | None:
+        return invitation_of(self.conn, posting_id, worker_id, lock=lock)
+
+    def known_worker_version(self, worker_id: str) -> int | None:
+        return known_worker_version(self.conn, worker_id)
+
+    def list_applications(
+        self,
+        *,
+        posting_id: str | None = None,
+        worker_id: str | AgencyWorkers | None = None,
+        status: ApplicationStatus | None = None,
+        after_id: str | None,
+        limit: int,
+    ) -> list[Application]:
+        return list_applications(self.conn, posting_id=posting_id, worker_id=worker_id, status=status, after_id=after_id, limit=limit)
+
+    def list_invitations(
+        self,
+        *,
+        posting_id: str | None = None,
+        worker_id: str | AgencyWorkers | None = None,
+        status: InvitationStatus | None = None,
+        after_id: str | None,
+        limit: int,
+    ) -> list[Invitation]:
+        return list_invitations(self.conn, posting_id=posting_id, worker_id=worker_id, status=status, after_id=after_id, limit=limit)
+
+    def list_postings(
+        self,
+        filters: PostingFilters,
+        *,
+        visible_orgs: Sequence[str] | None,
+        after_id: str | None,
+        limit: int,
+    ) -> list[Posting]:
+        return list_postings(self.conn, filters, visible_orgs=visible_orgs, after_id=after_id, limit=limit)
+
+    def mark_posting_deleted(self, posting: Posting, *, expected_version: int, at: dt.datetime) -> bool:
+        return mark_posting_deleted(self.conn, posting, expected_version=expected_version, at=at)
+
+    def put_contact_consent(self, consent: ContactConsent) -> None:
+        return put_contact_consent(self.conn, consent)
+
+    def record_worker_agency(self, worker_id: str, agency_id: str | None, version: int) -> bool:
+        return record_worker_agency(self.conn, worker_id, agency_id, version)
+
+    def update_application(self, application: Application, *, expected_version: int) -> bool:
+        return update_application(self.conn, application, expected_version=expected_version)
+
+    def update_invitation(self, invitation: Invitation, *, expected_version: int) -> bool:
+        return update_invitation(self.conn, invitation, expected_version=expected_version)
+
+    def update_posting(self, posting: Posting, *, expected_version: int) -> bool:
+        return update_posting(self.conn, posting, expected_version=expected_version)
