@@ -24,11 +24,11 @@ a thread that died, or no progress for `stuck_after_s` while there is work (lag,
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from services.common.loops import BackgroundLoop, StopLoop
 from services.common.ports import Consumer, EventLog, MetricSample, OutgoingMessage, Record
 
 __all__ = ["ConsumerWorker", "dead_letter_message"]
@@ -42,7 +42,7 @@ RecordHandler = Callable[[Record], Any]
 BatchHandler = Callable[[list[Record]], Any]
 
 
-class _Stopping(Exception):
+class _Stopping(StopLoop):
     """Raised inside the loop when stop() was asked for during a backoff: leave without committing."""
 
 
@@ -61,8 +61,11 @@ def dead_letter_message(record: Record, error: BaseException, attempts: int, dlq
     return OutgoingMessage(topic=record.topic + dlq_suffix, key=record.key, value=record.value, headers=headers)
 
 
-class ConsumerWorker:
+class ConsumerWorker(BackgroundLoop):
     """Runs a handler over a consumer group's records, in a daemon thread or one cycle at a time.
+
+    A `BackgroundLoop` (services/common/loops.py) whose wait is the poll itself; a failed cycle
+    drops the group member (a fresh one re-reads from the committed offsets) and backs off.
 
     Use either `start()`/`stop()` or `run_once()` (tests), not both at once: the underlying consumer
     (kafka-python's in particular) must be driven from one thread.
@@ -91,6 +94,8 @@ class ConsumerWorker:
             raise ValueError("topics must be a non-empty sequence of topic names")
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        super().__init__(name=name or f"consumer-{group}", interval_s=0.0, backoff_s=backoff_s,
+                         backoff_max_s=backoff_max_s, clock=clock)
         self.log = log
         self.group = group
         self.topics = list(topics)
@@ -103,7 +108,6 @@ class ConsumerWorker:
         self.poll_timeout_s = poll_timeout_s
         self.max_records = max_records
         self.from_beginning = from_beginning
-        self.name = name or f"consumer-{group}"
         # Counters, read by /metrics and tests.
         self.processed = 0  # records whose handler returned
         self.dead_lettered = 0  # records sent to the DLQ
@@ -118,61 +122,38 @@ class ConsumerWorker:
         self._lag: dict[tuple[str, int], int] | None = None
         # The last moment the worker was known to be fine: it committed, or had nothing to do.
         self._healthy_at = clock()
-        self._wanted_running = False
         self._consumer: Consumer | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
+    kind = "consumer"
+
     def start(self) -> None:
         """Run the loop in a daemon thread until `stop()`."""
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._wanted_running = True
-        self._healthy_at = self._clock()
-        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
-        self._thread.start()
+        if not self.alive:
+            self._healthy_at = self._clock()
+        super().start()
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 10.0) -> bool:  # type: ignore[override]
         """Ask the loop to finish its cycle, wait for it, and leave the group."""
-        self._wanted_running = False
-        self._stop.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-            if thread.is_alive():
-                log.warning("%s: did not stop within %.1f s", self.name, timeout)
-                return  # the thread still owns the consumer; it closes it when it ends
-        self._thread = None
+        if not super().stop(timeout):
+            return False  # the thread still owns the consumer; it closes it when it ends
         self._close_consumer()
+        return True
 
     close = stop
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    def on_error(self, exc: Exception) -> None:
+        self.errors += 1
+        # A fresh member re-reads from the committed offsets: nothing is lost.
+        self._close_consumer()
 
-    def _run(self) -> None:
-        failures = 0
-        try:
-            while not self._stop.is_set():
-                try:
-                    self.run_once()
-                    failures = 0
-                except _Stopping:
-                    break
-                except Exception as exc:  # noqa: BLE001 — the loop must outlive any failure
-                    self.errors += 1
-                    failures += 1
-                    log.warning("%s: consumer loop failed (%s); restarting the consumer", self.name, type(exc).__name__)
-                    log.debug("%s: consumer loop failure", self.name, exc_info=True)
-                    # A fresh member re-reads from the committed offsets: nothing is lost.
-                    self._close_consumer()
-                    self._stop.wait(self._backoff(failures))
-        finally:
-            self._close_consumer()
+    def describe_error(self, exc: Exception, delay: float) -> None:
+        log.warning("%s: consumer loop failed (%s); restarting the consumer", self.name, type(exc).__name__)
+        log.debug("%s: consumer loop failure", self.name, exc_info=True)
+
+    def on_exit(self) -> None:
+        self._close_consumer()
 
     def _close_consumer(self) -> None:
         consumer, self._consumer = self._consumer, None
@@ -263,8 +244,7 @@ class ConsumerWorker:
                 if self._stop.wait(self._backoff(failures)):
                     raise _Stopping from None
 
-    def _backoff(self, attempt: int) -> float:
-        return min(self.backoff_max_s, self.backoff_s * 2 ** max(0, attempt - 1))
+    _backoff = BackgroundLoop.backoff
 
     # -- what operators see ---------------------------------------------------------------------
 
@@ -296,8 +276,7 @@ class ConsumerWorker:
         (in scale-out its HTTP process does not run it)."""
         if not self._wanted_running:
             return None
-        thread = self._thread
-        if thread is None or not thread.is_alive():
+        if not self.alive:
             return f"consumer {self.group}: its thread died"
         stalled = self._clock() - self._healthy_at
         if stalled > self.stuck_after_s:

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from services.common.events import CloudEvent, encode
+from services.common.loops import BackgroundLoop
 from services.common.ports import EventLog, MetricSample, OutgoingMessage
 
 log = logging.getLogger(__name__)
@@ -189,8 +190,11 @@ class Outbox:
         return conn.execute(t.delete().where(t.c.published_at.is_not(None), t.c.published_at < cutoff)).rowcount
 
 
-class OutboxRelay:
+class OutboxRelay(BackgroundLoop):
     """Publishes committed outbox rows in `id` order and marks them sent; one active relay per store.
+
+    A `BackgroundLoop` (services/common/loops.py): idle, it polls every `idle_sleep_s` or at once
+    after `wake()`; a failed cycle is retried after 0.1 s, doubling to 10 s.
 
     On PostgreSQL an advisory lock keeps a second relay replica from publishing out of order; on
     SQLite one process owns the file's relay (the embedded run starts one per service).
@@ -209,25 +213,22 @@ class OutboxRelay:
         linger_s: float = 0.0,
         on_published: Callable[[int], None] | None = None,
     ):
+        super().__init__(name=name, interval_s=idle_sleep_s, backoff_s=0.1, backoff_max_s=10.0,
+                         thread_name=f"outbox-{name}")
         self.engine = engine
         self.table = table
         self.log = event_log
         self.batch_size = batch_size
         self.idle_sleep_s = idle_sleep_s
         self.keep_published = keep_published
-        self.name = name
         self.linger_s = linger_s
         self.on_published = on_published
         self.published = 0
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._wake = threading.Event()
+        self._last_batch = 0
         self._lock_name = f"talentflow-outbox-{table.fullname}-"
         self._last_purge = 0.0
 
-    def wake(self) -> None:
-        """Called after a commit so the relay publishes at once instead of at its next poll."""
-        self._wake.set()
+    kind = "outbox relay"
 
     def publish_once(self) -> int:
         """Publish one batch of pending rows; returns how many were published."""
@@ -269,6 +270,7 @@ class OutboxRelay:
                     conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:name || current_schema()))"), {"name": self._lock_name})
                     conn.commit()
         self.published += len(rows)
+        self._last_batch = len(rows)
         if self.on_published:
             self.on_published(len(rows))
         self._maybe_purge()
@@ -292,39 +294,20 @@ class OutboxRelay:
                 return total
         return total
 
-    def _run(self) -> None:
-        backoff = 0.1
-        while not self._stop.is_set():
-            try:
-                n = self.publish_once()
-                backoff = 0.1
-            except Exception:  # the relay must outlive a broker or database hiccup
-                log.exception("outbox relay %s failed; retrying in %.1fs", self.name, backoff)
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 10.0)
-                continue
-            if n == 0:
-                self._wake.wait(self.idle_sleep_s)
-                self._wake.clear()
-            elif n < self.batch_size and self.linger_s:
-                # Under a steady trickle of writes, wait a moment so the next publish is one larger batch.
-                self._stop.wait(self.linger_s)
+    def run_once(self) -> int:
+        self._last_batch = 0
+        return self.publish_once()
 
-    def start(self) -> None:
-        self._running_wanted = True
-        self._thread = threading.Thread(target=self._run, name=f"outbox-{self.name}", daemon=True)
-        self._thread.start()
+    def after_work(self) -> None:
+        if self._last_batch < self.batch_size and self.linger_s:
+            # Under a steady trickle of writes, wait a moment so the next publish is one larger batch.
+            self.wait(self.linger_s)
 
-    def stop(self, timeout_s: float = 5.0) -> None:
-        self._running_wanted = False
-        self._stop.set()
-        self._wake.set()
-        if self._thread:
-            self._thread.join(timeout_s)
+    def describe_error(self, exc: Exception, delay: float) -> None:
+        log.warning("outbox relay %s failed (%s); retrying in %.1fs", self.name, type(exc).__name__, delay)
+        log.debug("outbox relay %s failure", self.name, exc_info=True)
 
     # -- what operators see (DESIGN §6) -----------------------------------------------------------
-
-    _running_wanted = False
 
     def backlog(self) -> tuple[int, float]:
         """Rows not yet published, and the age in seconds of the oldest (0 when none): read from the
@@ -339,11 +322,6 @@ class OutboxRelay:
         if oldest.tzinfo is None:  # SQLite hands back naive UTC
             oldest = oldest.replace(tzinfo=dt.UTC)
         return int(count), max(0.0, (dt.datetime.now(dt.UTC) - oldest).total_seconds())
-
-    def health(self) -> str | None:
-        if self._running_wanted and not (self._thread and self._thread.is_alive()):
-            return f"outbox relay {self.name}: its thread died"
-        return None
 
     def metric_samples(self) -> list[MetricSample]:
         count, age = self.backlog()
