@@ -89,9 +89,10 @@ def test_a_deeply_nested_cursor_on_an_owned_list_is_a_422(store_backend):
 # --- the HTTP server's own answers (uvicorn with the kit's protocol) ----------------------------
 
 
-@pytest.fixture
-def served():
-    """A kit app behind uvicorn with `server_options` as `talentflow serve` runs it (short deadline)."""
+@pytest.fixture(params=["httptools", "h11"])
+def served(request):
+    """A kit app behind uvicorn with `server_options` as `talentflow serve` runs it (short deadline),
+    on each of the two HTTP protocols the kit bounds (httptools on uvloop is the default)."""
     import threading
     import time
 
@@ -108,7 +109,7 @@ def served():
                              key_value=MemoryKeyValue(), routers=[APIRouter()], checks={})
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                           **server_options(header_timeout_s=0.5)))
+                                           **server_options(header_timeout_s=0.5, http=request.param)))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
