@@ -26,7 +26,7 @@ from services.jobs import api, store
 from services.jobs.consumers import agency_consumer, erasure_consumer
 from services.jobs.handlers import Deps
 from services.jobs.profiles_client import HttpProfilesClient, ProfilesClient
-from services.jobs.scheduler import ExpirySweeper
+from services.jobs.loops import ExpirySweeper
 
 SERVICE = "jobs"
 PORT = 8002

@@ -18,9 +18,9 @@ from services.notify import api, store
 from services.notify.consumers import notify_consumer
 from services.notify.domain import STANDARD_SCHEDULE_S, AddressPolicy, RetryPolicy
 from services.notify.handlers import Clock, NotifyDeps, utc_now
+from services.notify.loops import DigestMaker, Dispatcher
 from services.notify.mail import SmtpMailer
 from services.notify.webhooks import Resolver, WebhookSender, resolve
-from services.notify.workers import DigestWorker, Dispatcher
 
 SERVICE = "notify"
 PORT = 8004
@@ -132,7 +132,7 @@ def create_app(
         lease=dt.timedelta(seconds=max(settings.dispatch_lease_s, settings.webhook_timeout_s * 2)),
         poll_s=settings.dispatch_poll_s,
     )
-    digests = DigestWorker(runtime.engine, deps, dispatcher, poll_s=settings.digest_poll_s)
+    digests = DigestMaker(runtime.engine, deps, dispatcher, poll_s=settings.digest_poll_s)
     consumer = notify_consumer(runtime.event_log, runtime.engine, deps, dispatcher.wake,
                                poll_timeout_s=settings.consumer_poll_s)
     app = create_service_app(

@@ -1,21 +1,22 @@
-"""The notify service's background workers: the dispatcher (webhooks and e-mail) and the digest maker.
+"""The notify service's background loops: the dispatcher (webhooks and e-mail) and the digest maker.
 
 Both keep their work in the store, never in memory: the dispatcher claims due deliveries and
 e-mails with a lease, sends them, and records each attempt, so a restart loses nothing and sends
 nothing again unless the lease ran out mid-send (at-least-once; receivers dedupe on `webhook-id`).
-`run_once()` does one cycle (tests drive it); `start()`/`stop()` run it in a daemon thread.
+`run_once()` does one cycle (tests drive it); `start()`/`stop()` run it in a daemon thread
+(`BackgroundLoop`, services/common/loops.py: a failed cycle backs off from `poll_s`, doubling to 30 s).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from prometheus_client import Counter
 from sqlalchemy.engine import Engine
 
+from services.common.loops import BackgroundLoop
 from services.common.ports import MetricSample
 from services.notify import handlers, store
 from services.notify.domain import Outcome, new_id
@@ -29,58 +30,25 @@ EMAILS = Counter("talentflow_notify_emails_total", "E-mails handled by the dispa
 DIGESTS = Counter("talentflow_notify_digests_total", "Digest e-mails composed")
 
 
-class _Loop:
-    """A daemon thread calling `run_once` every `poll_s`, sooner after `wake()`, never dying of errors."""
+class _NotifyLoop(BackgroundLoop):
+    """A notify loop: `run_once` every `poll_s`, sooner after `wake()`, never dying of errors."""
 
     name = "loop"
 
     def __init__(self, poll_s: float):
+        super().__init__(name=type(self).name, interval_s=poll_s, backoff_s=poll_s, backoff_max_s=30.0,
+                         thread_name=f"notify-{type(self).name}")
         self.poll_s = poll_s
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> int:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def wake(self) -> None:
-        self._wake.set()
 
-    def _run(self) -> None:
-        backoff = self.poll_s
-        while not self._stop.is_set():
-            try:
-                busy = self.run_once()
-                backoff = self.poll_s
-            except Exception as exc:  # noqa: BLE001 — a database hiccup must not end the worker
-                log.warning("%s failed (%s); retrying in %.1f s", self.name, type(exc).__name__, backoff)
-                log.debug("%s failure", self.name, exc_info=True)
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 30.0)
-                continue
-            if not busy:
-                self._wake.wait(self.poll_s)
-                self._wake.clear()
-
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=f"notify-{self.name}", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout_s: float = 10.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
-
-
-class Dispatcher(_Loop):
+class Dispatcher(_NotifyLoop):
     """Sends due webhook deliveries (in a small pool of threads) and due e-mails (over SMTP, here)."""
 
     name = "dispatcher"
+    kind = "notify"
 
     def __init__(
         self,
@@ -207,18 +175,20 @@ class Dispatcher(_Loop):
         EMAILS.labels("sent").inc()
         self.emails_sent += 1
 
-    def stop(self, timeout_s: float = 10.0) -> None:
-        super().stop(timeout_s)
+    def stop(self, timeout_s: float = 10.0) -> bool:
+        ended = super().stop(timeout_s)
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        return ended
 
 
-class DigestWorker(_Loop):
+class DigestMaker(_NotifyLoop):
     """Turns due digest queues into digest e-mails and wakes the dispatcher to send them; once an
     hour it also drops what is past its retention (old delivery logs, e-mails, notifications)."""
 
     name = "digests"
+    kind = "notify"
     PURGE_EVERY = dt.timedelta(hours=1)
 
     def __init__(self, engine: Engine, deps: handlers.NotifyDeps, dispatcher: Dispatcher | None = None, *, poll_s: float = 30.0):
