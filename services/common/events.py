@@ -114,11 +114,19 @@ class PostingUpserted(_Data, PostingFields):
 
 
 class PostingClosed(_Data):
+    """A posting closed, filled, expired or deleted.
+
+    Version 2 also carries `posting`, the posting's whole state after closing (the posting.upserted
+    shape): on a keyed, compacted topic this event is the posting's last record, so a replay must be
+    able to rebuild the closed posting from it alone. Version 1 data upcasts with `posting` None.
+    """
+
     id: str
     org_id: str
     status: PostingStatus
     reason: str
     closed_at: dt.datetime
+    posting: PostingUpserted | None = None
 
 
 class ApplicationSubmitted(_Data):
@@ -249,6 +257,11 @@ def _v2_worker_lean(data: dict[str, Any]) -> dict[str, Any]:
     return lean
 
 
+def _v1_posting_closed_without_posting(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 of posting.closed carried no snapshot of the posting; version 2 has `posting` (None here)."""
+    return {**data, "posting": None}
+
+
 EVENT_TYPES: dict[str, EventType] = {
     e.type: e
     for e in (
@@ -256,7 +269,7 @@ EVENT_TYPES: dict[str, EventType] = {
                   {1: _v1_worker_without_matchable, 2: _v2_worker_lean}),
         EventType("worker.erased", WORKERS, WorkerErased),
         EventType("posting.upserted", POSTINGS, PostingUpserted),
-        EventType("posting.closed", POSTINGS, PostingClosed),
+        EventType("posting.closed", POSTINGS, PostingClosed, 2, {1: _v1_posting_closed_without_posting}),
         EventType("application.submitted", ENGAGEMENTS, ApplicationSubmitted),
         EventType("application.updated", ENGAGEMENTS, ApplicationUpdated),
         EventType("invitation.sent", ENGAGEMENTS, InvitationSent),

@@ -29,7 +29,7 @@ from services.common.web import (
     parse_if_match,
     request_id_var,
 )
-from services.profiles import domain, import_format
+from services.profiles import domain, handlers, import_format
 from services.profiles.domain import (
     AgencyContactConsent,
     AgencyContactConsentIn,
@@ -43,7 +43,7 @@ from services.profiles.domain import (
     WorkerPatch,
     WorkerToken,
 )
-from services.profiles.handlers import ImportRunner, ProfileHandlers, may_import
+from services.profiles.handlers import Deps, ImportRunner, may_import
 
 router = APIRouter(prefix="/v1", tags=["profiles"])
 
@@ -53,8 +53,8 @@ WorkerId = Annotated[str, Path(pattern=ID, description="the worker id")]
 JSON = "application/json"
 
 
-def _handlers(request: Request) -> ProfileHandlers:
-    return request.app.state.handlers
+def _deps(request: Request) -> Deps:
+    return request.app.state.deps
 
 
 def _importer(request: Request) -> ImportRunner:
@@ -106,7 +106,7 @@ WRITE_PROBLEMS = {
 def create_worker(request: Request, worker: WorkerIn, principal: Principal = Caller) -> Response:
     """Create a profile. A worker token creates its own (id = its subject); an agency or admin gets a
     new id and a `worker_token` for the person. Accepts `Idempotency-Key`."""
-    state, token = _handlers(request).create_worker(
+    state, token = handlers.create_worker(_deps(request),
         principal, worker, replay_key=_replay_key(request), traceparent=_traceparent(request)
     )
     return _worker_response(state, 201, {"worker_token": token} if token else None)
@@ -136,7 +136,7 @@ def list_workers(
     after = position.get("after") if position else None
     if position is not None and not (isinstance(after, str) and domain.ID_PATTERN.match(after)):
         raise InvalidInput.field("query.cursor", "not a cursor this API returned")
-    rows, next_id = _handlers(request).list_workers(
+    rows, next_id = handlers.list_workers(_deps(request),
         principal, limit=limit, after=after, status=status.value if status else None, region=region,
         occupation=occupation, level=level, min_level=min_level, agency_id=agency_id,
     )
@@ -262,7 +262,7 @@ async def _replay_import(request: Request, principal: Principal, entry: dict[str
     if digest.hexdigest() != entry.get("fp"):
         raise InvalidInput("this Idempotency-Key was used with another upload", errors=[
             {"field": "header.Idempotency-Key", "message": "reused with a different body", "type": "value_error"}])
-    job, _ = await run_in_threadpool(_importer(request).get_job, principal, entry["job_id"], outcome=None,
+    job, _ = await run_in_threadpool(handlers.get_import_job, _deps(request), principal, entry["job_id"], outcome=None,
                                      after_row=0, limit=0)
     return json_response(_job_view(job), 202, {"Location": f"/v1/workers/import/{job.id}",
                                                 "Idempotent-Replayed": "true"})
@@ -355,7 +355,7 @@ def get_import_job(
     # a row number the store can compare: not a bool, not beyond a 32-bit column (a tampered cursor)
     if not isinstance(after_row, int) or isinstance(after_row, bool) or not 0 <= after_row < 2**31:
         raise InvalidInput.field("query.cursor", "not a cursor this API returned")
-    job, results = _importer(request).get_job(principal, job_id, outcome=outcome, after_row=after_row, limit=limit + 1)
+    job, results = handlers.get_import_job(_deps(request), principal, job_id, outcome=outcome, after_row=after_row, limit=limit + 1)
     more = len(results) > limit
     results = results[:limit]
     for result in results:
@@ -393,13 +393,13 @@ def issue_import_tokens(
     after_row = position.get("row") if position else 0
     if not isinstance(after_row, int) or isinstance(after_row, bool) or not 0 <= after_row < 2**31:
         raise InvalidInput.field("query.cursor", "not a cursor this API returned")
-    job, results = _importer(request).get_job(principal, job_id, outcome="created", after_row=after_row, limit=limit + 1)
+    job, results = handlers.get_import_job(_deps(request), principal, job_id, outcome="created", after_row=after_row, limit=limit + 1)
     more = len(results) > limit
     results = results[:limit]
     items = []
     for result in results:
         try:
-            issued = _handlers(request).worker_token(principal, result["worker_id"])
+            issued = handlers.worker_token(_deps(request), principal, result["worker_id"])
             items.append({"row": result["row"], "worker_id": issued.worker_id, "worker_token": issued.worker_token,
                           "expires_in": issued.expires_in, "error": None})
         except NotFound:
@@ -415,13 +415,13 @@ def issue_import_tokens(
 @router.get("/workers/{worker_id}", response_model=Worker, responses=PROBLEMS, operation_id="get_worker")
 def get_worker(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
     """The profile with its contact data, for the worker, its agency or an admin; ETag = version."""
-    return _worker_response(_handlers(request).get_worker(principal, worker_id))
+    return _worker_response(handlers.get_worker(_deps(request), principal, worker_id))
 
 
 @router.put("/workers/{worker_id}", response_model=Worker, responses=WRITE_PROBLEMS, operation_id="replace_worker")
 def replace_worker(request: Request, worker_id: WorkerId, worker: WorkerIn, principal: Principal = Caller) -> Response:
     """Replace the whole profile (`agency_id` left out keeps the managing agency). Honours If-Match."""
-    state = _handlers(request).replace_worker(
+    state = handlers.replace_worker(_deps(request),
         principal, worker_id, worker, if_match=parse_if_match(request), traceparent=_traceparent(request)
     )
     return _worker_response(state)
@@ -437,7 +437,7 @@ def replace_worker(request: Request, worker_id: WorkerId, worker: WorkerIn, prin
 def patch_worker(request: Request, worker_id: WorkerId, patch: dict[str, Any] = Body(...), principal: Principal = Caller) -> Response:
     """RFC 7396 merge patch (`application/merge-patch+json` or JSON): `null` removes a field, objects
     merge, lists replace; the result is validated as a whole profile. Honours If-Match."""
-    state = _handlers(request).patch_worker(
+    state = handlers.patch_worker(_deps(request),
         principal, worker_id, patch, if_match=parse_if_match(request), traceparent=_traceparent(request)
     )
     return _worker_response(state)
@@ -448,7 +448,7 @@ def patch_worker(request: Request, worker_id: WorkerId, patch: dict[str, Any] = 
 def erase_worker(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
     """Erase the person (PIPL/GDPR): the profile and contact data leave the store, `worker.erased` goes
     out; afterwards the id answers 404."""
-    _handlers(request).erase_worker(
+    handlers.erase_worker(_deps(request),
         principal, worker_id, if_match=parse_if_match(request), request_id=request_id_var.get(),
         traceparent=_traceparent(request),
     )
@@ -459,14 +459,14 @@ def erase_worker(request: Request, worker_id: WorkerId, principal: Principal = C
 def get_worker_contact(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
     """Name, phone and e-mail: for the worker, its agency or an admin. A `service` token (jobs, after
     mutual interest) reads them through POST /v1/workers/{id}/contact-disclosures instead."""
-    card = _handlers(request).contact_of(principal, worker_id)
+    card = handlers.contact_of(_deps(request), principal, worker_id)
     return json_response(card.model_dump(), headers={"Cache-Control": "no-store"})
 
 
 @router.post("/workers/{worker_id}/token", response_model=WorkerToken, responses=PROBLEMS, operation_id="issue_worker_token")
 def issue_worker_token(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
     """A fresh worker token for a worker the calling agency manages (or any, for an admin)."""
-    issued = _handlers(request).worker_token(principal, worker_id)
+    issued = handlers.worker_token(_deps(request), principal, worker_id)
     return json_response(issued.model_dump(), headers={"Cache-Control": "no-store"})
 
 
@@ -478,7 +478,7 @@ def issue_worker_token(request: Request, worker_id: WorkerId, principal: Princip
 def get_agency_contact_consent(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
     """Whether (and on what basis) the managing agency holds the worker's consent to pass its contact
     data on; 404 when it holds none."""
-    held = _handlers(request).agency_contact_consent(principal, worker_id)
+    held = handlers.agency_contact_consent(_deps(request), principal, worker_id)
     return json_response(held.model_dump(mode="json"), headers={"Cache-Control": "no-store"})
 
 
@@ -490,7 +490,7 @@ def record_agency_contact_consent(request: Request, worker_id: WorkerId, body: A
     """The worker itself (its own token, not one an agency minted) or an admin records that the
     managing agency holds the worker's consent; only then does the agency's word (its token, or a
     worker token it minted) count as consent to share contact data."""
-    held = _handlers(request).record_agency_contact_consent(principal, worker_id, body)
+    held = handlers.record_agency_contact_consent(_deps(request), principal, worker_id, body)
     return json_response(held.model_dump(mode="json"))
 
 
@@ -498,7 +498,7 @@ def record_agency_contact_consent(request: Request, worker_id: WorkerId, body: A
                operation_id="withdraw_agency_contact_consent")
 def withdraw_agency_contact_consent(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
     """The worker, an admin or the agency removes the record: the agency's word no longer counts."""
-    _handlers(request).withdraw_agency_contact_consent(principal, worker_id)
+    handlers.withdraw_agency_contact_consent(_deps(request), principal, worker_id)
     return Response(status_code=204)
 
 
@@ -509,7 +509,7 @@ def disclose_worker_contact(request: Request, worker_id: WorkerId, body: Disclos
                             principal: Principal = Caller) -> Response:
     """For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
     offered consent that holds, recorded as a disclosure in the same transaction."""
-    disclosed = _handlers(request).disclose_contact(principal, worker_id, body)
+    disclosed = handlers.disclose_contact(_deps(request), principal, worker_id, body)
     return json_response(disclosed.model_dump(mode="json"), 201, headers={"Cache-Control": "no-store"})
 
 
@@ -528,7 +528,7 @@ def list_contact_disclosures(
     after = position.get("after") if position else None
     if position is not None and not (isinstance(after, str) and domain.ID_PATTERN.match(after)):
         raise InvalidInput.field("query.cursor", "not a cursor this API returned")
-    items, next_id = _handlers(request).list_contact_disclosures(principal, worker_id, after=after, limit=limit)
+    items, next_id = handlers.list_contact_disclosures(_deps(request), principal, worker_id, after=after, limit=limit)
     return json_response({
         "items": [d.model_dump(mode="json") for d in items],
         "next_cursor": encode_cursor({"after": next_id}) if next_id else None,

@@ -8,12 +8,14 @@ from fastapi import FastAPI
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from services.common.erasure import after_erasure
 from services.common.runtime import Runtime, build_runtime
 from services.common.settings import PlatformSettings
 from services.common.store import OutboxRelay, ping, run_migrations
+from services.common.uow import SqlUnitOfWork
 from services.common.web import create_service_app
 from services.profiles import api, store
-from services.profiles.handlers import ImportRunner, Limits, ProfileHandlers
+from services.profiles.handlers import Deps, ImportRunner, Limits
 
 SERVICE = "profiles"
 PORT = 8001
@@ -48,17 +50,19 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     runtime = runtime or build_runtime(SERVICE, settings)
     run_migrations(runtime.engine, MIGRATIONS)
     relay = OutboxRelay(runtime.engine, store.outbox, runtime.event_log, name=SERVICE)
-    handlers = ProfileHandlers(
-        runtime.engine,
+    # one transaction per command; the relay is woken once events are committed
+    uow = SqlUnitOfWork(runtime.engine, store.ProfilesStore, store.OUTBOX, after_commit=relay.wake,
+                        queue_sqlite_writers=True)
+    deps = Deps(
+        uow=uow,
         token_issuer=runtime.token_issuer,
         key_value=runtime.key_value,
-        wake_relay=relay.wake,
         require_if_match_when_managed=settings.require_if_match_when_managed,
+        after_erasure=lambda: after_erasure(runtime.engine, runtime.key_value),
     )
     # Imports run in the process that received the upload (the file is on its disk), so the runner
     # lives with the HTTP app, not with the relay workers that `talentflow work` may run elsewhere.
-    importer = ImportRunner(runtime.engine, settings.home / "imports" / SERVICE, wake_relay=relay.wake,
-                            limits=settings.import_limits())
+    importer = ImportRunner(uow, settings.home / "imports" / SERVICE, limits=settings.import_limits())
     importer.start()
     app = create_service_app(
         service=SERVICE,
@@ -80,6 +84,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     )
     app.state.runtime = runtime
     app.state.relay = relay
-    app.state.handlers = handlers
+    app.state.deps = deps
     app.state.importer = importer
     return app

@@ -14,7 +14,9 @@ Tables (mirrored by hand in migrations/versions/):
   which posting, on what consent. Both go with the worker's erasure.
 - `outbox`: the events, written in the same transaction as the rows (services.common.store).
 
-Every function takes the caller's connection, so the caller decides the transaction.
+Every function takes the caller's connection, so the caller decides the transaction; handlers use
+them through `ProfilesStore`, bound to the connection of their unit of work (services.common.uow),
+which returns domain objects and turns driver errors into domain errors.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from sqlalchemy.engine import Connection
 from services.common import events
 from services.common.contracts import SkillLevel
 from services.common.store import Outbox, outbox_table
-from services.profiles.domain import AgencyContactConsent, ContactDisclosure, ProfileState
+from services.common.uow import translates_driver_errors
+from services.profiles.domain import AgencyContactConsent, AlreadyExists, ContactDisclosure, ProfileState
 
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
@@ -450,3 +453,98 @@ def purge_import_jobs(conn: Connection, finished_before: dt.datetime) -> int:
         return 0
     conn.execute(import_results.delete().where(import_results.c.job_id.in_(old)))
     return conn.execute(import_jobs.delete().where(c.id.in_(old))).rowcount
+
+
+# --- the store a unit of work hands to the handlers ----------------------------------------------
+
+
+@translates_driver_errors
+class ProfilesStore:
+    """The repository of the profiles service on one connection (the unit of work's transaction).
+
+    Methods return domain objects and raise domain errors (a driver error becomes StoreConflict,
+    StoreRefused or StoreUnavailable; a taken worker id becomes AlreadyExists).
+    """
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    # workers
+    def get_worker(self, worker_id: str, *, for_update: bool = False) -> ProfileState | None:
+        return get_worker(self.conn, worker_id, for_update=for_update)
+
+    def get_workers(self, worker_ids: Iterable[str], *, for_update: bool = False) -> dict[str, ProfileState]:
+        return get_workers(self.conn, worker_ids, for_update=for_update)
+
+    def add_worker(self, state: ProfileState, codes: Sequence[str], replay_key: str | None = None) -> None:
+        """A new profile; AlreadyExists when its id is taken."""
+        try:
+            insert_workers(self.conn, [state], [codes], [replay_key])
+        except sa.exc.IntegrityError:
+            raise AlreadyExists(f"worker {state.id!r} already has a profile; PUT or PATCH it") from None
+
+    def insert_workers(self, states: Sequence[ProfileState], codes: Sequence[Sequence[str]]) -> None:
+        insert_workers(self.conn, states, codes)
+
+    def update_worker(self, state: ProfileState, codes: Sequence[str] | None) -> None:
+        update_worker(self.conn, state, codes)
+
+    def list_workers(self, where: WorkerFilter, *, after: str | None, limit: int) -> list[ProfileState]:
+        return list_workers(self.conn, where, after=after, limit=limit)
+
+    def replay_key_of(self, worker_id: str) -> str | None:
+        return replay_key_of(self.conn, worker_id)
+
+    def erase_worker(self, worker_id: str, *, erased_at: dt.datetime, version: int, actor_role: str,
+                     actor_id: str, request_id: str | None) -> None:
+        """The person's rows, outbox copies and consent records go; the erasure record stays."""
+        delete_worker(self.conn, worker_id)
+        forget_worker_events(self.conn, worker_id)
+        forget_contact_consent(self.conn, worker_id)
+        record_erasure(self.conn, worker_id=worker_id, erased_at=erased_at, version=version,
+                       actor_role=actor_role, actor_id=actor_id, request_id=request_id)
+
+    def erased_version(self, worker_id: str) -> int | None:
+        return erased_version(self.conn, worker_id)
+
+    # contact consent and disclosures
+    def agency_contact_consent_of(self, worker_id: str) -> AgencyContactConsent | None:
+        return agency_contact_consent_of(self.conn, worker_id)
+
+    def put_agency_contact_consent(self, consent: AgencyContactConsent) -> None:
+        put_agency_contact_consent(self.conn, consent)
+
+    def delete_agency_contact_consent(self, worker_id: str) -> bool:
+        return delete_agency_contact_consent(self.conn, worker_id)
+
+    def add_contact_disclosure(self, disclosure: ContactDisclosure) -> None:
+        add_contact_disclosure(self.conn, disclosure)
+
+    def list_contact_disclosures(self, worker_id: str, *, after: str | None, limit: int) -> list[ContactDisclosure]:
+        return list_contact_disclosures(self.conn, worker_id, after=after, limit=limit)
+
+    # imports
+    def create_import_job(self, job: ImportJob) -> None:
+        create_import_job(self.conn, job)
+
+    def get_import_job(self, job_id: str) -> ImportJob | None:
+        return get_import_job(self.conn, job_id)
+
+    def update_import_job(self, job_id: str, **values: Any) -> None:
+        update_import_job(self.conn, job_id, **values)
+
+    def add_import_progress(self, job_id: str, *, processed: int, ok: int, failed: int, at: dt.datetime) -> None:
+        add_import_progress(self.conn, job_id, processed=processed, ok=ok, failed=failed, at=at)
+
+    def add_import_results(self, job_id: str, results: Sequence[dict[str, Any]]) -> None:
+        add_import_results(self.conn, job_id, results)
+
+    def list_import_results(self, job_id: str, *, outcome: str | None, after_row: int,
+                            limit: int) -> list[dict[str, Any]]:
+        return list_import_results(self.conn, job_id, outcome=outcome, after_row=after_row, limit=limit)
+
+    def stale_import_jobs(self, older_than: dt.datetime) -> list[str]:
+        return stale_import_jobs(self.conn, older_than)
+
+    def purge_import_jobs(self, finished_before: dt.datetime) -> int:
+        return purge_import_jobs(self.conn, finished_before)

@@ -176,6 +176,8 @@ def test_close_with_a_reason_and_closed_postings_are_final(jobs, reason, status)
     assert [(e.type, e.entityversion) for e in events] == [("posting.upserted", 2), ("posting.closed", 2)]
     assert events[0].data["status"] == status
     assert events[1].data["reason"] == reason and events[1].data["status"] == status
+    # the closing carries the posting's whole state after closing (a compacted log keeps only it)
+    assert events[1].data["posting"] == events[0].data
 
     for attempt in (
         jobs.client.post(f"{url}/close", json={"reason": "filled"}, headers=OWNER),
@@ -215,6 +217,8 @@ def test_delete_hides_the_posting_and_announces_it_closed(jobs):
     [event] = jobs.new_events()
     assert (event.type, event.entityversion) == ("posting.closed", 2)
     assert event.data["reason"] == "deleted" and event.data["status"] == "closed"
+    assert event.data["posting"]["status"] == "closed" and event.data["posting"]["version"] == 2
+    assert event.data["posting"]["title"] == posting["title"]
     assert jobs.client.get(url, headers=OWNER).status_code == 404
     assert jobs.client.delete(url, headers=OWNER).status_code == 404
     assert jobs.client.get("/v1/postings", headers=OWNER).json()["items"] == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from services.common.adapters.eventlog_local import LocalEventLog
-from services.common.events import WORKERS, encode
+from services.common.events import WORKERS, CloudEvent, PostingClosed, PostingUpserted, encode, make_event
 from services.common.topics import COMPACTED
 from services.matching.consumers import IndexIngest, index_consumer
 from services.matching.index.tantivy import TantivyIndex
@@ -114,13 +114,19 @@ def test_a_person_who_comes_back_after_erasure_replays_as_the_live_index_shows_t
         log.close()
 
 
-@pytest.mark.xfail(strict=True, reason="posting.closed is a change, not a state: once compaction drops the posting's "
-                   "last posting.upserted, a replay cannot rebuild the closed posting the live index keeps "
-                   "(the same on Kafka). Needs posting.closed to carry the posting, or matching to drop closed postings.")
+def closing_with_state(posting_id: str, version: int) -> CloudEvent:
+    """As jobs writes a closing: the posting's state after closing rides along (posting.closed v2)."""
+    state = PostingUpserted.model_validate(posting_data(posting_id, version, status="filled"))
+    data = PostingClosed(id=posting_id, org_id=state.org_id, status="filled", reason="filled",
+                         closed_at=state.updated_at, posting=state)
+    return make_event("posting.closed", data, subject=posting_id, source="talentflow/jobs", entityversion=version)
+
+
 def test_a_closed_posting_replays_from_the_compacted_log(tmp_path: Path) -> None:
+    """posting.closed v2 carries the posting's state, so the closing alone rebuilds it (DESIGN §6)."""
     posting = new_id("p")
     log = LocalEventLog(tmp_path / "events.db", partitions=1, compacted=COMPACTED)
-    log.publish([encode(posting_upserted(posting_data(posting, 1))), encode(posting_closed(posting, 2))])
+    log.publish([encode(posting_upserted(posting_data(posting, 1))), encode(closing_with_state(posting, 2))])
     live = live_index(log, tmp_path / "live")
     try:
         assert log.compact().removed == 1

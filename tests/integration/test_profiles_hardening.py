@@ -7,6 +7,7 @@ Every bad request must answer 4xx problem+json (never a 500) and write nothing: 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -296,12 +297,12 @@ def test_an_erasure_that_cannot_drop_the_cached_answer_rolls_back_and_can_be_ret
         replay_key = store.replay_key_of(conn, created["id"])
     kv = profiles.app.state.key_value
     assert kv.get(replay_key) is not None  # the first answer, with the phone and e-mail, is cached
-    handlers = profiles.app.state.handlers
-    handlers.key_value = FailingDeletes(kv)
+    deps = profiles.app.state.deps
+    profiles.app.state.deps = dataclasses.replace(deps, key_value=FailingDeletes(kv))
     try:
         refused = profiles.client.delete(f"/v1/workers/{created['id']}", headers=agency)
     finally:
-        handlers.key_value = kv
+        profiles.app.state.deps = deps
     assert refused.status_code == 503, refused.text
     assert refused.headers["content-type"].startswith("application/problem+json")
     # nothing was erased, so nothing is left behind: the row (and with it the replay key) stays

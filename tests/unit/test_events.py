@@ -84,6 +84,24 @@ def test_a_version_2_worker_event_is_upcast_to_the_lean_version_3():
     assert (parsed.location.lat, parsed.location.lon) == (39.83, 109.99)  # about 1 km
 
 
+def test_a_version_1_posting_closed_is_upcast_without_a_snapshot_and_v2_carries_the_posting():
+    v1 = {"id": "p-1", "org_id": "o-1", "status": "filled", "reason": "filled", "closed_at": NOW.isoformat()}
+    envelope = {"specversion": "1.0", "id": "e3", "source": "/jobs", "type": "posting.closed", "subject": "p-1",
+                "time": NOW.isoformat(), "entityversion": 2, "dataschema": "urn:talentflow:events:posting.closed:v1",
+                "data": v1}
+    parsed = decode(json.dumps(envelope).encode()).parsed()
+    assert (parsed.status.value, parsed.posting) == ("filled", None)
+
+    state = events.PostingUpserted(id="p-1", org_id="o-1", version=2, created_at=NOW, updated_at=NOW, title="焊工",
+                                   kind="full_time", region="150602", status="filled")
+    closed = events.PostingClosed(id="p-1", org_id="o-1", status="filled", reason="filled", closed_at=NOW,
+                                  posting=state)
+    raw = encode(make_event("posting.closed", closed, subject="p-1", source="/jobs", entityversion=2)).value
+    assert json.loads(raw)["dataschema"] == "urn:talentflow:events:posting.closed:v2"
+    jsonschema.validate(json.loads(raw), json_schemas()["posting.closed"])
+    assert decode(raw).parsed().posting == state
+
+
 def test_version_3_worker_data_is_lean_whoever_builds_it():
     worker = _worker(name="欧阳娜娜", location={"lat": 22.543096, "lon": 114.057865})
     assert worker.name == "欧***" and (worker.location.lat, worker.location.lon) == (22.54, 114.06)

@@ -85,6 +85,24 @@ def test_a_batch_keeps_the_newest_event_of_each_kind_per_entity():
     assert [(c.id, c.version, c.status) for c in applied["closures"]] == [("p-1", 5, "filled")]
 
 
+def test_a_closing_alone_brings_the_posting_it_carries_at_its_version():
+    """After compaction a closed posting's only record is its posting.closed (v2 carries the posting)."""
+    repo = RecordingRepository()
+    state = events.PostingUpserted.model_validate({**posting(5, status="filled").data, "version": 5})
+    closed = events.make_event("posting.closed", events.PostingClosed(id="p-1", org_id="o-1", status="filled",
+                                                                      reason="filled", closed_at=WHEN, posting=state),
+                               subject="p-1", source="/t", entityversion=5)
+    MarketIngest(repo).handle([record(closed)])
+    (applied,) = repo.batches
+    assert [(p.id, p.version, p.status, p.occupation, p.headcount) for p in applied["postings"]] == [
+        ("p-1", 5, "filled", "6-18-02-04", 2)]
+    assert [(c.id, c.version) for c in applied["closures"]] == [("p-1", 5)]
+    # with the posting's own upsert in the batch, that one is applied (never two rows for one posting)
+    repo = RecordingRepository()
+    MarketIngest(repo).handle([record(posting(5, status="filled")), record(closed, 1)])
+    assert [p.version for p in repo.batches[0]["postings"]] == [5] and len(repo.batches[0]["postings"]) == 1
+
+
 def test_events_this_read_model_does_not_need_are_skipped_and_garbage_fails_the_batch():
     repo = RecordingRepository()
     match = events.make_event("match.found", events.MatchFound(

@@ -63,9 +63,20 @@ def worker_row(event: events.CloudEvent) -> WorkerRow:
 def posting_row(event: events.CloudEvent) -> PostingRow:
     data = event.parsed()
     assert isinstance(data, events.PostingUpserted)
+    return _posting_row(data, event.entityversion)
+
+
+def closed_posting_row(event: events.CloudEvent) -> PostingRow | None:
+    """The posting a closing (posting.closed v2) carries, at the closing's version; None for v1."""
+    data = event.parsed()
+    assert isinstance(data, events.PostingClosed)
+    return _posting_row(data.posting, event.entityversion) if data.posting is not None else None
+
+
+def _posting_row(data: events.PostingUpserted, version: int) -> PostingRow:
     return PostingRow(
         id=data.id,
-        version=event.entityversion,
+        version=version,
         org_id=data.org_id,
         status=data.status.value,
         kind=data.kind.value,
@@ -95,7 +106,7 @@ class MarketIngest:
     def handle(self, records: list[Record]) -> None:
         """Keep the newest event of each type per entity, then apply upserts before removals.
 
-        A closure carries no posting data, so a posting's newest upsert is applied first and its
+        A posting's newest upsert (or the posting a v2 closure carries) is applied first and its
         closure after it; each statement is guarded by the stored version, so a closure older than
         a reopening upsert, or an upsert older than an erasure, changes nothing.
         """
@@ -112,10 +123,15 @@ class MarketIngest:
         by_type: dict[str, list[events.CloudEvent]] = {t: [] for t in HANDLED}
         for (event_type, _), event in newest.items():
             by_type[event_type].append(event)
+        # A closing without its posting's upsert in the batch brings the posting along (v2): after
+        # compaction it is the posting's only record; the version guard keeps a held newer row.
+        upserted = {e.subject for e in by_type["posting.upserted"]}
+        carried = [row for e in by_type["posting.closed"] if e.subject not in upserted
+                   and (row := closed_posting_row(e)) is not None]
         self.repository.apply(
             workers=[worker_row(e) for e in by_type["worker.upserted"]],
             erased=[(e.subject, e.entityversion) for e in by_type["worker.erased"]],
-            postings=[posting_row(e) for e in by_type["posting.upserted"]],
+            postings=[posting_row(e) for e in by_type["posting.upserted"]] + carried,
             closures=[posting_closure(e) for e in by_type["posting.closed"]],
         )
 
