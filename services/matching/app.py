@@ -22,6 +22,7 @@ from services.matching.index import SearchIndex
 from services.matching.index.holder import IndexHolder, index_root, open_index, open_tantivy
 from services.matching.market.app import build_market
 from services.matching.settings import Settings
+from services.matching.vocabulary import api as vocabulary_api
 
 __all__ = ["MIGRATIONS", "PORT", "SERVICE", "Settings", "create_app", "index_root", "open_index", "open_tantivy"]
 
@@ -47,7 +48,7 @@ def create_app(
     relay = OutboxRelay(runtime.engine, store.outbox, runtime.event_log, name=SERVICE)
     ingest = IndexIngest(holder)
     index_worker = index_consumer(runtime.event_log, ingest, max_records=settings.index_batch)
-    routers = [api.router]
+    routers = [api.router, vocabulary_api.router]  # taxonomy and enrichment (issue 16)
     workers = [relay, index_worker]
     reactive = reactive_worker = None
     if settings.reactive:
