@@ -646,8 +646,6 @@ def apply_changes(index: SearchIndex, changes: Sequence[Change | None]) -> Inges
                     doc = closed_posting_doc(current_hit.source, state.closed, state.version)
                 elif state.closed.posting is not None:  # v2 carries the posting: a compacted log's only record
                     doc = closed_posting_doc(posting_doc(state.closed.posting), state.closed, state.version)
-                elif state.closed.posting is not None:  # v2 carries the posting: a compacted log's only record
-                    doc = closed_posting_doc(posting_doc(state.closed.posting), state.closed, state.version)
             if doc is not None:
                 upserts[kind].append(doc)
             else:
