@@ -55,15 +55,42 @@ def classification() -> dict[str, dict[str, str]]:
     return {row["code"]: row for row in read_csv(CLASSIFICATION)}
 
 
-def pinyin_of(terms: set[str]) -> dict[str, list[str]]:
-    from pypinyin import Style, lazy_pinyin  # build-time only
+# How the trades say some words, where pypinyin's reading differs: a second reading is stored
+# beside pypinyin's, so typing either finds the name (刨工: paogong or baogong).
+TRADE_READINGS = {
+    "刨": "bào",  # 刨床, 刨工, 刨削: the machine tool
+    "行车": ["háng", "chē"],  # the overhead crane
+    "给排水": ["jǐ", "pái", "shuǐ"],
+    "给水": ["jǐ", "shuǐ"],
+    "铣": "xǐ",
+    "扳": "bān",
+}
 
+
+def _reading(term: str, lazy_pinyin, style) -> list[str]:
+    return [s for s in lazy_pinyin(normalize(term), style=style, errors="default") if s.strip()]
+
+
+def _full_and_initials(syllables: list[str]) -> list[str]:
+    from pypinyin.contrib.tone_convert import to_normal
+
+    plain = [to_normal(s) for s in syllables]
+    full = re.sub(r"[^0-9a-z]", "", "".join(plain).lower())
+    initials = "".join(s[0] for s in plain if s and s[0].isalnum()).lower()
+    return [full, initials]
+
+
+def pinyin_of(terms: set[str]) -> dict[str, list[str]]:
+    """term → [full, initials] as pypinyin reads it, then [full, initials] as the trades say it if different."""
+    from pypinyin import Style, lazy_pinyin, load_phrases_dict, load_single_dict  # build-time only
+
+    first = {term: _full_and_initials(_reading(term, lazy_pinyin, Style.TONE)) for term in sorted(terms)}
+    load_single_dict({ord(k): v for k, v in TRADE_READINGS.items() if len(k) == 1})
+    load_phrases_dict({k: [[s] for s in v] for k, v in TRADE_READINGS.items() if len(k) > 1})
     out: dict[str, list[str]] = {}
     for term in sorted(terms):
-        syllables = [s for s in lazy_pinyin(normalize(term), style=Style.NORMAL, errors="default") if s.strip()]
-        full = re.sub(r"[^0-9a-z]", "", "".join(syllables).lower())
-        initials = "".join(s[0] for s in syllables if s and s[0].isalnum()).lower()
-        out[term] = [full, initials]
+        second = _full_and_initials(_reading(term, lazy_pinyin, Style.TONE))
+        out[term] = first[term] + (second if second != first[term] else [])
     return out
 
 

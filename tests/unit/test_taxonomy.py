@@ -177,6 +177,8 @@ def test_changes_between_equal_versions_is_empty_and_a_removed_synonym_is_report
         ("CNC", "6-18-01-07", "alias"),
         ("ｃｎｃ", "6-18-01-07", "alias"),
         ("汽修", "4-12-01-01", "alias"),
+        ("hcg", "6-30-05-01", "initials"),  # 行车工 as the trades say it (háng chē)
+        ("baochagong", "6-18-01-03", "pinyin"),  # 刨插工: bào, not páo
     ],
 )
 def test_typeahead_puts_the_expected_occupation_first(query, code, how):

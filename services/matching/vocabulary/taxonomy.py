@@ -86,7 +86,7 @@ class Vocabulary:
     skills: dict[str, Skill]
     occupations: dict[str, Occupation]  # every entry of the classification, vocabulary or not
     certificates: dict[str, Certificate]
-    pinyin: dict[str, tuple[str, str]]
+    pinyin: dict[str, tuple[str, ...]]  # term → (full, initials[, full, initials as the trades say it])
     terms: dict[str, tuple[str, str]] = field(default_factory=dict)  # folded name → ("skill"|"occupation", id)
     _occupation_keys: list[_Key] = field(default_factory=list)
     _skill_keys: list[_Key] = field(default_factory=list)
@@ -102,21 +102,23 @@ class Vocabulary:
         return self.occupations[found[1]] if found and found[0] == "occupation" else None
 
 
-def _keys(code: str, names: list[tuple[str, str, int]], pinyin: dict[str, tuple[str, str]]) -> list[_Key]:
+def _keys(code: str, names: list[tuple[str, str, int]], pinyin: dict[str, tuple[str, ...]]) -> list[_Key]:
     out = []
     for term, how, rank in names:
         out.append(_Key(normalize(term), rank, code, term, how))
-        full, initials = pinyin.get(term, ("", ""))
-        if full:
-            out.append(_Key(full, rank + 10, code, term, "pinyin"))
-        if initials and len(initials) > 1:
-            out.append(_Key(initials, rank + 20, code, term, "initials"))
+        readings = pinyin.get(term, ())
+        for i in range(0, len(readings) - 1, 2):  # pypinyin's reading, then the trades' one if different
+            full, initials = readings[i], readings[i + 1]
+            if full:
+                out.append(_Key(full, rank + 10, code, term, "pinyin"))
+            if initials and len(initials) > 1:
+                out.append(_Key(initials, rank + 20, code, term, "initials"))
     return out
 
 
 def load(path: Path) -> Vocabulary:
     data = json.loads(path.read_text(encoding="utf-8"))
-    pinyin = {term: (v[0], v[1]) for term, v in data.get("pinyin", {}).items()}
+    pinyin = {term: tuple(v) for term, v in data.get("pinyin", {}).items()}
     certificates = {c["id"]: Certificate(**c) for c in data["certificates"]}
     skills = {
         s["name"]: Skill(s["name"], s["kind"], tuple(s["synonyms"]), tuple(s["certificates"]), tuple(s["occupations"]))
