@@ -126,3 +126,14 @@ def test_the_enrichment_tokenizer_is_its_own_and_leaves_jiebas_default_alone():
     assert tokenizer is not None and tokenizer is not jieba.dt
     assert jieba.dt.FREQ.get("熔化焊接与热切割作业") != enrichment._USER_FREQ
     assert tokenizer.FREQ.get("熔化焊接与热切割作业") == enrichment._USER_FREQ
+
+
+def test_free_text_adds_inferred_skills_only_when_structured_ones_are_few():
+    text = "锅炉房急修：省煤器管道焊缝开裂，需现场补焊，会氩弧焊打底、电弧焊盖面，持焊工证"
+    added = enrichment.inferred_skills(text, ["TIG焊"])
+    names = [s["name"] for s in added]
+    assert "氩弧焊" not in names  # TIG焊 is 氩弧焊 already
+    assert {"焊缝返修", "手工电弧焊"} <= set(names)
+    assert all(s["inferred"] is True and s["confidence"] >= enrichment.MIN_CONFIDENCE for s in added)
+    assert enrichment.inferred_skills(text, ["氩弧焊", "手工电弧焊", "焊缝返修"]) == []
+    assert enrichment.inferred_skills("", []) == []

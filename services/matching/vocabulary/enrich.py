@@ -241,7 +241,36 @@ def _infer_occupation(vocab: Vocabulary, skills: list[str]) -> tuple[str, float,
     return code, votes[code], basis[code]
 
 
-@lru_cache(maxsize=1024)
+FEW_SKILLS = 3
+MIN_CONFIDENCE = 0.7
+
+
+def inferred_skills(
+    text: str,
+    structured: list[str],
+    *,
+    few: int = FEW_SKILLS,
+    min_confidence: float = MIN_CONFIDENCE,
+    vocab: Vocabulary | None = None,
+) -> list[dict[str, Any]]:
+    """Skills a posting's or profile's free text adds when its structured skills are few (< `few`).
+
+    Each is `{"name", "confidence", "span", "inferred": True}`, leaving out what the structured list
+    already names (through synonyms) and anything below `min_confidence`; for ranking to count as
+    inferred and to say so in its explanation.
+    """
+    vocab = vocab or vocabulary()
+    if len(structured) >= few or not text.strip():
+        return []
+    have = {vocab.skill_by_term(name).name if vocab.skill_by_term(name) else normalize(name) for name in structured}
+    return [
+        {"name": s["name"], "confidence": s["confidence"], "span": s["span"], "inferred": True}
+        for s in enrich(text, vocab)["skills"]
+        if s["name"] not in have and s["confidence"] >= min_confidence
+    ]
+
+
+@lru_cache(maxsize=256)
 def enrich_cached(text: str) -> str:
     """enrich() as JSON text, cached by text (for the HTTP layer)."""
     return json.dumps(enrich(text), ensure_ascii=False)
