@@ -2,7 +2,9 @@
 
     talentflow token --role admin --subject root          print a token the services accept
     talentflow up                                          all four services (what `make run` calls), restarted if they crash
-    talentflow serve profiles [--port 8001] [--no-workers] one service's HTTP API (and its workers)
+    talentflow up [--processes N]                         the same with N HTTP processes per service
+    talentflow serve profiles [--port 8001] [--no-workers] one service's HTTP API (and its loops)
+    talentflow serve profiles --processes 4               4 HTTP processes, the loops in the one that starts them
     talentflow work matching                               one service's relay and consumers, no HTTP
     talentflow replay matching                             rebuild the search index from the log
     talentflow schemas [--out docs]                        write the event JSON Schemas and AsyncAPI
@@ -25,6 +27,18 @@ from pathlib import Path
 from typing import Any
 
 SERVICES = {"profiles": 8001, "jobs": 8002, "matching": 8003, "notify": 8004}
+
+# Services that serve from one process whatever --processes says: matching's embedded tantivy index
+# has one writer, and its readers in other processes are not ready yet (issue 15).
+SINGLE_PROCESS = {"matching"}
+
+
+def _processes_for(service: str, wanted: int) -> int:
+    if wanted > 1 and service in SINGLE_PROCESS:
+        print(f"talentflow: {service} serves from one process (its embedded search index has one writer); "
+              f"--processes {wanted} applies to the other services", file=sys.stderr)
+        return 1
+    return wanted
 
 
 class SettingsError(SystemExit):
@@ -77,6 +91,12 @@ def cmd_token(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """One service's HTTP API: in this process, or in `--processes N` processes behind one socket.
+
+    With several processes the service's loops (outbox relay, consumers, sweeps, dispatchers) run
+    once, in this process, which starts and watches the HTTP processes (uvicorn's supervisor; they
+    share the listening socket and run no loops). Migrations run here first, once.
+    """
     import uvicorn
 
     from services.common.serving import server_options
@@ -85,8 +105,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.no_workers:
         os.environ["TALENTFLOW_RUN_WORKERS"] = "false"
     port = args.port or SERVICES[args.service]
-    uvicorn.run(
-        f"services.{args.service}.app:create_app",
+    processes = _processes_for(args.service, args.processes)
+    options: dict[str, Any] = dict(
         factory=True,
         host=args.host,
         port=port,
@@ -95,7 +115,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=5,
         **server_options(),  # problem+json for the server's own 400s, a deadline for request headers
     )
+    if processes == 1:
+        uvicorn.run(f"services.{args.service}.app:create_app", **options)
+        return 0
+    app = None
+    if not args.no_workers:
+        app = importlib.import_module(f"services.{args.service}.app").create_app()
+        for loop in _loops_of(app):
+            loop.start()
+        print(f"talentflow: {args.service}: {len(_loops_of(app))} loops in pid {os.getpid()}, "
+              f"{processes} HTTP processes", file=sys.stderr)
+    os.environ["TALENTFLOW_RUN_WORKERS"] = "false"  # the HTTP processes inherit it: they run no loops
+    try:
+        uvicorn.run(f"services.{args.service}.app:create_app", workers=processes, **options)
+    finally:
+        if app is not None:
+            for loop in reversed(_loops_of(app)):
+                loop.stop()
+            for hook in (getattr(app.state, "importer", None),):
+                if hook is not None:
+                    hook.stop()
+            app.state.runtime.close()
     return 0
+
+
+def _loops_of(app) -> list:
+    return list(getattr(app.state, "loops", None) or app.state.workers)
 
 
 def cmd_work(args: argparse.Namespace) -> int:
@@ -107,9 +152,10 @@ def cmd_work(args: argparse.Namespace) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    for worker in app.state.workers:
-        worker.start()
-    print(f"{args.service}: {len(app.state.workers)} workers running", file=sys.stderr)
+    loops = _loops_of(app)
+    for loop in loops:
+        loop.start()
+    print(f"{args.service}: {len(loops)} loops running", file=sys.stderr)
     if args.metrics_port:
         # The pipeline's figures (consumer lag, DLQ counts, outbox backlog) from the process that runs it.
         from prometheus_client import CollectorRegistry, start_http_server
@@ -117,7 +163,7 @@ def cmd_work(args: argparse.Namespace) -> int:
         from services.common.web import PipelineCollector
 
         registry = CollectorRegistry(auto_describe=False)
-        registry.register(PipelineCollector(args.service, lambda: app.state.workers))
+        registry.register(PipelineCollector(args.service, lambda: loops))
         start_http_server(args.metrics_port, addr=args.metrics_host, registry=registry)
     from services.common.web import pipeline_causes
 
@@ -125,14 +171,14 @@ def cmd_work(args: argparse.Namespace) -> int:
     # stuck (deploy/docker/healthcheck.py), so a stuck consumer's container is restarted.
     heartbeat = os.environ.get("TALENTFLOW_HEARTBEAT_FILE")
     while not stop.wait(10):
-        causes = pipeline_causes(app.state.workers)
+        causes = pipeline_causes(loops)
         for cause in causes:
             print(f"{args.service}: {cause}", file=sys.stderr)
-        if heartbeat and all(_alive(w) for w in app.state.workers) and not causes:
+        if heartbeat and all(_alive(w) for w in loops) and not causes:
             with open(heartbeat, "a"):
                 os.utime(heartbeat)
-    for worker in reversed(app.state.workers):
-        worker.stop()
+    for loop in reversed(loops):
+        loop.stop()
     app.state.runtime.close()
     return 0
 
@@ -278,7 +324,8 @@ def cmd_up(args: argparse.Namespace) -> int:
     for name, port in ports.items():  # each service finds the others' public APIs here
         env.setdefault(f"TALENTFLOW_{name.upper()}_URL", f"http://{args.host}:{port}")
     commands = {
-        name: [sys.executable, "-m", "services.common.cli", "serve", name, "--port", str(port), "--host", args.host]
+        name: [sys.executable, "-m", "services.common.cli", "serve", name, "--port", str(port), "--host", args.host,
+               "--processes", str(_processes_for(name, args.processes))]
         for name, port in ports.items()
         if not args.only or name in args.only
     }
@@ -330,6 +377,17 @@ def _positive(kind: Callable[[str], Any]) -> Callable[[str], Any]:
     return parse
 
 
+def _env_processes() -> int:
+    text = os.environ.get("TALENTFLOW_PROCESSES", "").strip()
+    if not text:
+        return 1
+    if not text.isdigit() or int(text) < 1:
+        print(f"talentflow: invalid settings: TALENTFLOW_PROCESSES: {text!r} is not a whole number above 0",
+              file=sys.stderr)
+        raise SettingsError(2)
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="talentflow", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -348,13 +406,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base-port", type=int, default=8001, help="profiles, jobs, matching, notify on 4 ports from here")
     p.add_argument("--crash-limit", type=_positive(int), default=5, help="give a service up after this many crashes ...")
     p.add_argument("--crash-window", type=_positive(float), default=60.0, help="... within this many seconds")
+    p.add_argument("--processes", type=_positive(int), default=_env_processes(),
+                   help="HTTP processes per service (TALENTFLOW_PROCESSES; matching stays at 1)")
     p.set_defaults(func=cmd_up)
 
     p = sub.add_parser("serve", help="run one service's HTTP API")
     p.add_argument("service", choices=list(SERVICES))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int)
-    p.add_argument("--no-workers", action="store_true", help="HTTP only; run workers with `talentflow work`")
+    p.add_argument("--no-workers", action="store_true", help="HTTP only; run the loops with `talentflow work`")
+    p.add_argument("--processes", type=_positive(int), default=_env_processes(),
+                   help="HTTP processes (TALENTFLOW_PROCESSES); the loops run once, in the process that starts them")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("work", help="run one service's outbox relay and consumers, no HTTP")

@@ -180,7 +180,10 @@ def server_options(*, header_timeout_s: float = HEADER_TIMEOUT_S, http: str = "a
     if lean and BoundedHttpToolsProtocol is None:  # pragma: no cover
         raise RuntimeError("httptools is not installed")
     base = BoundedHttpToolsProtocol if lean else BoundedH11Protocol
-    protocol = type("BoundedHttp", (base,), {"header_timeout_s": header_timeout_s})
+    # The module's own class when it can be: `--processes N` pickles the config to each process,
+    # and only a class importable by name survives that.
+    protocol = base if header_timeout_s == base.header_timeout_s else type(
+        "BoundedHttp", (base,), {"header_timeout_s": header_timeout_s})
     options: dict[str, Any] = {
         "http": protocol,
         "timeout_keep_alive": KEEP_ALIVE_S,

@@ -741,7 +741,8 @@ def create_service_app(
     app.state.service = service
     app.state.token_issuer = token_issuer
     app.state.key_value = key_value
-    app.state.workers = list(workers)
+    # The service's background loops (services/common/loops.py); `workers` is the older name.
+    app.state.loops = app.state.workers = list(workers)
     install_problem_handlers(app)
     for router in routers:
         app.include_router(router)
