@@ -77,6 +77,22 @@ def test_what_a_text_says_is_not_required_is_not_asked_for(text, negated):
     assert negated in [n.get("code") for n in result["negated"]]
 
 
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [("包吃住，免费培训电焊", ["6-18-02-04"]), ("电工焊工不限", ["6-31-01-03", "6-18-02-04"]),
+     ("无需经验会电焊", ["6-18-02-04"]), ("年龄不限，会电焊", ["6-18-02-04"])],
+)
+def test_words_that_look_like_negations_but_are_not(text, asked):
+    result = enrich(text)
+    assert sorted(_codes(result)) == sorted(asked) and result["negated"] == []
+
+
+def test_a_verb_right_after_the_cue_belongs_to_the_negation():
+    assert [n["name"] for n in enrich("不需要会CAD")["negated"]] == ["CAD制图"]
+    assert enrich("不需要会CAD")["occupations"] == []  # nothing inferred from a skill not asked for
+    assert [n.get("code") for n in enrich("不要求有焊工证")["negated"]] == ["6-18-02-04"]
+
+
 def test_a_negation_does_not_reach_past_a_positive_word_or_into_the_next_clause():
     assert "6-31-01-03" in _codes(enrich("学历不限有电工证即可"))
     assert "6-31-01-03" in _codes(enrich("不要求学历，需电工证"))

@@ -35,7 +35,7 @@ _USER_FREQ = 2_000_000  # well above any word of jieba's dictionary: a vocabular
 # A clause ends at these; 、 and 或 do not end one (不要求焊工证、电工证 negates both).
 _CLAUSE_END = re.compile(r"[，,。．.；;！!？?\n\r：:（）()【】\[\]]")
 _NEG_BEFORE = ("不要求", "无需", "无须", "不需要", "不需", "不用", "不必", "非必须", "不限", "不做要求", "不作要求",
-               "无要求", "免", "没有要求")
+               "无要求", "没有要求")
 _NEG_AFTER = ("不要求", "非必须", "非必需", "不需要", "不做要求", "不作要求", "可无", "不是必须", "没有也可",
               "没有也行", "无要求", "不限", "不必", "不强求", "可不持")
 _POSITIVE = ("有", "持", "需", "会", "懂", "熟", "具备", "但", "要", "优先", "必须", "须")
@@ -93,22 +93,37 @@ def _all_terms(vocab: Vocabulary) -> list[str]:
     return sorted(t for t in terms if not re.search(r"[\s、,，()（）]", t))
 
 
-def _negated(text: str, start: int, end: int, clause_start: int, clause_end: int) -> bool:
+_VERBS = ("具备", "掌握", "会", "懂", "有", "持")
+
+
+def _negated(text: str, start: int, end: int, clause_start: int, clause_end: int, certificate: bool) -> bool:
+    """Whether the clause says the mention is not required.
+
+    不限 negates only a certificate next to it (电工证不限; but 电工焊工不限 is "either", 学历不限 is
+    about something else); the other cues negate what follows them in the clause unless a positive
+    word comes between (学历不要求，需电工证 is split into clauses anyway; 不限年龄有电工证 is positive),
+    one verb right after the cue belonging to the negation (不需要会CAD, 不要求有焊工证).
+    """
     before = text[clause_start:start]
     after = text[end:clause_end]
     for cue in _NEG_BEFORE:
         at = before.rfind(cue)
-        if at >= 0:
-            between = before[at + len(cue):]
-            if len(between) <= 12 and not any(p in between for p in _POSITIVE):
+        if at < 0:
+            continue
+        between = before[at + len(cue):]
+        if cue == "不限":
+            if between == "" and certificate:
                 return True
+            continue
+        between = next((between[len(v):] for v in _VERBS if between.startswith(v)), between)
+        if len(between) <= 12 and not any(p in between for p in _POSITIVE):
+            return True
     for cue in _NEG_AFTER:
         at = after.find(cue)
-        if 0 <= at <= 8:
+        if 0 <= at <= 8 and (cue != "不限" or certificate):
             return True
-    if any(before.endswith(c) or before[-6:].find(c) >= 0 for c in _EITHER_BEFORE):
-        if any(c in after[:10] for c in _EITHER_AFTER):
-            return True
+    if any(c in before[-6:] for c in _EITHER_BEFORE) and any(c in after[:10] for c in _EITHER_AFTER):
+        return True
     return False
 
 
@@ -150,7 +165,7 @@ def mentions(text: str, vocab: Vocabulary | None = None) -> list[Mention]:
             how = "name" if normalize(ident) == normalize(word) else "synonym"
         certificate = certificate or folded[end:end + 3].startswith(_CERT_AFTER)
         out.append(Mention(kind, ident, text[start:end], start, end, how,
-                           _negated(folded, start, end, c_start, c_end), certificate))
+                           _negated(folded, start, end, c_start, c_end, certificate), certificate))
     return out
 
 
