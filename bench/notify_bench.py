@@ -59,9 +59,8 @@ def main() -> None:
     from services.notify import handlers
     from services.notify.domain import SubscriptionIn
     from services.common.auth import Principal, Role
-    with runtime.engine.begin() as conn:
-        handlers.create_subscription(conn, app.state.deps, Principal(Role.employer, "u", org="org-b"),
-                                     SubscriptionIn(url=f"http://127.0.0.1:{server.server_address[1]}/h", event_types=["*"]))
+    handlers.create_subscription(app.state.deps, Principal(Role.employer, "u", org="org-b"),
+                                 SubscriptionIn(url=f"http://127.0.0.1:{server.server_address[1]}/h", event_types=["*"]))
     apps = [make_event("application.submitted", ApplicationSubmitted(id=f"a-{i}", posting_id="p", org_id="org-b", worker_id=f"w-{i}",
                                                                      status="submitted", submitted_at=now),
                        subject="p", source="/bench", entityversion=1) for i in range(args.deliveries)]

@@ -14,12 +14,12 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
-from sqlalchemy.engine import Engine, Row
 
 from services.common.auth import Principal
-from services.common.errors import InvalidInput, NotFound
-from services.common.web import Caller, Page, check_if_match, decode_cursor, encode_cursor, etag, parse_if_match
-from services.notify import handlers, store, texts
+from services.common.errors import InvalidInput
+from services.common.web import Caller, Page, decode_cursor, encode_cursor, etag, parse_if_match
+from services.notify import handlers, texts
+from services.notify.store import Attempt, Delivery, Subscription, utc
 from services.notify.domain import (
     AttemptOut,
     DeliveryOut,
@@ -27,7 +27,6 @@ from services.notify.domain import (
     NotificationOut,
     PreferencesIn,
     PreferencesOut,
-    Recipient,
     SubscriptionIn,
     SubscriptionOut,
     SubscriptionWithSecret,
@@ -38,10 +37,6 @@ router = APIRouter(prefix="/v1", tags=["notify"])
 Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
 Cursor = Annotated[str | None, Query(max_length=200, description="next_cursor of the previous page")]
 ObjectId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.:-]{1,64}$", description="an id this API returned")]
-
-
-def _engine(request: Request) -> Engine:
-    return request.app.state.runtime.engine
 
 
 def _deps(request: Request) -> handlers.NotifyDeps:
@@ -68,26 +63,14 @@ ForWorker = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
                                         description="an agency (or admin): the managed worker whose inbox or preferences these are")]
 
 
-def _recipient(request: Request, principal: Principal, worker_id: str | None) -> Recipient:
-    """The caller's own inbox, or with `worker_id` a worker's that the caller acts for (DESIGN §3)."""
-    if worker_id is None:
-        return Recipient.of(principal)
-    with _engine(request).connect() as conn:
-        return handlers.worker_recipient(conn, principal, worker_id)
-
-
-def _notification(row: Row, reader: tuple[texts.Language, str] | None = None,
-                  data: dict[str, Any] | None = None) -> NotificationOut:
-    """One notification, its texts written again in the reader's (language, zone) when given, from
-    `data` (the stored data with the names known now) when given."""
-    if data is None:
-        data = row.data if not isinstance(row.data, str) else json.loads(row.data)
-    title, body = row.title, row.body
-    if reader is not None:
-        title, body = texts.render_stored(row.type, data, recipient_kind=row.recipient_kind, stored_body=row.body,
-                                          language=reader[0], zone=reader[1])
+def _notification(item: handlers.InboxItem) -> NotificationOut:
+    """One notification, its texts written again in the reader's (language, zone), from its data
+    with the names known now."""
+    row, data, (language, zone) = item.notification, item.data, item.reader
+    title, body = texts.render_stored(row.type, data, recipient_kind=row.recipient_kind, stored_body=row.body,
+                                      language=language, zone=zone)
     return NotificationOut(id=row.id, type=row.type, title=title, body=body, data=data, event_id=row.event_id,
-                           created_at=store.utc(row.created_at), read_at=store.utc(row.read_at),
+                           created_at=utc(row.created_at), read_at=utc(row.read_at),
                            read=row.read_at is not None)
 
 
@@ -102,16 +85,11 @@ def list_inbox(
     worker_id: ForWorker = None,
 ) -> Page[NotificationOut]:
     """The caller's notifications, newest first; an agency reads a worker's it manages with `worker_id`."""
-    recipient = _recipient(request, principal, worker_id)
-    before = _cursor_int(cursor, "seq")
-    with _engine(request).connect() as conn:
-        rows = store.inbox_page(conn, recipient, unread_only=unread, before_seq=before, limit=limit + 1)
-        reader = _reader(conn, recipient, accept_language)
-        more = len(rows) > limit
-        rows = rows[:limit]
-        datas = store.data_with_names(conn, rows)
-    return Page(items=[_notification(r, reader, d) for r, d in zip(rows, datas, strict=True)],
-                next_cursor=encode_cursor({"seq": rows[-1].seq}) if more else None)
+    items, more = handlers.list_inbox(_deps(request), principal, worker_id, unread_only=unread,
+                                      before_seq=_cursor_int(cursor, "seq"), limit=limit,
+                                      accept_language=accept_language)
+    return Page(items=[_notification(item) for item in items],
+                next_cursor=encode_cursor({"seq": items[-1].notification.seq}) if more else None)
 
 
 @router.post("/inbox/{notification_id}/read", operation_id="mark_notification_read", response_model=NotificationOut)
@@ -124,20 +102,8 @@ def mark_read(
 ) -> NotificationOut:
     """Mark one of the caller's notifications read (or, with `worker_id`, one of a managed worker's);
     reading it again keeps the first read time."""
-    recipient = _recipient(request, principal, worker_id)
-    with _engine(request).begin() as conn:
-        row = store.mark_read(conn, recipient, notification_id, _deps(request).clock())
-        if row is None:
-            raise NotFound(f"no notification {notification_id} in your inbox")
-        reader = _reader(conn, recipient, accept_language)
-        (data,) = store.data_with_names(conn, [row])
-    return _notification(row, reader, data)
-
-
-def _reader(conn, recipient: Recipient, accept_language: str | None) -> tuple[texts.Language, str]:
-    """The language (Accept-Language first, then the preference) and zone an inbox read is written in."""
-    prefs = store.load_preferences(conn, recipient)
-    return texts.language_of(accept_language) or prefs.language, prefs.timezone
+    return _notification(handlers.mark_read(_deps(request), principal, worker_id, notification_id,
+                                            accept_language=accept_language))
 
 
 # --- preferences -------------------------------------------------------------------------------
@@ -148,9 +114,7 @@ def get_preferences(request: Request, response: Response, principal: Principal =
                     worker_id: ForWorker = None) -> PreferencesOut:
     """The caller's preferences (or a managed worker's, with `worker_id`); defaults until written
     (version 0 means never written)."""
-    recipient = _recipient(request, principal, worker_id)
-    with _engine(request).connect() as conn:
-        prefs = store.load_preferences(conn, recipient)
+    prefs = handlers.get_preferences(_deps(request), principal, worker_id)
     response.headers["ETag"] = etag(prefs.version)
     return PreferencesOut.of(prefs)
 
@@ -160,11 +124,9 @@ def put_preferences(request: Request, response: Response, body: PreferencesIn, p
                     worker_id: ForWorker = None) -> PreferencesOut:
     """Replace the caller's preferences (or a managed worker's, with `worker_id`). If-Match is
     honoured (412 when stale) but not required."""
-    recipient = _recipient(request, principal, worker_id)
     wanted = parse_if_match(request)
-    with _engine(request).begin() as conn:
-        prefs = handlers.put_preferences(conn, _deps(request), recipient, body,
-                                         wanted if isinstance(wanted, int) else None)
+    prefs = handlers.put_preferences(_deps(request), principal, worker_id, body,
+                                     wanted if isinstance(wanted, int) else None)
     response.headers["ETag"] = etag(prefs.version)
     return PreferencesOut.of(prefs)
 
@@ -172,25 +134,25 @@ def put_preferences(request: Request, response: Response, body: PreferencesIn, p
 # --- subscriptions -----------------------------------------------------------------------------
 
 
-def _subscription(row: Row) -> dict[str, Any]:
+def _subscription(row: Subscription) -> dict[str, Any]:
     return {
         "id": row.id, "org_id": row.org_id, "url": row.url, "event_types": list(row.event_types),
         "description": row.description, "status": row.status, "disabled_reason": row.disabled_reason,
-        "disabled_at": store.utc(row.disabled_at), "failing_since": store.utc(row.failing_since),
-        "previous_secret_expires_at": store.utc(row.previous_secret_expires_at), "version": row.version,
-        "created_at": store.utc(row.created_at), "updated_at": store.utc(row.updated_at),
+        "disabled_at": utc(row.disabled_at), "failing_since": utc(row.failing_since),
+        "previous_secret_expires_at": utc(row.previous_secret_expires_at), "version": row.version,
+        "created_at": utc(row.created_at), "updated_at": utc(row.updated_at),
     }
 
 
-def _delivery(row: Row, attempts: list[Row] | None = None) -> DeliveryOut:
+def _delivery(row: Delivery, attempts: list[Attempt] | None = None) -> DeliveryOut:
     return DeliveryOut(
         id=row.id, subscription_id=row.subscription_id, event_id=row.event_id, event_type=row.event_type,
-        status=row.status, attempts=row.attempts, next_attempt_at=store.utc(row.next_attempt_at),
-        last_attempt_at=store.utc(row.last_attempt_at), last_status_code=row.last_status_code,
-        last_error=row.last_error, created_at=store.utc(row.created_at), succeeded_at=store.utc(row.succeeded_at),
+        status=row.status, attempts=row.attempts, next_attempt_at=utc(row.next_attempt_at),
+        last_attempt_at=utc(row.last_attempt_at), last_status_code=row.last_status_code,
+        last_error=row.last_error, created_at=utc(row.created_at), succeeded_at=utc(row.succeeded_at),
         payload=json.loads(row.payload) if row.payload is not None else None,
         attempt_log=None if attempts is None else [
-            AttemptOut(attempted_at=store.utc(a.attempted_at), status_code=a.status_code, error=a.error,
+            AttemptOut(attempted_at=utc(a.attempted_at), status_code=a.status_code, error=a.error,
                        duration_ms=a.duration_ms) for a in attempts],
     )
 
@@ -199,8 +161,7 @@ def _delivery(row: Row, attempts: list[Row] | None = None) -> DeliveryOut:
 def create_subscription(request: Request, response: Response, body: SubscriptionIn,
                         principal: Principal = Caller) -> SubscriptionWithSecret:
     """Register a webhook endpoint. The signing secret is in this answer only: keep it."""
-    with _engine(request).begin() as conn:
-        row, secret = handlers.create_subscription(conn, _deps(request), principal, body)
+    row, secret = handlers.create_subscription(_deps(request), principal, body)
     response.headers["ETag"] = etag(row.version)
     response.headers["Location"] = f"/v1/subscriptions/{row.id}"
     return SubscriptionWithSecret(**_subscription(row), secret=secret)
@@ -211,11 +172,8 @@ def list_subscriptions(request: Request, principal: Principal = Caller, limit: L
                        cursor: Cursor = None) -> Page[SubscriptionOut]:
     """Subscriptions of the caller's org (and, for an agency, of the orgs it acts for), oldest first."""
     handlers.require_subscriber(principal)
-    after = _cursor_int(cursor, "seq")
-    with _engine(request).connect() as conn:
-        rows = store.subscriptions_page(conn, handlers.subscriber_orgs(principal), after_seq=after, limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, more = handlers.list_subscriptions(_deps(request), principal, after_seq=_cursor_int(cursor, "seq"),
+                                             limit=limit)
     return Page(items=[SubscriptionOut(**_subscription(r)) for r in rows],
                 next_cursor=encode_cursor({"seq": rows[-1].seq}) if more else None)
 
@@ -223,8 +181,7 @@ def list_subscriptions(request: Request, principal: Principal = Caller, limit: L
 @router.get("/subscriptions/{subscription_id}", operation_id="get_subscription", response_model=SubscriptionOut)
 def get_subscription(request: Request, response: Response, subscription_id: ObjectId,
                      principal: Principal = Caller) -> SubscriptionOut:
-    with _engine(request).connect() as conn:
-        row = handlers.owned_subscription(conn, principal, subscription_id)
+    row = handlers.get_subscription(_deps(request), principal, subscription_id)
     response.headers["ETag"] = etag(row.version)
     return SubscriptionOut(**_subscription(row))
 
@@ -232,10 +189,7 @@ def get_subscription(request: Request, response: Response, subscription_id: Obje
 @router.delete("/subscriptions/{subscription_id}", operation_id="delete_subscription", status_code=204)
 def delete_subscription(request: Request, subscription_id: ObjectId, principal: Principal = Caller) -> Response:
     """Remove the endpoint and its delivery log; nothing more is sent to it. If-Match is honoured."""
-    with _engine(request).begin() as conn:
-        row = handlers.owned_subscription(conn, principal, subscription_id, for_update=True)
-        check_if_match(request, row.version)
-        store.delete_subscription(conn, row.id)
+    handlers.delete_subscription(_deps(request), principal, subscription_id, if_match=parse_if_match(request))
     return Response(status_code=204)
 
 
@@ -245,10 +199,7 @@ def rotate_secret(request: Request, response: Response, subscription_id: ObjectI
                   principal: Principal = Caller) -> SubscriptionWithSecret:
     """A new signing secret. The old one stays valid for 24 h: until then each webhook carries both
     signatures in `webhook-signature`, space-separated, so receivers can switch without a gap."""
-    with _engine(request).begin() as conn:
-        row = handlers.owned_subscription(conn, principal, subscription_id, for_update=True)
-        check_if_match(request, row.version)
-        row, secret = handlers.rotate_secret(conn, _deps(request), row)
+    row, secret = handlers.rotate_secret(_deps(request), principal, subscription_id, if_match=parse_if_match(request))
     response.headers["ETag"] = etag(row.version)
     return SubscriptionWithSecret(**_subscription(row), secret=secret)
 
@@ -257,10 +208,7 @@ def rotate_secret(request: Request, response: Response, subscription_id: ObjectI
 def enable_subscription(request: Request, response: Response, subscription_id: ObjectId,
                         principal: Principal = Caller) -> SubscriptionOut:
     """Turn a disabled endpoint back on once it is fixed (its URL is checked again)."""
-    with _engine(request).begin() as conn:
-        row = handlers.owned_subscription(conn, principal, subscription_id, for_update=True)
-        check_if_match(request, row.version)
-        row = handlers.enable_subscription(conn, _deps(request), row)
+    row = handlers.enable_subscription(_deps(request), principal, subscription_id, if_match=parse_if_match(request))
     response.headers["ETag"] = etag(row.version)
     return SubscriptionOut(**_subscription(row))
 
@@ -269,10 +217,7 @@ def enable_subscription(request: Request, response: Response, subscription_id: O
              response_model=DeliveryOut)
 def send_test(request: Request, subscription_id: ObjectId, principal: Principal = Caller) -> DeliveryOut:
     """Queue a `webhook.test` delivery to the endpoint; follow it in the deliveries list."""
-    with _engine(request).begin() as conn:
-        row = handlers.owned_subscription(conn, principal, subscription_id)
-        delivery_id = handlers.send_test(conn, _deps(request), row)
-        delivery = store.get_delivery(conn, row.id, delivery_id)
+    delivery = handlers.send_test(_deps(request), principal, subscription_id)
     _wake_dispatcher(request)
     return _delivery(delivery)
 
@@ -287,13 +232,9 @@ def list_deliveries(
     cursor: Cursor = None,
 ) -> Page[DeliveryOut]:
     """The endpoint's deliveries, newest first."""
-    before = _cursor_int(cursor, "seq")
-    with _engine(request).connect() as conn:
-        row = handlers.owned_subscription(conn, principal, subscription_id)
-        rows = store.deliveries_page(conn, row.id, status=status.value if status else None, before_seq=before,
-                                     limit=limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, more = handlers.list_deliveries(_deps(request), principal, subscription_id,
+                                          status=status.value if status else None,
+                                          before_seq=_cursor_int(cursor, "seq"), limit=limit)
     return Page(items=[_delivery(r) for r in rows], next_cursor=encode_cursor({"seq": rows[-1].seq}) if more else None)
 
 
@@ -302,12 +243,7 @@ def list_deliveries(
 def get_delivery(request: Request, subscription_id: ObjectId, delivery_id: ObjectId,
                  principal: Principal = Caller) -> DeliveryOut:
     """One delivery with its attempts (newest first)."""
-    with _engine(request).connect() as conn:
-        row = handlers.owned_subscription(conn, principal, subscription_id)
-        delivery = store.get_delivery(conn, row.id, delivery_id)
-        if delivery is None:
-            raise NotFound(f"no delivery {delivery_id} for subscription {subscription_id}")
-        attempts = store.attempts_of(conn, delivery.id)
+    delivery, attempts = handlers.get_delivery(_deps(request), principal, subscription_id, delivery_id)
     return _delivery(delivery, attempts)
 
 
@@ -317,8 +253,6 @@ def redeliver(request: Request, subscription_id: ObjectId, delivery_id: ObjectId
               principal: Principal = Caller) -> DeliveryOut:
     """Send a delivery again, now, with a fresh retry schedule and the same `webhook-id`
     (receivers that already processed it can recognise it)."""
-    with _engine(request).begin() as conn:
-        row = handlers.owned_subscription(conn, principal, subscription_id)
-        delivery = handlers.redeliver(conn, _deps(request), row, delivery_id)
+    delivery = handlers.redeliver(_deps(request), principal, subscription_id, delivery_id)
     _wake_dispatcher(request)
     return _delivery(delivery)

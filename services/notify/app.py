@@ -13,6 +13,7 @@ from pydantic_settings import SettingsConfigDict
 from services.common.runtime import Runtime, build_runtime
 from services.common.settings import PlatformSettings
 from services.common.store import OutboxRelay, ping, run_migrations
+from services.common.uow import SqlUnitOfWork
 from services.common.web import create_service_app
 from services.notify import api, store
 from services.notify.consumers import notify_consumer
@@ -92,6 +93,8 @@ class Settings(PlatformSettings):
 def build_deps(settings: Settings, runtime: Runtime, *, clock: Clock = utc_now, resolver: Resolver = resolve) -> NotifyDeps:
     return NotifyDeps(
         key_value=runtime.key_value,
+        # one transaction per command or consumed batch (services.common.uow)
+        uow=SqlUnitOfWork(runtime.engine, store.NotifyStore, store.OUTBOX),
         clock=clock,
         mail_enabled=bool(settings.smtp_host),
         email_burst=settings.email_burst,

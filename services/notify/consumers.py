@@ -33,9 +33,9 @@ def batch_handler(engine: Engine, deps: handlers.NotifyDeps, on_queued: Callable
     def handle(records: list[Record]) -> None:
         events = [decode(record) for record in records]
         effects = handlers.Effects()
-        with engine.begin() as conn:
+        with deps.uow:  # one transaction for the batch: each handler joins it
             for event in events:
-                effects += handlers.handle_event(conn, deps, event)
+                effects += handlers.handle_event(deps, event)
         if any(event.type == "worker.erased" for event in events):
             checkpoint_wal(engine, background=True)  # the erased rows' old pages leave the WAL too
         NOTIFICATIONS.inc(effects.notifications)

@@ -94,8 +94,7 @@ class Dispatcher(_NotifyLoop):
         for future in as_completed(futures):
             delivery = futures[future]
             attempted_at, outcome = future.result()
-            with self.engine.begin() as conn:
-                status = handlers.settle_delivery(conn, self.deps, delivery, outcome, attempted_at)
+            status = handlers.settle_delivery(self.deps, delivery, outcome, attempted_at)
             WEBHOOK_ATTEMPTS.labels(outcome.result.value).inc()
             if outcome.error is None:
                 self.sent += 1
@@ -202,13 +201,12 @@ class DigestMaker(_NotifyLoop):
     def run_once(self) -> int:
         now = self.deps.clock()
         if self._last_purge is None or now - self._last_purge >= self.PURGE_EVERY:
-            with self.engine.begin() as conn:
-                purged = handlers.purge_expired(conn, self.deps)
+            purged = handlers.purge_expired(self.deps)
             self._last_purge = now
             if purged.deliveries or purged.emails or purged.notifications:
                 log.info("retention: dropped %d deliveries, %d e-mails, %d notifications",
                          purged.deliveries, purged.emails, purged.notifications)
-        made = handlers.make_digests(self.engine.begin, self.deps)
+        made = handlers.make_digests(self.deps)
         self.made += made
         DIGESTS.inc(made)
         if made and self.dispatcher is not None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from sqlalchemy.engine import Row
+from services.notify.store import Notification
 
 from services.notify import texts
 
@@ -25,7 +25,7 @@ class Letter:
     text: str
 
 
-def _texts(notification: Row, language: texts.Language, zone: str, data: dict | None = None) -> tuple[str, str]:
+def _texts(notification: Notification, language: texts.Language, zone: str, data: dict | None = None) -> tuple[str, str]:
     """A stored notification's title and body, written again in the reader's language and zone
     (from `data`, the stored data with the names known now, when given)."""
     if data is None:
@@ -34,14 +34,14 @@ def _texts(notification: Row, language: texts.Language, zone: str, data: dict | 
                                stored_body=notification.body, language=language, zone=zone)
 
 
-def single_letter(notification: Row, language: texts.Language = texts.DEFAULT_LANGUAGE,
+def single_letter(notification: Notification, language: texts.Language = texts.DEFAULT_LANGUAGE,
                   zone: str = texts.DEFAULT_ZONE, data: dict | None = None) -> Letter:
     fixed = texts.letter_texts(language)
     title, body = _texts(notification, language, zone, data)
     return Letter(f"{fixed['brand']} {title}"[:200], f"{title}\n\n{body}\n\n--\n{fixed['footer']}\n")
 
 
-def digest_letter(notifications: Sequence[Row], language: texts.Language = texts.DEFAULT_LANGUAGE,
+def digest_letter(notifications: Sequence[Notification], language: texts.Language = texts.DEFAULT_LANGUAGE,
                   zone: str = texts.DEFAULT_ZONE, datas: Sequence[dict] | None = None) -> Letter:
     """One e-mail summarising every queued notification, oldest first, with the same texts as the inbox."""
     fixed = texts.letter_texts(language)

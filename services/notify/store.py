@@ -6,7 +6,10 @@ notifies twice), `preferences`, `subscriptions` (webhook endpoints and their sec
 (durable e-mail sends; their text is composed from the notifications at send time, so an erasure
 reaches them too) and `posting_engagements` (the small read model of who applied to a posting).
 
-Every function takes the caller's connection: the caller owns the transaction.
+Every function takes the caller's connection: the caller owns the transaction. Reads answer domain
+records (`Notification`, `Subscription`, `Delivery`, `Attempt`, `Email`: frozen dataclasses with
+the columns' names), never SQLAlchemy rows; handlers use the functions through `NotifyStore`,
+bound to the connection of their unit of work (services.common.uow).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
 from services.common.store import Outbox, is_postgres, outbox_table
+from services.common.uow import translates_driver_errors
 from services.notify import texts
 from services.notify.domain import (
     Channel,
@@ -217,6 +221,100 @@ erased_workers = sa.Table(
 )
 
 
+# --- the records reads answer (the columns' names, so renderers read them as attributes) ---------
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    seq: int
+    id: str
+    recipient_kind: str
+    recipient_id: str
+    event_id: str
+    type: str
+    title: str
+    body: str
+    data: Any
+    worker_id: str | None
+    in_inbox: bool
+    digest_pending: bool
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    seq: int
+    id: str
+    org_id: str
+    url: str
+    event_types: list[str]
+    description: str
+    secret: str
+    previous_secret: str | None
+    previous_secret_expires_at: dt.datetime | None
+    status: str
+    disabled_reason: str | None
+    disabled_at: dt.datetime | None
+    failing_since: dt.datetime | None
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    seq: int
+    id: str
+    subscription_id: str
+    org_id: str
+    event_id: str
+    event_type: str
+    worker_id: str | None
+    payload: str | None
+    status: str
+    attempts: int
+    retry_step: int
+    next_attempt_at: dt.datetime | None
+    claim: str | None
+    last_attempt_at: dt.datetime | None
+    last_status_code: int | None
+    last_error: str | None
+    created_at: dt.datetime
+    succeeded_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    seq: int
+    delivery_id: str
+    attempted_at: dt.datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class Email:
+    seq: int
+    id: str
+    recipient_kind: str
+    recipient_id: str
+    kind: str
+    notification_ids: list[str]
+    status: str
+    attempts: int
+    next_attempt_at: dt.datetime | None
+    claim: str | None
+    last_error: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+def _record(cls: type, row: Row | None) -> Any:
+    return None if row is None else cls(**row._mapping)
+
+
 def _insert(conn: Connection, table: sa.Table):
     """An INSERT that can skip rows a unique constraint already holds (PostgreSQL and SQLite)."""
     if is_postgres(conn.engine):
@@ -275,7 +373,8 @@ def _recipient_filter(table: sa.Table, recipient: Recipient):
     return sa.and_(table.c.recipient_kind == recipient.kind.value, table.c.recipient_id == recipient.id)
 
 
-def inbox_page(conn: Connection, recipient: Recipient, *, unread_only: bool, before_seq: int | None, limit: int) -> list[Row]:
+def inbox_page(conn: Connection, recipient: Recipient, *, unread_only: bool, before_seq: int | None,
+               limit: int) -> list[Notification]:
     """Newest first; `before_seq` continues after the last item of the previous page."""
     t = notifications
     query = sa.select(t).where(_recipient_filter(t, recipient), t.c.in_inbox.is_(True))
@@ -283,22 +382,23 @@ def inbox_page(conn: Connection, recipient: Recipient, *, unread_only: bool, bef
         query = query.where(t.c.read_at.is_(None))
     if before_seq is not None:
         query = query.where(t.c.seq < before_seq)
-    return list(conn.execute(query.order_by(t.c.seq.desc()).limit(limit)))
+    return [Notification(**r._mapping) for r in conn.execute(query.order_by(t.c.seq.desc()).limit(limit))]
 
 
-def mark_read(conn: Connection, recipient: Recipient, notification_id: str, now: dt.datetime) -> Row | None:
+def mark_read(conn: Connection, recipient: Recipient, notification_id: str, now: dt.datetime) -> Notification | None:
     """Mark one of the recipient's notifications read (the first read time stays); None if not theirs."""
     t = notifications
     mine = sa.and_(t.c.id == notification_id, _recipient_filter(t, recipient), t.c.in_inbox.is_(True))
     conn.execute(t.update().where(mine, t.c.read_at.is_(None)).values(read_at=now))
-    return conn.execute(sa.select(t).where(mine)).first()
+    return _record(Notification, conn.execute(sa.select(t).where(mine)).first())
 
 
-def notifications_by_id(conn: Connection, recipient: Recipient, ids: Sequence[str]) -> list[Row]:
+def notifications_by_id(conn: Connection, recipient: Recipient, ids: Sequence[str]) -> list[Notification]:
     t = notifications
     if not ids:
         return []
-    return list(conn.execute(sa.select(t).where(_recipient_filter(t, recipient), t.c.id.in_(list(ids))).order_by(t.c.seq)))
+    query = sa.select(t).where(_recipient_filter(t, recipient), t.c.id.in_(list(ids))).order_by(t.c.seq)
+    return [Notification(**r._mapping) for r in conn.execute(query)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,37 +503,38 @@ def market_report_readers(conn: Connection) -> list[Preferences]:
 # --- subscriptions -----------------------------------------------------------------------------
 
 
-def add_subscription(conn: Connection, values: dict[str, Any]) -> Row:
+def add_subscription(conn: Connection, values: dict[str, Any]) -> Subscription:
     conn.execute(subscriptions.insert().values(**values))
-    return conn.execute(sa.select(subscriptions).where(subscriptions.c.id == values["id"])).one()
+    return Subscription(**conn.execute(sa.select(subscriptions).where(subscriptions.c.id == values["id"])).one()._mapping)
 
 
 def count_subscriptions(conn: Connection, org_id: str) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(subscriptions).where(subscriptions.c.org_id == org_id)).scalar_one()
 
 
-def get_subscription(conn: Connection, subscription_id: str, *, for_update: bool = False) -> Row | None:
+def get_subscription(conn: Connection, subscription_id: str, *, for_update: bool = False) -> Subscription | None:
     query = sa.select(subscriptions).where(subscriptions.c.id == subscription_id)
     if for_update:
         query = query.with_for_update()
-    return conn.execute(query).first()
+    return _record(Subscription, conn.execute(query).first())
 
 
-def subscriptions_page(conn: Connection, org_ids: Iterable[str], *, after_seq: int | None, limit: int) -> list[Row]:
+def subscriptions_page(conn: Connection, org_ids: Iterable[str], *, after_seq: int | None,
+                       limit: int) -> list[Subscription]:
     t = subscriptions
     query = sa.select(t).where(t.c.org_id.in_(list(org_ids)))
     if after_seq is not None:
         query = query.where(t.c.seq > after_seq)
-    return list(conn.execute(query.order_by(t.c.seq).limit(limit)))
+    return [Subscription(**r._mapping) for r in conn.execute(query.order_by(t.c.seq).limit(limit))]
 
 
-def active_subscriptions(conn: Connection, org_id: str | None = None) -> list[Row]:
+def active_subscriptions(conn: Connection, org_id: str | None = None) -> list[Subscription]:
     """Active subscriptions of one org, or of every org (market reports go to all subscribers)."""
     t = subscriptions
     query = sa.select(t).where(t.c.status == SubscriptionStatus.active.value)
     if org_id is not None:
         query = query.where(t.c.org_id == org_id)
-    return list(conn.execute(query.order_by(t.c.seq)))
+    return [Subscription(**r._mapping) for r in conn.execute(query.order_by(t.c.seq))]
 
 
 def update_subscription(conn: Connection, subscription_id: str, **values: Any) -> None:
@@ -453,7 +554,7 @@ def delete_subscription(conn: Connection, subscription_id: str) -> None:
 
 def add_delivery(
     conn: Connection,
-    subscription: Row,
+    subscription: Subscription,
     *,
     event_id: str,
     event_type: str,
@@ -486,25 +587,27 @@ def add_delivery(
     return delivery_id if conn.execute(stmt).first() is not None else None
 
 
-def get_delivery(conn: Connection, subscription_id: str, delivery_id: str) -> Row | None:
-    return conn.execute(
+def get_delivery(conn: Connection, subscription_id: str, delivery_id: str) -> Delivery | None:
+    return _record(Delivery, conn.execute(
         sa.select(deliveries).where(deliveries.c.id == delivery_id, deliveries.c.subscription_id == subscription_id)
-    ).first()
+    ).first())
 
 
-def deliveries_page(conn: Connection, subscription_id: str, *, status: str | None, before_seq: int | None, limit: int) -> list[Row]:
+def deliveries_page(conn: Connection, subscription_id: str, *, status: str | None, before_seq: int | None,
+                    limit: int) -> list[Delivery]:
     t = deliveries
     query = sa.select(t).where(t.c.subscription_id == subscription_id)
     if status:
         query = query.where(t.c.status == status)
     if before_seq is not None:
         query = query.where(t.c.seq < before_seq)
-    return list(conn.execute(query.order_by(t.c.seq.desc()).limit(limit)))
+    return [Delivery(**r._mapping) for r in conn.execute(query.order_by(t.c.seq.desc()).limit(limit))]
 
 
-def attempts_of(conn: Connection, delivery_id: str, limit: int = 50) -> list[Row]:
+def attempts_of(conn: Connection, delivery_id: str, limit: int = 50) -> list[Attempt]:
     t = delivery_attempts
-    return list(conn.execute(sa.select(t).where(t.c.delivery_id == delivery_id).order_by(t.c.seq.desc()).limit(limit)))
+    query = sa.select(t).where(t.c.delivery_id == delivery_id).order_by(t.c.seq.desc()).limit(limit)
+    return [Attempt(**r._mapping) for r in conn.execute(query)]
 
 
 def reschedule_delivery(conn: Connection, delivery_id: str, now: dt.datetime) -> None:
@@ -659,8 +762,8 @@ def finish_email(conn: Connection, claimed: ClaimedEmail, *, status: str, now: d
         last_error=error[:300] if error else None, sent_at=now if status == "sent" else None))
 
 
-def get_email(conn: Connection, email_id: str) -> Row | None:
-    return conn.execute(sa.select(emails).where(emails.c.id == email_id)).first()
+def get_email(conn: Connection, email_id: str) -> Email | None:
+    return _record(Email, conn.execute(sa.select(emails).where(emails.c.id == email_id)).first())
 
 
 # --- the posting read model --------------------------------------------------------------------
@@ -756,7 +859,7 @@ def remember_name(conn: Connection, kind: str, entity_id: str, name: str, versio
                                             where=t.c.version < stmt.excluded.version))
 
 
-def data_with_names(conn: Connection, rows: Sequence[Row]) -> list[dict[str, Any]]:
+def data_with_names(conn: Connection, rows: Sequence[Notification]) -> list[dict[str, Any]]:
     """Each stored notification's data, with the names notify knows now filled in where it had none."""
     datas = [_json(row.data) for row in rows]
     posting_ids = {d["posting_id"] for d in datas if d.get("posting_id") and "posting_title" not in d}
@@ -853,3 +956,213 @@ def webhook_figures(conn: Connection) -> tuple[int, int]:
     pending = conn.execute(sa.select(sa.func.count()).select_from(deliveries)
                            .where(deliveries.c.status == DeliveryStatus.pending.value)).scalar_one()
     return int(disabled), int(pending)
+
+
+# --- the store a unit of work hands to the handlers ----------------------------------------------
+
+
+@translates_driver_errors
+class NotifyStore:
+    """The repository of the notify service on one connection (the unit of work's transaction): the
+    functions above with the connection bound. They answer domain records; a driver error leaves as
+    StoreConflict, StoreRefused or StoreUnavailable (services.common.uow)."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    def active_subscriptions(self, org_id: str | None = None) -> list[Subscription]:
+        return active_subscriptions(self.conn, org_id)
+
+    def add_delivery(
+        self,
+        subscription: Subscription,
+        *,
+        event_id: str,
+        event_type: str,
+        payload: str,
+        worker_id: str | None,
+        now: dt.datetime,
+    ) -> str | None:
+        return add_delivery(
+            self.conn, subscription, event_id=event_id, event_type=event_type, payload=payload, worker_id=worker_id, now=now,
+        )
+
+    def add_email(self, recipient: Recipient, kind: str, notification_ids: Sequence[str], now: dt.datetime) -> str:
+        return add_email(self.conn, recipient, kind, notification_ids, now)
+
+    def add_notification(self, event_id: str, notice: Notice, *, in_inbox: bool, now: dt.datetime) -> str | None:
+        return add_notification(self.conn, event_id, notice, in_inbox=in_inbox, now=now)
+
+    def add_subscription(self, values: dict[str, Any]) -> Subscription:
+        return add_subscription(self.conn, values)
+
+    def agency_of(self, worker_id: str) -> str | None:
+        return agency_of(self.conn, worker_id)
+
+    def attempts_of(self, delivery_id: str, limit: int = 50) -> list[Attempt]:
+        return attempts_of(self.conn, delivery_id, limit)
+
+    def cancel_pending_deliveries(self, subscription_id: str, reason: str) -> int:
+        return cancel_pending_deliveries(self.conn, subscription_id, reason)
+
+    def claim_due_deliveries(
+        self,
+        now: dt.datetime,
+        *,
+        limit: int,
+        lease: dt.timedelta,
+        claim: str,
+    ) -> list[ClaimedDelivery]:
+        return claim_due_deliveries(self.conn, now, limit=limit, lease=lease, claim=claim)
+
+    def claim_due_emails(
+        self,
+        now: dt.datetime,
+        *,
+        limit: int,
+        lease: dt.timedelta,
+        claim: str,
+    ) -> list[ClaimedEmail]:
+        return claim_due_emails(self.conn, now, limit=limit, lease=lease, claim=claim)
+
+    def count_subscriptions(self, org_id: str) -> int:
+        return count_subscriptions(self.conn, org_id)
+
+    def data_with_names(self, rows: Sequence[Notification]) -> list[dict[str, Any]]:
+        return data_with_names(self.conn, rows)
+
+    def delete_subscription(self, subscription_id: str) -> None:
+        return delete_subscription(self.conn, subscription_id)
+
+    def deliveries_page(
+        self,
+        subscription_id: str,
+        *,
+        status: str | None,
+        before_seq: int | None,
+        limit: int,
+    ) -> list[Delivery]:
+        return deliveries_page(self.conn, subscription_id, status=status, before_seq=before_seq, limit=limit)
+
+    def digest_queues(self, limit: int = 1000) -> list[DigestQueue]:
+        return digest_queues(self.conn, limit)
+
+    def engaged_workers(self, posting_id: str) -> list[str]:
+        return engaged_workers(self.conn, posting_id)
+
+    def erase_worker(self, worker_id: str, erased_at: dt.datetime) -> ErasureCounts:
+        return erase_worker(self.conn, worker_id, erased_at)
+
+    def finish_email(
+        self,
+        claimed: ClaimedEmail,
+        *,
+        status: str,
+        now: dt.datetime,
+        next_attempt_at: dt.datetime | None = None,
+        error: str | None = None,
+    ) -> None:
+        return finish_email(self.conn, claimed, status=status, now=now, next_attempt_at=next_attempt_at, error=error)
+
+    def get_delivery(self, subscription_id: str, delivery_id: str) -> Delivery | None:
+        return get_delivery(self.conn, subscription_id, delivery_id)
+
+    def get_email(self, email_id: str) -> Email | None:
+        return get_email(self.conn, email_id)
+
+    def get_subscription(self, subscription_id: str, *, for_update: bool = False) -> Subscription | None:
+        return get_subscription(self.conn, subscription_id, for_update=for_update)
+
+    def inbox_page(
+        self,
+        recipient: Recipient,
+        *,
+        unread_only: bool,
+        before_seq: int | None,
+        limit: int,
+    ) -> list[Notification]:
+        return inbox_page(self.conn, recipient, unread_only=unread_only, before_seq=before_seq, limit=limit)
+
+    def is_erased(self, worker_id: str | None) -> bool:
+        return is_erased(self.conn, worker_id)
+
+    def lift_erasure(self, worker_id: str, *, created_at: dt.datetime) -> bool:
+        return lift_erasure(self.conn, worker_id, created_at=created_at)
+
+    def load_preferences(self, recipient: Recipient, *, for_update: bool = False) -> Preferences:
+        return load_preferences(self.conn, recipient, for_update=for_update)
+
+    def mark_read(self, recipient: Recipient, notification_id: str, now: dt.datetime) -> Notification | None:
+        return mark_read(self.conn, recipient, notification_id, now)
+
+    def market_report_readers(self) -> list[Preferences]:
+        return market_report_readers(self.conn)
+
+    def names_for(self, *, posting_id: str | None = None, worker_id: str | None = None) -> Names:
+        return names_for(self.conn, posting_id=posting_id, worker_id=worker_id)
+
+    def notifications_by_id(self, recipient: Recipient, ids: Sequence[str]) -> list[Notification]:
+        return notifications_by_id(self.conn, recipient, ids)
+
+    def purge_expired(self, *, deliveries_before: dt.datetime, inbox_before: dt.datetime) -> Purged:
+        return purge_expired(self.conn, deliveries_before=deliveries_before, inbox_before=inbox_before)
+
+    def queue_for_digest(self, notification_id: str) -> None:
+        return queue_for_digest(self.conn, notification_id)
+
+    def record_attempt(
+        self,
+        claimed: ClaimedDelivery,
+        *,
+        attempted_at: dt.datetime,
+        status_code: int | None,
+        error: str | None,
+        duration_ms: int,
+        outcome: DeliveryStatus,
+        next_attempt_at: dt.datetime | None,
+        retry_step: int,
+    ) -> bool:
+        return record_attempt(
+            self.conn, claimed, attempted_at=attempted_at, status_code=status_code, error=error, duration_ms=duration_ms, outcome=outcome, next_attempt_at=next_attempt_at, retry_step=retry_step,
+        )
+
+    def remember_agency(self, worker_id: str, agency_id: str | None, version: int) -> None:
+        return remember_agency(self.conn, worker_id, agency_id, version)
+
+    def remember_name(self, kind: str, entity_id: str, name: str, version: int) -> None:
+        return remember_name(self.conn, kind, entity_id, name, version)
+
+    def reschedule_delivery(self, delivery_id: str, now: dt.datetime) -> None:
+        return reschedule_delivery(self.conn, delivery_id, now)
+
+    def save_preferences(self, prefs: Preferences) -> None:
+        return save_preferences(self.conn, prefs)
+
+    def subscriptions_page(self, org_ids: Iterable[str], *, after_seq: int | None, limit: int) -> list[Subscription]:
+        return subscriptions_page(self.conn, org_ids, after_seq=after_seq, limit=limit)
+
+    def take_digest_items(self, recipient: Recipient) -> list[str]:
+        return take_digest_items(self.conn, recipient)
+
+    def update_subscription(self, subscription_id: str, **values: Any) -> None:
+        return update_subscription(self.conn, subscription_id, **values)
+
+    def upsert_engagement(
+        self,
+        *,
+        kind: str,
+        engagement_id: str,
+        posting_id: str,
+        worker_id: str,
+        status: str,
+        at: dt.datetime,
+    ) -> None:
+        return upsert_engagement(
+            self.conn, kind=kind, engagement_id=engagement_id, posting_id=posting_id, worker_id=worker_id, status=status, at=at,
+        )
+
+    def webhook_figures(self) -> tuple[int, int]:
+        return webhook_figures(self.conn)
+
+    def worker_version(self, worker_id: str) -> int | None:
+        return worker_version(self.conn, worker_id)

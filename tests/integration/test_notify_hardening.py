@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+from services.common.auth import Principal, Role
 from services.common.errors import StaleVersion
 from services.common.events import WorkerErased, WorkerUpserted, make_event
 from services.notify import handlers, store
@@ -172,13 +173,14 @@ def _race_preferences(notify, monkeypatch, recipient: Recipient, expected: list[
     monkeypatch.setattr(store, "load_preferences", load_then_meet)
     start = threading.Barrier(2)
     deps = notify.app.state.deps
+    principal = (Principal(Role.worker, recipient.id) if recipient.kind is RecipientKind.worker
+                 else Principal(Role.employer, "staff-1", org=recipient.id))
 
     def put(args: tuple[int, int | None]):
         hour, version = args
         start.wait()
         try:
-            with notify.engine.begin() as conn:
-                return handlers.put_preferences(conn, deps, recipient, PreferencesIn(digest_hour=hour), version)
+            return handlers.put_preferences(deps, principal, None, PreferencesIn(digest_hour=hour), version)
         except Exception as exc:  # noqa: BLE001 — the test looks at what each writer got
             return exc
 

@@ -64,9 +64,10 @@ def test_each_event_notifies_its_recipient_once_whatever_the_redelivery(notify):
     notify.publish(found, applied)  # the producer's relay published them twice
     assert notify.consume() == 4
     # A crashed consumer replays what it had not committed: handle the same records again.
-    with notify.engine.begin() as conn:
-        handlers.handle_event(conn, notify.app.state.deps, found)
-        handlers.handle_event(conn, notify.app.state.deps, applied)
+    deps = notify.app.state.deps
+    with deps.uow:  # one transaction, as the consumer applies a batch
+        handlers.handle_event(deps, found)
+        handlers.handle_event(deps, applied)
 
     mine = _inbox(notify, auth("worker", worker))["items"]
     assert [(n["type"], n["event_id"]) for n in mine] == [("match.found", found.id)]
