@@ -14,6 +14,7 @@ from services.matching.vocabulary.enrich import enrich, evaluate
 pytestmark = pytest.mark.unit
 
 LABELS = Path(__file__).resolve().parents[1] / "data" / "enrich_labels.json"
+HELDOUT = Path(__file__).resolve().parents[1] / "data" / "enrich_heldout.json"
 
 # Measured on the labelled set (python -m services.matching.vocabulary.enrich --eval tests/data/enrich_labels.json):
 # occupations P 0.92 R 0.947, skills P 0.996 R 0.987 with vocabulary 2.0.0. The floors leave a little room.
@@ -40,6 +41,21 @@ def test_the_labelled_set_is_large_and_varied():
 def test_precision_and_recall_stay_above_their_floor():
     report = evaluate(json.loads(LABELS.read_text(encoding="utf-8")))
     for key, (precision, recall) in FLOORS.items():
+        assert report[key]["precision"] >= precision, report[key]
+        assert report[key]["recall"] >= recall, report[key]
+
+
+# Written after the system was tuned and measured once, without changing anything for it:
+# occupations P 0.771 R 0.730, skills P 0.886 R 0.796. A regression guard, not a target.
+HELDOUT_FLOORS = {"occupations": (0.70, 0.65), "skills": (0.80, 0.72)}
+
+
+def test_the_held_out_texts_stay_above_their_floor():
+    labels = json.loads(HELDOUT.read_text(encoding="utf-8"))
+    assert len(labels) >= 40
+    assert not {c["text"] for c in labels} & {c["text"] for c in json.loads(LABELS.read_text(encoding="utf-8"))}
+    report = evaluate(labels)
+    for key, (precision, recall) in HELDOUT_FLOORS.items():
         assert report[key]["precision"] >= precision, report[key]
         assert report[key]["recall"] >= recall, report[key]
 
