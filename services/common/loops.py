@@ -49,7 +49,7 @@ class BackgroundLoop:
         self.interval_s = interval_s
         self.backoff_s = interval_s if backoff_s is None else backoff_s
         self.backoff_max_s = max(backoff_max_s, self.backoff_s)
-        self.clock = clock
+        self._loop_clock = clock
         self.failures = 0  # cycles that raised, since start
         self.consecutive_failures = 0
         self.last_success: float | None = None  # clock() of the last cycle that returned
@@ -143,7 +143,7 @@ class BackgroundLoop:
                 except Exception as exc:  # noqa: BLE001 — the loop must outlive any failure
                     self.failures += 1
                     self.consecutive_failures += 1
-                    self.last_error, self.last_error_at = type(exc).__name__, self.clock()
+                    self.last_error, self.last_error_at = type(exc).__name__, self._loop_clock()
                     delay = self.backoff(self.consecutive_failures)
                     self.describe_error(exc, delay)
                     try:
@@ -153,7 +153,7 @@ class BackgroundLoop:
                     self._stop.wait(delay)
                     continue
                 self.consecutive_failures = 0
-                self.last_success = self.clock()
+                self.last_success = self._loop_clock()
                 if busy:
                     self.after_work()
                 else:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 
 from services.common import events
 from services.common.consuming import ConsumerWorker
 from services.common.contracts import SkillLevel
+from services.common.loops import BackgroundLoop
 from services.common.ports import EventLog, Record
 from services.matching.market.domain import Period, PeriodKind, monthly_wage
 from services.matching.market.store import (
@@ -141,8 +141,11 @@ def market_consumer(event_log: EventLog, repository: MarketRepository, **options
                           name="market-consumer", **options)
 
 
-class ReportScheduler:
+class ReportScheduler(BackgroundLoop):
     """Publishes the report of the period that just ended, once, whatever the restarts.
+
+    A `BackgroundLoop` (services/common/loops.py) that checks every `check_every_s`; a failed
+    publication is retried at the next check.
 
     The report of a period is its market as it stood when the period closed (taken at the first
     check after it ended, so `as_of` says exactly when).
@@ -150,14 +153,14 @@ class ReportScheduler:
 
     def __init__(self, publish: Callable[[Period, dt.datetime], ReportMeta], *, repository: MarketRepository,
                  kind: PeriodKind, check_every_s: float, clock: Clock):
+        super().__init__(name="market-report-scheduler", interval_s=check_every_s, backoff_s=check_every_s,
+                         backoff_max_s=check_every_s)
         self.publish = publish
         self.repository = repository
         self.kind = kind
         self.check_every_s = check_every_s
         self.clock = clock
         self.published: list[str] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def due(self, now: dt.datetime) -> Period:
         return Period.containing(now, self.kind).previous()
@@ -176,24 +179,11 @@ class ReportScheduler:
         log.info("published the market report of %s (%s)", period.label, meta.id)
         return meta
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception as exc:  # noqa: BLE001 — a failed publication is retried at the next check
-                log.warning("market report publication failed (%s); retrying in %.0fs", type(exc).__name__,
-                            self.check_every_s)
-            self._stop.wait(self.check_every_s)
+    kind = "market report schedule"
 
-    def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="market-report-scheduler", daemon=True)
-        self._thread.start()
+    def step(self) -> bool:
+        self.run_once()
+        return False  # one check per interval
 
-    def stop(self, timeout_s: float = 5.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            self._thread = None
+    def describe_error(self, exc: Exception, delay: float) -> None:
+        log.warning("market report publication failed (%s); retrying in %.0fs", type(exc).__name__, delay)
