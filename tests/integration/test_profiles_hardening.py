@@ -312,3 +312,30 @@ def test_an_erasure_that_cannot_drop_the_cached_answer_rolls_back_and_can_be_ret
     assert retried.status_code == 204
     assert kv.get(replay_key) is None
     assert [e.type for e in profiles.events(created["id"])] == ["worker.erased"]
+
+
+def test_a_store_that_cannot_be_reached_answers_503_problem_json_and_nothing_half_written(profiles: ProfilesEnv,
+                                                                                         tmp_path):
+    import sqlalchemy as sa
+
+    from services.common.uow import SqlUnitOfWork
+
+    owner = random_id("w")
+    profiles.create_as_worker(owner)
+    events_before = len(profiles.events())
+    broken = sa.create_engine(f"sqlite:///{tmp_path / 'gone' / 'profiles.db'}")
+    deps = profiles.app.state.deps
+    profiles.app.state.deps = dataclasses.replace(deps, uow=SqlUnitOfWork(broken, store.ProfilesStore, store.OUTBOX))
+    try:
+        read = profiles.client.get(f"/v1/workers/{owner}", headers=auth("worker", owner))
+        write = profiles.client.patch(f"/v1/workers/{owner}", json={"experience_years": 2},
+                                      headers=auth("worker", owner))
+    finally:
+        profiles.app.state.deps = deps
+        broken.dispose()
+    for answer in (read, write):
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["content-type"].startswith("application/problem+json")
+        assert answer.json()["type"].endswith("unavailable") and "profiles.db" not in answer.text
+    assert profiles.client.get(f"/v1/workers/{owner}", headers=auth("worker", owner)).json()["version"] == 1
+    assert len(profiles.events()) == events_before
