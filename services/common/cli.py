@@ -28,13 +28,14 @@ from typing import Any
 
 SERVICES = {"profiles": 8001, "jobs": 8002, "matching": 8003, "notify": 8004}
 
-# Services that serve from one process whatever --processes says: matching's embedded tantivy index
-# has one writer, and its readers in other processes are not ready yet (issue 15).
-SINGLE_PROCESS = {"matching"}
+# Services that serve from one process whatever --processes says when their index is embedded:
+# matching's tantivy index has one writer, and readers in other processes are not ready yet
+# (issue 15). With Elasticsearch (ELASTICSEARCH_URL) every process reads the same cluster.
+SINGLE_PROCESS_WHEN_EMBEDDED = {"matching"}
 
 
 def _processes_for(service: str, wanted: int) -> int:
-    if wanted > 1 and service in SINGLE_PROCESS:
+    if wanted > 1 and service in SINGLE_PROCESS_WHEN_EMBEDDED and not os.environ.get("ELASTICSEARCH_URL"):
         print(f"talentflow: {service} serves from one process (its embedded search index has one writer); "
               f"--processes {wanted} applies to the other services", file=sys.stderr)
         return 1

@@ -140,7 +140,10 @@ def test_processes_option_and_matching_staying_at_one(monkeypatch):
     monkeypatch.setenv("TALENTFLOW_PROCESSES", "4")
     assert cli.build_parser().parse_args(["serve", "jobs"]).processes == 4
     assert cli._processes_for("jobs", 4) == 4
-    assert cli._processes_for("matching", 4) == 1
+    monkeypatch.delenv("ELASTICSEARCH_URL", raising=False)
+    assert cli._processes_for("matching", 4) == 1  # one writer of the embedded index
+    monkeypatch.setenv("ELASTICSEARCH_URL", "http://search:9200")
+    assert cli._processes_for("matching", 4) == 4  # every process reads the cluster
     with pytest.raises(SystemExit):
         cli.build_parser().parse_args(["serve", "jobs", "--processes", "0"])
     monkeypatch.setenv("TALENTFLOW_PROCESSES", "two")
