@@ -124,6 +124,9 @@ def posting_candidates(
         raise Forbidden("only the posting's employer, an agency acting for it, or an admin sees its candidates")
     items = _translated(lambda: handlers.rank_candidates(index, posting, context.tuning, context.clock(),
                                                         limit=limit, min_score=min_score))
+    shown = getattr(request.app.state, "shown_lists", None)  # market outcomes by rank: a queue put, no I/O
+    if shown is not None:
+        shown.record(posting_id, [item["id"] for item in items], context.tuning.weights)
     return _answer(items)
 
 

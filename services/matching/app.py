@@ -21,6 +21,7 @@ from services.matching.consumers import IndexIngest, ReactiveMatching, index_con
 from services.matching.index import SearchIndex
 from services.matching.index.holder import IndexHolder, index_root, open_index, open_tantivy
 from services.matching.market.app import build_market
+from services.matching.market.shown import ShownLists
 from services.matching.settings import Settings
 from services.matching.vocabulary import api as vocabulary_api
 
@@ -79,6 +80,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.state.relay = relay
+    app.state.shown_lists = next((w for w in market_workers if isinstance(w, ShownLists)), None)
     app.state.settings = settings
     app.state.index = holder
     app.state.matching = api.MatchingContext(index=holder, tuning=tuning)

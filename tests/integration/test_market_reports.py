@@ -31,6 +31,8 @@ from tests.integration.test_market_support import (
 )
 from tests.support import auth
 
+CSV_DIMENSIONS = {"全部": "all", "技能等级": "level", "职业": "occupation", "地区": "region"}  # CSV is in Chinese
+
 pytestmark = pytest.mark.integration
 
 NOW = dt.datetime(2026, 3, 15, 4, 0, tzinfo=dt.UTC)
@@ -120,7 +122,7 @@ def test_the_scheduler_publishes_each_past_period_once_even_when_restarted(harne
     assert nxt is not None and nxt.period == "2026-03"
 
 
-def test_the_scheduler_thread_publishes_and_stops(harness):  # noqa: F811
+def test_the_scheduler_thread_publishes_and_stops_but_not_for_an_empty_period(harness):  # noqa: F811
     published = threading.Event()
     market = harness.market
 
@@ -133,6 +135,10 @@ def test_the_scheduler_thread_publishes_and_stops(harness):  # noqa: F811
                                 clock=harness.clock)
     scheduler.start()
     try:
+        time.sleep(0.3)  # several checks on an empty system: nothing to report, nothing published
+        assert not published.is_set() and scheduler.published == []
+        assert harness.get("/v1/market/reports", headers=None).json()["items"] == []
+        harness.send(worker_event("w-1"))
         assert published.wait(10)
     finally:
         scheduler.stop()
@@ -163,10 +169,10 @@ def test_reports_are_public_in_pages_as_json_and_csv(harness):  # noqa: F811
         rows = _report_rows(report)
         assert len(table) == len(rows)
         for line in table:
-            row = rows[(line["dimension"], line["key"] or None)]
-            assert (int(line["seekers"]), int(line["openings"])) == (row["seekers"], row["openings"])
-            assert line["ratio"] == ("" if row["ratio"] is None else str(row["ratio"]))
-            assert line["wage_p50"] == ("" if row["wage"]["p50"] is None else str(row["wage"]["p50"]))
+            row = rows[(CSV_DIMENSIONS[line["维度"]], line["代码"] or None)]
+            assert (int(line["求职人数"]), int(line["岗位数"])) == (row["seekers"], row["openings"])
+            assert line["求人倍率"] == ("" if row["ratio"] is None else str(row["ratio"]))
+            assert line["月薪中位数P50（元）"] == ("" if row["wage"]["p50"] is None else str(row["wage"]["p50"]))
     assert harness.get("/v1/market/reports/mr-unknown", headers=None).status_code == 404
     assert harness.get("/v1/market/reports/mr-unknown.csv", headers=None).status_code == 404
 
@@ -188,44 +194,41 @@ def test_a_past_period_is_answered_from_its_snapshot_after_the_market_moved_on(h
     assert {i["level"]: i["seekers"] for i in by_level} == {"technician": 5, "senior": 0}
 
 
-def test_trends_read_each_period_from_its_report_and_forecast_openings_by_holt(harness):  # noqa: F811
-    history = [4, 6, 7, 9, 12]  # openings of welders at the close of Oct … Feb
+def test_trends_read_each_period_from_its_report_and_forecast_openings_with_an_interval(harness):  # noqa: F811
+    history = [4, 6, 8, 10, 12, 14, 16]  # openings of welders at the close of Aug … Feb: a straight line
     seekers = 5
     harness.send(*(worker_event(f"w-{i}") for i in range(seekers)))
     published = 0
-    for month, openings in zip(range(10, 15), history, strict=True):
+    for step, (month, openings) in enumerate(zip(range(8, 15), history, strict=True)):
         for i in range(published, openings):  # the market grows month by month
             harness.send(posting_event(f"p-{i}", wage=(7000 + 100 * i, 7000 + 100 * i, "month")))
         published = openings
         close = dt.datetime(2025 + month // 12, month % 12 + 1, 1, 1, tzinfo=dt.UTC)
         assert harness.market.scheduler.run_once(close) is not None
+        if step == 4:  # five periods: below the minimum history, no number and a sentence saying why
+            early = harness.get("/v1/market/trends", occupation="6-18-02-04").json()["forecast"]
+            assert early["openings"] is None and early["interval"] is None and early["history_points"] == 5
+            assert "少于 6 期" in early["reason"]
     body = harness.get("/v1/market/trends", occupation="6-18-02-04").json()
-    assert [p["period"] for p in body["points"]][-5:] == ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02"]
-    assert len(body["points"]) == 12 and all(p["openings"] is None for p in body["points"][:7])
-    for point, openings in zip(body["points"][-5:], history, strict=True):
+    assert [p["period"] for p in body["points"]][-7:] == ["2025-08", "2025-09", "2025-10", "2025-11", "2025-12",
+                                                          "2026-01", "2026-02"]
+    assert len(body["points"]) == 12 and all(p["openings"] is None for p in body["points"][:5])
+    for point, openings in zip(body["points"][-7:], history, strict=True):
         assert (point["seekers"], point["openings"], point["ratio"]) == (seekers, openings, round(openings / seekers, 2))
         wages = [7000 + 100 * i for i in range(openings)]
         assert point["wage"]["sample_size"] == openings
         assert point["wage"]["p50"] == (pytest.approx(quantiles(wages)["p50"]) if openings >= 5 else None)
 
-    # Holt's linear method written out again: level starts at y0, trend at y1 - y0, α = 0.5, β = 0.3
-    def holt(ys):
-        level, trend = ys[0], ys[1] - ys[0]
-        for y in ys[1:]:
-            level, previous = 0.5 * y + 0.5 * (level + trend), level
-            trend = 0.3 * (level - previous) + 0.7 * trend
-        return level + trend
-
+    # The known answer: a straight line goes on (16 + 2), with no error to widen the interval, and
+    # each back-tested month (Dec, Jan, Feb: 12, 14, 16) was forecast exactly.
     forecast = body["forecast"]
-    assert (forecast["method"], forecast["period"]) == ("holt_linear", "2026-03")
-    assert forecast["openings"] == pytest.approx(round(holt(history), 1))
-    errors = [abs(history[k] - holt(history[:k])) for k in range(2, len(history))]
-    relative = [e / history[k] for e, k in zip(errors, range(2, len(history)), strict=True)]
-    assert forecast["backtest"]["points"] == 3
-    assert forecast["backtest"]["mae"] == pytest.approx(round(sum(errors) / 3, 2))
-    assert forecast["backtest"]["mape"] == pytest.approx(round(100 * sum(relative) / 3, 2))
+    assert (forecast["method"], forecast["period"], forecast["model"]) == ("ets_statsmodels", "2026-03", "ETS(A,A,N)")
+    assert forecast["openings"] == pytest.approx(18, abs=0.1)
+    assert forecast["interval"]["lower"] == pytest.approx(18, abs=0.2)
+    assert forecast["interval"]["upper"] == pytest.approx(18, abs=0.2)
+    assert forecast["backtest"] == {"points": 3, "mae": pytest.approx(0, abs=0.05), "mape": pytest.approx(0, abs=0.5)}
     other = harness.get("/v1/market/trends", occupation="6-31-01-03").json()
-    assert [p["openings"] for p in other["points"][-5:]] == [0] * 5 and other["forecast"]["openings"] == 0
+    assert [p["openings"] for p in other["points"][-7:]] == [0] * 7 and other["forecast"]["openings"] == 0
     assert harness.get("/v1/market/trends", until="2026-W03").status_code == 422
     assert harness.get("/v1/market/trends", until="2030-01").json()["errors"][0]["field"] == "query.until"
     early = harness.get("/v1/market/trends", until="2025-11").json()

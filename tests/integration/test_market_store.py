@@ -32,10 +32,11 @@ def test_market_migrations_create_exactly_the_declared_tables_beside_matchings_o
         run_migrations(runtime.engine, MARKET_MIGRATIONS, version_table=VERSION_TABLE)  # a restart: nothing to do
         assert market_drift(runtime.engine) == []
         names = set(sa.inspect(runtime.engine).get_table_names())
-        assert {"market_workers", "market_supply", "market_postings", "market_reports", VERSION_TABLE, "outbox"} <= names
+        assert {"market_workers", "market_supply", "market_postings", "market_reports", "market_engagements",
+                "market_shown", "market_ranking_variants", VERSION_TABLE, "outbox"} <= names
         with runtime.engine.connect() as conn:
             head = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one()
-        assert head == "m0001"
+        assert head == "m0002"
     finally:
         runtime.close()
 

@@ -1,4 +1,5 @@
-"""The market's domain rules, without I/O: units, percentiles, ratios, periods, forecasts, the cube."""
+"""The market's domain rules, without I/O: units, percentiles, ratios, periods, the cube (forecasts:
+test_market_forecast.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ from services.matching.market.domain import (
     MarketCells,
     MarketFilter,
     Period,
-    backtest,
     build_summary,
     default_depth,
-    holt_forecast,
     job_seeker_ratio,
     monthly_wage,
     occupation_at,
@@ -113,22 +112,6 @@ def test_periods_parse_label_and_step_in_china_standard_time():
             Period.parse(bad)
 
 
-def test_holt_forecast_follows_a_linear_trend_and_never_goes_below_zero():
-    assert holt_forecast([]) is None
-    assert holt_forecast([5]) == 5
-    assert holt_forecast([2, 4, 6, 8, 10]) == pytest.approx(12)
-    assert holt_forecast([10, 6, 2]) == 0.0  # the trend would go negative; openings cannot
-
-
-def test_backtest_measures_one_step_ahead_errors():
-    straight = backtest([2, 4, 6, 8])
-    assert (straight.points, straight.mae, straight.mape) == (2, 0.0, 0.0)
-    bumpy = backtest([10, 10, 20])  # forecast of the third from [10, 10] is 10
-    assert (bumpy.points, bumpy.mae, bumpy.mape) == (1, 10.0, 50.0)
-    assert backtest([1, 2]).mae is None
-    assert backtest([0, 0, 0]).mape is None  # no non-zero actual to divide by
-
-
 def _cells() -> MarketCells:
     return MarketCells.assemble(
         supply=[("6-18-02-04", "150602", 4, 3), ("6-18-02-01", "150203", 2, 2), ("", "440305", 3, 1)],
@@ -188,10 +171,10 @@ def test_summary_and_csv_carry_the_same_figures():
     assert welders["wage"]["p50"] == 10000.0 and welders["name"] == "焊工" and welders["shortage"] is True
     assert [r["key"] for r in summary["by_region"]] == ["15", "44"]
     text = report_csv(summary)
-    assert text.startswith("\ufeffdimension,key,name,")
+    assert text.startswith("\ufeff维度,代码,名称,求职人数,岗位数,求人倍率,是否紧缺,工资样本数,")
     lines = text.strip().split("\r\n")
     assert len(lines) == 1 + 2 + len(summary["by_occupation"]) + len(summary["by_region"]) + len(summary["by_level"])
-    assert "occupation,6-18-02-04,焊工,3,5,1.67,yes,2,9200.0,9500.0,10000.0,10500.0,10800.0,no" in lines
+    assert "职业,6-18-02-04,焊工,3,5,1.67,是,2,9200.0,9500.0,10000.0,10500.0,10800.0,否" in lines
 
 
 def test_market_settings_read_their_prefixed_environment(monkeypatch):

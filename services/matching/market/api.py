@@ -133,6 +133,28 @@ def api_router(market: Market) -> APIRouter:
         """Each figure over the last periods from published reports, and next period's openings forecast."""
         return market.trends(market_filter(occupation, region, level), until)
 
+    @router.get("/flows", operation_id="market_flows")
+    def flows(_caller: Principal = Caller, period: PeriodQuery = None, occupation: OccupationQuery = None,
+              level: LevelQuery = None, region: RegionQuery = None,
+              depth: Annotated[int, Query(ge=1, le=2, description="1: provinces, 2: cities")] = 1,
+              limit: Annotated[int | None, Query(ge=1, le=1000)] = None) -> dict[str, Any]:
+        """Regional flows (区域合作, 柔性流动): matches shown, invitations, applications and hires counted
+        from the worker's region to the posting's region in a period, biggest first."""
+        flt = market_filter(occupation, region, level)
+        return market.flows(market.period_of(period), flt, depth, limit)
+
+    @router.get("/outcomes", operation_id="market_outcomes")
+    def outcomes(_caller: Principal = Caller, period: PeriodQuery = None) -> dict[str, Any]:
+        """What matching led to in a period: invitations, applications, shortlists, hires, time from
+        posting to first hire, and the hire rate by the rank at which the worker was shown."""
+        return market.placement_outcomes(market.period_of(period))
+
+    @router.get("/outcomes/ranking-variants", operation_id="market_ranking_variants")
+    def ranking_variants(caller: Principal = Caller, period: PeriodQuery = None) -> dict[str, Any]:
+        """Hire rate per ranking-weights fingerprint (admins): compares ranking variants on real outcomes."""
+        caller.require(Role.admin)
+        return market.ranking_variants(market.period_of(period))
+
     @router.get("/reports", operation_id="market_reports_list")
     def list_reports(limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: str | None = None,
                      period: PeriodQuery = None) -> dict[str, Any]:

@@ -18,6 +18,9 @@ from services.common.store import run_migrations
 from services.matching.market.api import api_router, page_router
 from services.matching.market.consumers import ReportScheduler, market_consumer
 from services.matching.market.domain import PeriodKind
+from services.matching.market.engagements import engagements_consumer
+from services.matching.market.outcomes import OutcomesRepository
+from services.matching.market.shown import ShownLists
 from services.matching.market.handlers import Market
 from services.matching.market.store import Clock, MarketRepository, utc_now
 from services.matching.store import OUTBOX
@@ -38,6 +41,8 @@ class MarketSettings(BaseSettings):
     wage_window_days: int = Field(365, ge=1, le=3650)  # postings created this recently form the wage sample
     cache_s: float = Field(5.0, ge=0)  # live figures are reused this long unless the read model changed
     trend_periods: int = Field(12, ge=2, le=60)
+    shown_retention_days: int = Field(180, ge=1, le=3650)  # shown candidate lists are kept this long
+    record_shown: bool = True  # record which workers each candidates answer showed (outcomes by rank)
 
     @property
     def period_kind(self) -> PeriodKind:
@@ -54,6 +59,11 @@ def assemble_market(runtime: Runtime, settings: PlatformSettings, market_setting
                                   wage_window_days=market_settings.wage_window_days)
     market = Market(repository, market_settings, settings.matching_url.rstrip("/"), clock, wake or (lambda: None))
     market.consumer = market_consumer(event_log or runtime.event_log, repository, **(consumer_options or {}))
+    market.outcomes = OutcomesRepository(runtime.engine)
+    market.engagements = engagements_consumer(event_log or runtime.event_log, market.outcomes,
+                                              **(consumer_options or {}))
+    if market_settings.record_shown:
+        market.shown = ShownLists(runtime.engine, retention_days=market_settings.shown_retention_days, clock=clock)
     if market_settings.schedule != "off":
         market.scheduler = ReportScheduler(
             lambda period, now: market.publish(period, now), repository=repository,

@@ -4,7 +4,7 @@ What lives here:
 
 - unit rules: a posting's offered wage at its monthly equivalent (DESIGN §3);
 - statistics: percentiles by linear interpolation between ranks (numpy's default), the job-seeker
-  ratio (求人倍率), Holt's linear forecast with a one-step-ahead backtest;
+  ratio (求人倍率); forecasts are in forecast.py (statsmodels' ETS, with interval and back-test);
 - periods (`2026-05`, `2026-W19`, `2026-05-31`) in China Standard Time;
 - `MarketCells`: a small columnar cube of the market — one cell per (occupation, region, skill
   level) holding seekers, openings and the wage sample — that answers every figure for any filter
@@ -121,67 +121,8 @@ def job_seeker_ratio(openings: int, seekers: int) -> float | None:
     return round(openings / seekers, 2)
 
 
-# Holt's linear exponential smoothing: level and trend, fixed smoothing constants (docs/market.md).
-HOLT_ALPHA = 0.5
-HOLT_BETA = 0.3
-
-
-def holt_forecast(series: Sequence[float], alpha: float = HOLT_ALPHA, beta: float = HOLT_BETA) -> float | None:
-    """One-step-ahead forecast by Holt's linear method (never below zero); None for no data.
-
-    Level starts at the first value and trend at the first difference; one value forecasts itself.
-    """
-    if not series:
-        return None
-    level = float(series[0])
-    trend = float(series[1] - series[0]) if len(series) > 1 else 0.0
-    for value in series[1:]:
-        previous_level = level
-        level = alpha * value + (1 - alpha) * (level + trend)
-        trend = beta * (level - previous_level) + (1 - beta) * trend
-    return max(level + trend, 0.0)
-
-
-@dataclass(frozen=True)
-class Backtest:
-    """Errors of one-step-ahead forecasts over past periods: each point forecast from those before it."""
-
-    points: int
-    mae: float | None
-    mape: float | None  # percent, over points whose actual value is not zero
-
-
-def backtest(series: Sequence[float], alpha: float = HOLT_ALPHA, beta: float = HOLT_BETA) -> Backtest:
-    """Forecast each value from the values before it (from the third on: two are needed for a trend)."""
-    errors: list[float] = []
-    relative: list[float] = []
-    for k in range(2, len(series)):
-        predicted = holt_forecast(series[:k], alpha, beta)
-        assert predicted is not None
-        error = abs(series[k] - predicted)
-        errors.append(error)
-        if series[k] != 0:
-            relative.append(error / abs(series[k]))
-    if not errors:
-        return Backtest(0, None, None)
-    mae = round(sum(errors) / len(errors), 2)
-    mape = round(100 * sum(relative) / len(relative), 2) if relative else None
-    return Backtest(len(errors), mae, mape)
-
-
-def forecast_block(series: Sequence[float], next_period: str | None) -> dict[str, Any]:
-    """The stated forecast of next period's openings and its measured error, as the API shows it."""
-    predicted = holt_forecast(series)
-    measured = backtest(series)
-    return {
-        "method": "holt_linear",
-        "alpha": HOLT_ALPHA,
-        "beta": HOLT_BETA,
-        "period": next_period,
-        "openings": None if predicted is None else round(predicted, 1),
-        "history_points": len(series),
-        "backtest": {"points": measured.points, "mae": measured.mae, "mape": measured.mape},
-    }
+# Forecasts (statsmodels' ETS with an interval and a back-test) live in forecast.py; re-exported here.
+from services.matching.market.forecast import forecast_block  # noqa: E402
 
 
 # --- periods -------------------------------------------------------------------------------------
@@ -670,9 +611,10 @@ def report_title(period: Period) -> str:
 
 
 CSV_COLUMNS = (
-    "dimension", "key", "name", "seekers", "openings", "ratio", "shortage",
-    "wage_sample_size", "wage_p10", "wage_p25", "wage_p50", "wage_p75", "wage_p90", "wage_insufficient_sample",
+    "维度", "代码", "名称", "求职人数", "岗位数", "求人倍率", "是否紧缺",
+    "工资样本数", "月薪P10（元）", "月薪P25（元）", "月薪中位数P50（元）", "月薪P75（元）", "月薪P90（元）", "工资样本不足",
 )
+CSV_DIMENSIONS = {"all": "全部", "level": "技能等级", "occupation": "职业", "region": "地区"}
 
 
 def report_csv(summary: dict[str, Any]) -> str:
@@ -687,9 +629,9 @@ def report_csv(summary: dict[str, Any]) -> str:
     for row in rows:
         wage = row["wage"]
         writer.writerow([
-            row["dimension"], row["key"] or "", row["name"], row["seekers"], row["openings"],
-            "" if row["ratio"] is None else row["ratio"], "yes" if row["shortage"] else "no",
+            CSV_DIMENSIONS.get(row["dimension"], row["dimension"]), row["key"] or "", row["name"], row["seekers"],
+            row["openings"], "" if row["ratio"] is None else row["ratio"], "是" if row["shortage"] else "否",
             wage["sample_size"], *("" if wage[k] is None else wage[k] for k in PERCENTILE_KEYS),
-            "yes" if wage["insufficient_sample"] else "no",
+            "是" if wage["insufficient_sample"] else "否",
         ])
     return out.getvalue()

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 from services.common.errors import InvalidInput, NotFound
 from services.matching.market import page as market_page
+from services.matching.market import outcomes as flow_outcomes
 from services.matching.market.domain import MarketCells, MarketFilter, Period, PeriodKind, forecast_block, wage_guide
+from services.matching.market.outcomes import OutcomesRepository, period_bounds
 from services.matching.market.store import Clock, MarketRepository, ReportMeta, utc_now
 
 if TYPE_CHECKING:
@@ -22,6 +24,9 @@ if TYPE_CHECKING:
 
     from services.matching.market.app import MarketSettings
     from services.matching.market.consumers import ReportScheduler
+    from services.matching.market.shown import ShownLists
+
+REPORT_FLOWS = 20  # flows a report keeps (biggest first), at province and at city level
 
 
 @dataclass
@@ -48,19 +53,35 @@ class Market:
     wake: Callable[[], None] = lambda: None
     consumer: Any = None
     scheduler: ReportScheduler | None = None
+    outcomes: OutcomesRepository | None = None
+    engagements: Any = None  # consumer matching-market-engagements
+    shown: ShownLists | None = None
     routers: list[APIRouter] = field(default_factory=list)
     _page_cache: tuple[str | None, str] | None = None  # (reports the page was rendered from, html)
     _page_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def workers(self) -> list[Any]:
-        return [w for w in (self.consumer, self.scheduler) if w is not None]
+        return [w for w in (self.consumer, self.engagements, self.shown, self.scheduler) if w is not None]
 
     def publish(self, period: Period, now: dt.datetime, *, trigger: str = "schedule", title: str | None = None,
                 requested_by: str | None = None) -> ReportMeta:
+        """Publish the report of `period` with its flows and outcomes; a scheduled report of an
+        empty period (no seeker, no opening, no engagement) is not published (EmptyPeriod)."""
+
+        def extra(cells: MarketCells) -> dict[str, Any] | None:
+            if self.outcomes is None:
+                return {}
+            start, end = period_bounds(period)
+            empty = sum(cells.seekers) == 0 and sum(cells.openings) == 0
+            if trigger == "schedule" and empty and not self.outcomes.has_engagements(start, end):
+                return None
+            return self.period_figures(period)
+
         meta = self.repository.publish(
             now=now, period=period, trigger=trigger, title=title, requested_by=requested_by,
             min_sample=self.settings.min_sample, shortage_ratio=self.settings.shortage_ratio, base_url=self.base_url,
+            extra=extra,
         )
         self.wake()
         return meta
@@ -86,6 +107,50 @@ class Market:
         if report is None:
             raise NotFound(f"no market report was published for {period.label}")
         return FiguresSource(self.repository.snapshot(report.id), period.label, report.as_of, report.id)
+
+    # -- flows and outcomes (issue 17) ----------------------------------------------------------
+
+    def period_of(self, period_text: str | None) -> Period:
+        current = self.current_period()
+        if period_text is None:
+            return current
+        try:
+            period = Period.parse(period_text)
+        except ValueError as exc:
+            raise InvalidInput.field("query.period", str(exc)) from None
+        if period > Period.containing(self.clock(), period.kind):
+            raise InvalidInput.field("query.period", f"{period.label} has not begun")
+        return period
+
+    def _outcomes(self) -> OutcomesRepository:
+        if self.outcomes is None:
+            raise NotFound("flows and outcomes are not kept by this service")
+        return self.outcomes
+
+    def flows(self, period: Period, flt: MarketFilter, depth: int, limit: int | None = None) -> dict[str, Any]:
+        start, end = period_bounds(period)
+        rows = self._outcomes().flow_rows(start, end)
+        return {**flt.echo(), "period": period.label, **flow_outcomes.flows(rows, flt, depth, limit=limit)}
+
+    def placement_outcomes(self, period: Period) -> dict[str, Any]:
+        start, end = period_bounds(period)
+        repo = self._outcomes()
+        return {"period": period.label,
+                **flow_outcomes.outcomes(repo.fact_counts(start, end), repo.first_hires(start, end),
+                                         repo.shown_with_hires(start, end))}
+
+    def ranking_variants(self, period: Period) -> dict[str, Any]:
+        start, end = period_bounds(period)
+        repo = self._outcomes()
+        return {"period": period.label,
+                "variants": flow_outcomes.variants_report(repo.shown_with_hires(start, end), repo.variants())}
+
+    def period_figures(self, period: Period) -> dict[str, Any]:
+        """What a report adds for its period: flows (province and city) and placement outcomes."""
+        everything = MarketFilter()
+        return {"flows": self.flows(period, everything, 1, REPORT_FLOWS),
+                "flows_city": self.flows(period, everything, 2, REPORT_FLOWS),
+                "outcomes": self.placement_outcomes(period)}
 
     def trends(self, flt: MarketFilter, until_text: str | None) -> dict[str, Any]:
         kind = self.settings.period_kind

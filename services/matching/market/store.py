@@ -239,6 +239,11 @@ class AlreadyPublished(Exception):
     """The scheduled report of this period exists (another replica, or before a restart)."""
 
 
+class EmptyPeriod(AlreadyPublished):
+    """Nothing happened in the period and the market is empty: no scheduled report is published
+    (a subclass of AlreadyPublished, so the scheduler skips it the same way and looks again later)."""
+
+
 class MarketRepository:
     """Reads and writes of the market tables, and the live cells with a short-lived cache.
 
@@ -309,6 +314,10 @@ class MarketRepository:
                 deltas[counted] = deltas.get(counted, 0) + 1
             held[worker_id] = (version, bool(values["matchable"]), counted)
             winners[worker_id] = values
+        erasing = [worker_id for worker_id, values in winners.items() if values["erased"]]
+        if erasing:  # flows keep their origin, shown lists and worker ids go (issue 17)
+            from services.matching.market.outcomes import OutcomesRepository
+            OutcomesRepository.forget_workers(conn, erasing)
         _guarded_upsert(conn, w, list(winners.values()), WORKER_COLUMNS, replace_equal=True)
         moved = [{"occupation": k[0], "region": k[1], "level": k[2], "seekers": d}
                  for k, d in sorted(deltas.items()) if d != 0]  # sorted: counters locked in one order
@@ -377,7 +386,8 @@ class MarketRepository:
     # -- reports ----------------------------------------------------------------------------------
 
     def publish(self, *, now: dt.datetime, period: Period, trigger: str, min_sample: int, shortage_ratio: float,
-                base_url: str, title: str | None = None, requested_by: str | None = None) -> ReportMeta:
+                base_url: str, title: str | None = None, requested_by: str | None = None,
+                extra: Callable[[MarketCells], dict[str, Any] | None] | None = None) -> ReportMeta:
         """Take a snapshot now and publish it as the report of `period`, with its event, atomically.
 
         A scheduled report carries its period as `schedule_key`; a second one for the same period
@@ -385,6 +395,11 @@ class MarketRepository:
         """
         cells = self.compute_cells(now)
         summary = build_summary(cells, min_sample=min_sample, shortage_ratio=shortage_ratio)
+        if extra is not None:  # flows and outcomes of the period; None: nothing to report
+            more = extra(cells)
+            if more is None:
+                raise EmptyPeriod(period.label)
+            summary.update(more)
         report_id = f"mr-{uuid.uuid4().hex}"
         meta = ReportMeta(report_id, period.label, period.kind, trigger, title or report_title(period), now,
                           dt.datetime.now(dt.UTC))

@@ -1,0 +1,356 @@
+"""Regional flows and placement outcomes (issue 17): what matching led to, and where people went.
+
+Two tables, both without personal data beyond pseudonymous ids:
+
+- `market_engagements`: one row per fact of the engagement log — a match shown (`match.found`,
+  once per worker–posting pair), an invitation sent or accepted, an application submitted,
+  shortlisted or hired — keyed so a replayed event inserts nothing (`INSERT … ON CONFLICT DO
+  NOTHING`). The worker's region and level are copied from the read model when the fact arrives
+  (and again just before an erasure), so a flow keeps its origin after the worker is gone; the
+  worker id itself is cleared on `worker.erased`.
+- `market_shown`: which workers each candidates answer showed, at which rank, under which ranking
+  weights (their fingerprint), kept `retention_days` and deleted with the worker (shown.py writes it).
+
+Flows count facts from the worker's region to the posting's region in a period; outcomes count
+facts per period, the time from a posting's creation to its first hire, and the hire rate by the
+rank at which the hired worker had been shown. Definitions are in docs/market.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from services.common import events
+from services.common.contracts import LEVEL_ORDER
+from services.matching.market.domain import (
+    CST,
+    REGION_DEPTHS,
+    MarketFilter,
+    Period,
+    level_value,
+    occupation_name,
+    region_name,
+)
+from services.matching.market.store import _insert, market_postings, market_workers, metadata
+
+market_engagements = sa.Table(
+    "market_engagements",
+    metadata,
+    sa.Column("key", sa.String(120), primary_key=True),
+    sa.Column("fact", sa.String(12), nullable=False),
+    sa.Column("posting_id", sa.String(64), nullable=False),
+    sa.Column("worker_id", sa.String(64), nullable=True),  # NULL once the worker is erased
+    sa.Column("worker_region", sa.String(6), nullable=True),
+    sa.Column("worker_level", sa.SmallInteger, nullable=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_market_engagements_at", "at", "fact"),
+    sa.Index("ix_market_engagements_worker", "worker_id"),
+    sa.Index("ix_market_engagements_posting", "posting_id", "fact"),
+)
+
+market_shown = sa.Table(
+    "market_shown",
+    metadata,
+    sa.Column("posting_id", sa.String(64), primary_key=True),
+    sa.Column("worker_id", sa.String(64), primary_key=True),
+    sa.Column("fingerprint", sa.String(16), primary_key=True),
+    sa.Column("rank", sa.SmallInteger, nullable=False),  # the best (smallest) rank it was shown at
+    sa.Column("shown_at", sa.DateTime(timezone=True), nullable=False),  # the first time
+    sa.Index("ix_market_shown_at", "shown_at"),
+    sa.Index("ix_market_shown_worker", "worker_id"),
+)
+
+market_ranking_variants = sa.Table(
+    "market_ranking_variants",
+    metadata,
+    sa.Column("fingerprint", sa.String(16), primary_key=True),
+    sa.Column("weights", sa.JSON, nullable=False),
+    sa.Column("first_seen", sa.DateTime(timezone=True), nullable=False),
+)
+
+ENGAGEMENT_TYPES = frozenset({"match.found", "invitation.sent", "invitation.answered", "application.submitted",
+                              "application.updated"})
+FLOW_FACTS = ("shown", "invited", "applied", "hired")
+OUTCOME_FACTS = ("shown", "invited", "accepted", "applied", "shortlisted", "hired")
+RANK_BUCKETS: tuple[tuple[str, int, int], ...] = (
+    ("1", 1, 1), ("2", 2, 2), ("3", 3, 3), ("4-5", 4, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21+", 21, 10_000),
+)
+
+
+def pair_digest(worker_id: str) -> str:
+    """A worker id as it appears in a fact key: hashed, so a key alone names nobody."""
+    return hashlib.sha256(worker_id.encode()).hexdigest()[:20]
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    key: str
+    fact: str
+    posting_id: str
+    worker_id: str
+    at: dt.datetime
+
+
+def fact_of(event: events.CloudEvent) -> Fact | None:
+    """The fact an engagement event states, or None (a declined invitation, a withdrawal…)."""
+    data = event.parsed()
+    utc = lambda moment: moment.astimezone(dt.UTC)  # noqa: E731
+    if isinstance(data, events.MatchFound):
+        return Fact(f"shown:{data.posting_id}:{pair_digest(data.worker_id)}", "shown", data.posting_id,
+                    data.worker_id, utc(data.found_at))
+    if isinstance(data, events.InvitationSent):
+        return Fact(f"invited:{data.id}", "invited", data.posting_id, data.worker_id, utc(data.sent_at))
+    if isinstance(data, events.InvitationAnswered):
+        if data.answer != "accepted":
+            return None
+        return Fact(f"accepted:{data.id}", "accepted", data.posting_id, data.worker_id, utc(data.answered_at))
+    if isinstance(data, events.ApplicationSubmitted):
+        return Fact(f"applied:{data.id}", "applied", data.posting_id, data.worker_id, utc(data.submitted_at))
+    if isinstance(data, events.ApplicationUpdated):
+        if data.status not in ("shortlisted", "hired"):
+            return None
+        return Fact(f"{data.status}:{data.id}", data.status, data.posting_id, data.worker_id, utc(data.updated_at))
+    return None
+
+
+def period_bounds(period: Period) -> tuple[dt.datetime, dt.datetime]:
+    """A period's [start, end) in UTC (periods are China Standard Time)."""
+    start = dt.datetime.combine(period.start, dt.time(0), CST).astimezone(dt.UTC)
+    end = dt.datetime.combine(period.next().start, dt.time(0), CST).astimezone(dt.UTC)
+    return start, end
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _occupation_in(code: str | None, prefix: str | None) -> bool:
+    return prefix is None or (code is not None and (code == prefix or code.startswith(prefix + "-")))
+
+
+class OutcomesRepository:
+    """The SQL of flows and outcomes (the only module that touches their tables)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    # -- writes ---------------------------------------------------------------------------------
+
+    def add_facts(self, facts: Sequence[Fact]) -> int:
+        """Store facts once each, with the worker's region and level as the read model knows them."""
+        if not facts:
+            return 0
+        ids = list({f.worker_id for f in facts})
+        with self.engine.begin() as conn:
+            held = self._worker_places(conn, ids)
+            rows = [{"key": f.key, "fact": f.fact, "posting_id": f.posting_id, "worker_id": f.worker_id,
+                     "worker_region": held.get(f.worker_id, (None, None))[0],
+                     "worker_level": held.get(f.worker_id, (None, None))[1], "at": f.at} for f in facts]
+            stmt = _insert(conn, market_engagements).on_conflict_do_nothing(index_elements=["key"])
+            result = conn.execute(stmt, rows)
+        return max(result.rowcount or 0, 0)
+
+    @staticmethod
+    def _worker_places(conn: Connection, ids: list[str]) -> dict[str, tuple[str | None, int | None]]:
+        w = market_workers
+        held: dict[str, tuple[str | None, int | None]] = {}
+        for chunk in range(0, len(ids), 500):
+            for row in conn.execute(sa.select(w.c.id, w.c.region, w.c.level).where(w.c.id.in_(ids[chunk:chunk + 500]))):
+                if row.region is not None:
+                    held[row.id] = (row.region, row.level)
+        return held
+
+    @staticmethod
+    def forget_workers(conn: Connection, worker_ids: Sequence[str]) -> None:
+        """Erasure (in the read model's transaction, before the tombstone): fill in the facts'
+        origin from the worker's row, clear the worker id, delete the shown lists that name them."""
+        e, w = market_engagements, market_workers
+        for chunk in range(0, len(worker_ids), 500):
+            ids = list(worker_ids[chunk:chunk + 500])
+            held = {row.id: (row.region, row.level)
+                    for row in conn.execute(sa.select(w.c.id, w.c.region, w.c.level).where(w.c.id.in_(ids)))}
+            for worker_id, (region, level) in held.items():
+                if region is not None:
+                    conn.execute(e.update().where(e.c.worker_id == worker_id, e.c.worker_region.is_(None))
+                                 .values(worker_region=region, worker_level=level))
+            conn.execute(e.update().where(e.c.worker_id.in_(ids)).values(worker_id=None))
+            conn.execute(market_shown.delete().where(market_shown.c.worker_id.in_(ids)))
+
+    # -- flows ----------------------------------------------------------------------------------
+
+    def flow_rows(self, start: dt.datetime, end: dt.datetime) -> list[tuple]:
+        """(fact, worker region, posting region, posting occupation, worker level, count) in [start, end)."""
+        e, w, p = market_engagements, market_workers, market_postings
+        origin = sa.func.coalesce(e.c.worker_region, w.c.region)
+        level = sa.func.coalesce(e.c.worker_level, w.c.level)
+        query = (sa.select(e.c.fact, origin, p.c.region, p.c.occupation, level, sa.func.count())
+                 .select_from(e.outerjoin(w, w.c.id == e.c.worker_id).outerjoin(p, p.c.id == e.c.posting_id))
+                 .where(e.c.at >= start, e.c.at < end, e.c.fact.in_(FLOW_FACTS))
+                 .group_by(e.c.fact, origin, p.c.region, p.c.occupation, level))
+        with self.engine.connect() as conn:
+            return [tuple(row) for row in conn.execute(query)]
+
+    # -- outcomes -------------------------------------------------------------------------------
+
+    def fact_counts(self, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+        e = market_engagements
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(e.c.fact, sa.func.count()).where(e.c.at >= start, e.c.at < end)
+                                .group_by(e.c.fact)).all()
+        counts = dict.fromkeys(OUTCOME_FACTS, 0)
+        counts.update({fact: n for fact, n in rows})
+        return counts
+
+    def first_hires(self, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+        """(posting created, its first hire) for the postings whose first hire falls in [start, end)."""
+        e, p = market_engagements, market_postings
+        first = (sa.select(e.c.posting_id, sa.func.min(e.c.at).label("hired_at"))
+                 .where(e.c.fact == "hired", e.c.at < end).group_by(e.c.posting_id).subquery())
+        query = (sa.select(p.c.created_at, first.c.hired_at).select_from(first.join(p, p.c.id == first.c.posting_id))
+                 .where(first.c.hired_at >= start, p.c.created_at.is_not(None)))
+        with self.engine.connect() as conn:
+            return [(_aware(c), _aware(h)) for c, h in conn.execute(query)]
+
+    def shown_with_hires(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, int, bool]]:
+        """(fingerprint, rank, hired?) for each worker–posting pair shown in [start, end)."""
+        s, e = market_shown, market_engagements
+        hired = sa.exists().where(e.c.fact == "hired", e.c.posting_id == s.c.posting_id, e.c.worker_id == s.c.worker_id)
+        query = sa.select(s.c.fingerprint, s.c.rank, hired).where(s.c.shown_at >= start, s.c.shown_at < end)
+        with self.engine.connect() as conn:
+            return [(f, int(r), bool(h)) for f, r, h in conn.execute(query)]
+
+    def variants(self) -> dict[str, tuple[dict[str, float], dt.datetime]]:
+        v = market_ranking_variants
+        with self.engine.connect() as conn:
+            return {row.fingerprint: (row.weights, _aware(row.first_seen)) for row in conn.execute(sa.select(v))}
+
+    def has_engagements(self, start: dt.datetime, end: dt.datetime) -> bool:
+        e = market_engagements
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.literal(1)).where(e.c.at >= start, e.c.at < end).limit(1)).first() is not None
+
+
+# --- the answers ---------------------------------------------------------------------------------
+
+
+def _level_in(level: int | None, ranks: frozenset[int] | None) -> bool:
+    return ranks is None or (level is not None and level in ranks)
+
+
+def flows(rows: Iterable[tuple], flt: MarketFilter, depth: int, *, limit: int | None = None) -> dict[str, Any]:
+    """Counts per (origin, destination) at `depth` (1 province, 2 city), biggest first.
+
+    The occupation filter is the posting's occupation (and everything below it), the level filter
+    the worker's skill level; a fact whose origin or destination is unknown is counted under
+    `unknown` in the totals only.
+    """
+    ranks = flt.level_ranks()
+    digits = REGION_DEPTHS[depth]
+    cells: dict[tuple[str, str], dict[str, int]] = {}
+    totals = dict.fromkeys(FLOW_FACTS, 0)
+    unknown = 0
+    for fact, origin, destination, occupation, level, count in rows:
+        if not _occupation_in(occupation, flt.occupation) or not _level_in(level, ranks):
+            continue
+        if flt.region is not None and not ((origin or "").startswith(flt.region) or (destination or "").startswith(flt.region)):
+            continue
+        totals[fact] += count
+        if not origin or not destination:
+            unknown += count
+            continue
+        key = (origin[:digits], destination[:digits])
+        cell = cells.get(key)
+        if cell is None:
+            cell = cells[key] = dict.fromkeys(FLOW_FACTS, 0)
+        cell[fact] += count
+    items = []
+    for (origin, destination), cell in cells.items():
+        items.append({"from": origin, "from_name": region_name(origin), "to": destination,
+                      "to_name": region_name(destination), "within": origin == destination,
+                      "matches": cell["shown"], "invitations": cell["invited"], "applications": cell["applied"],
+                      "hires": cell["hired"]})
+    items.sort(key=lambda i: (-i["hires"], -i["applications"], -i["invitations"], -i["matches"], i["from"], i["to"]))
+    total = {"matches": totals["shown"], "invitations": totals["invited"], "applications": totals["applied"],
+             "hires": totals["hired"], "unknown_region": unknown,
+             "across_regions": {k: sum(i[k] for i in items if not i["within"])
+                                for k in ("matches", "invitations", "applications", "hires")}}
+    return {"depth": depth, "totals": total, "items": items if limit is None else items[:limit]}
+
+
+def _rate(numerator: int, denominator: int) -> float | None:
+    return None if denominator == 0 else round(numerator / denominator, 4)
+
+
+def by_rank(pairs: Iterable[tuple[str, int, bool]]) -> list[dict[str, Any]]:
+    counts = {label: [0, 0] for label, _, _ in RANK_BUCKETS}
+    for _, rank, hired in pairs:
+        for label, low, high in RANK_BUCKETS:
+            if low <= rank <= high:
+                counts[label][0] += 1
+                counts[label][1] += hired
+                break
+    return [{"rank": label, "shown": shown, "hires": hires, "hire_rate": _rate(hires, shown)}
+            for label, (shown, hires) in counts.items()]
+
+
+def outcomes(counts: dict[str, int], first_hires: Sequence[tuple[dt.datetime, dt.datetime]],
+             pairs: Sequence[tuple[str, int, bool]]) -> dict[str, Any]:
+    days = [max((hired - created).total_seconds(), 0) / 86400 for created, hired in first_hires]
+    shown = len(pairs)
+    hired = sum(1 for _, _, h in pairs if h)
+    return {
+        "matches": counts["shown"],
+        "invitations": counts["invited"],
+        "invitations_accepted": counts["accepted"],
+        "applications": counts["applied"],
+        "shortlists": counts["shortlisted"],
+        "hires": counts["hired"],
+        "time_to_first_hire": {
+            "postings": len(days),
+            "median_days": round(statistics.median(days), 1) if days else None,
+            "mean_days": round(statistics.fmean(days), 1) if days else None,
+        },
+        "shown": {"pairs": shown, "hires": hired, "hire_rate": _rate(hired, shown)},
+        "hire_rate_by_rank": by_rank(pairs),
+    }
+
+
+def variants_report(pairs: Sequence[tuple[str, int, bool]],
+                    known: dict[str, tuple[dict[str, float], dt.datetime]]) -> list[dict[str, Any]]:
+    """Hire rate per ranking variant (weights fingerprint): the admin's comparison when weights change."""
+    grouped: dict[str, list[tuple[str, int, bool]]] = {}
+    for pair in pairs:
+        grouped.setdefault(pair[0], []).append(pair)
+    out = []
+    for fingerprint, group in grouped.items():
+        hires = [rank for _, rank, h in group if h]
+        top3 = [p for p in group if p[1] <= 3]
+        weights, first_seen = known.get(fingerprint, (None, None))
+        out.append({
+            "fingerprint": fingerprint, "weights": weights,
+            "first_seen": first_seen.isoformat() if first_seen else None,
+            "shown": len(group), "hires": len(hires), "hire_rate": _rate(len(hires), len(group)),
+            "top3_shown": len(top3), "top3_hire_rate": _rate(sum(1 for p in top3 if p[2]), len(top3)),
+            "mean_rank_of_hires": round(statistics.fmean(hires), 2) if hires else None,
+            "hire_rate_by_rank": by_rank(group),
+        })
+    out.sort(key=lambda v: v["first_seen"] or "")
+    return out
+
+
+def level_key(rank: int | None) -> str | None:
+    return level_value(rank) if rank is not None and 0 <= rank < len(LEVEL_ORDER) else None
+
+
+__all__ = ["ENGAGEMENT_TYPES", "Fact", "OutcomesRepository", "fact_of", "flows", "occupation_name", "outcomes",
+           "period_bounds", "variants_report"]
