@@ -105,6 +105,8 @@ class MarketHarness:
         total = 0
         while n := self.market.consumer.run_once():
             total += n
+        while n := self.market.engagements.run_once():
+            total += n
         return total
 
     def get(self, path: str, headers: dict[str, str] | None = ANY_TOKEN, **params: Any):
@@ -143,6 +145,7 @@ def harness(store_backend, tmp_path):
     h = make_harness(store_backend, tmp_path, dt.datetime(2026, 3, 15, 4, 0, tzinfo=dt.UTC))
     yield h
     h.market.consumer.stop()
+    h.market.engagements.stop()
     h.client.close()
     h.runtime.close()
 
