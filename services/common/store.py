@@ -225,6 +225,19 @@ class OutboxRelay(BackgroundLoop):
         self.on_published = on_published
         self.published = 0
         self._last_batch = 0
+        # Built once: a relay publishing a row per write spent more building these than running them.
+        self._pending = (
+            sa.select(table.c.id, table.c.topic, table.c.key, table.c.value, table.c.headers)
+            .where(table.c.published_at.is_(None))
+            .order_by(table.c.id)
+            .limit(batch_size)
+        )
+        self._mark_published = (
+            table.update()
+            .where(table.c.id.in_(sa.bindparam("ids", expanding=True)))
+            .values(published_at=sa.bindparam("now"))
+        )
+        self._postgres = is_postgres(engine)
         self._lock_name = f"talentflow-outbox-{table.fullname}-"
         self._last_purge = 0.0
 
@@ -232,9 +245,8 @@ class OutboxRelay(BackgroundLoop):
 
     def publish_once(self) -> int:
         """Publish one batch of pending rows; returns how many were published."""
-        t = self.table
         with self.engine.connect() as conn:
-            if is_postgres(self.engine):
+            if self._postgres:
                 # One relay per service schema: the key includes the schema, so services (and test
                 # schemas) sharing a database never wait on each other's relay.
                 got = conn.execute(
@@ -244,12 +256,7 @@ class OutboxRelay(BackgroundLoop):
                 if not got:
                     return 0
             try:
-                rows = conn.execute(
-                    sa.select(t.c.id, t.c.topic, t.c.key, t.c.value, t.c.headers)
-                    .where(t.c.published_at.is_(None))
-                    .order_by(t.c.id)
-                    .limit(self.batch_size)
-                ).all()
+                rows = conn.execute(self._pending).all()
                 conn.commit()
                 if not rows:
                     return 0
@@ -260,13 +267,10 @@ class OutboxRelay(BackgroundLoop):
                     ]
                 )
                 # Crash here → rows are published again on restart: at-least-once, never lost.
-                ids = [r.id for r in rows]
-                conn.execute(
-                    t.update().where(t.c.id.in_(ids)).values(published_at=dt.datetime.now(dt.UTC))
-                )
+                conn.execute(self._mark_published, {"ids": [r.id for r in rows], "now": dt.datetime.now(dt.UTC)})
                 conn.commit()
             finally:
-                if is_postgres(self.engine):
+                if self._postgres:
                     conn.execute(sa.text("SELECT pg_advisory_unlock(hashtext(:name || current_schema()))"), {"name": self._lock_name})
                     conn.commit()
         self.published += len(rows)
