@@ -126,7 +126,7 @@ def posting_candidates(
                                                         limit=limit, min_score=min_score))
     shown = getattr(request.app.state, "shown_lists", None)  # market outcomes by rank: a queue put, no I/O
     if shown is not None:
-        shown.record(posting_id, [item["id"] for item in items], context.tuning.weights)
+        shown.record(posting_id, [item["worker_id"] for item in items], context.tuning.weights)
     return _answer(items)
 
 
