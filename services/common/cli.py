@@ -105,6 +105,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _writable_data_folder()
     if args.no_workers:
         os.environ["TALENTFLOW_RUN_WORKERS"] = "false"
+        os.environ["TALENTFLOW_PROCESS"] = "http"  # a reader of an embedded index (matching's tantivy)
     port = args.port or SERVICES[args.service]
     processes = _processes_for(args.service, args.processes)
     options: dict[str, Any] = dict(
@@ -147,6 +148,7 @@ def _loops_of(app) -> list:
 def cmd_work(args: argparse.Namespace) -> int:
     """Run the service's workers (outbox relay, consumers, schedulers) without its HTTP API."""
     os.environ["TALENTFLOW_RUN_WORKERS"] = "false"  # the app must not start them a second time
+    os.environ["TALENTFLOW_PROCESS"] = "work"  # the writer of an embedded index (matching's tantivy)
     _writable_data_folder()
     module = importlib.import_module(f"services.{args.service}.app")
     app = module.create_app()

@@ -42,7 +42,7 @@ def create_app(
     runtime = runtime or build_runtime(SERVICE, settings)
     run_migrations(runtime.engine, MIGRATIONS)
     if index is None:
-        holder = open_index(settings)
+        holder = open_index(settings, read_only=settings.index_read_only)
     else:
         holder = index if isinstance(index, IndexHolder) else IndexHolder.fixed(index)
     tuning = settings.tuning()

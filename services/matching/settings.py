@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -29,8 +30,17 @@ class Settings(PlatformSettings):
     index_wait_s: float = Field(10.0, ge=0, le=300, description="reactive matching waits this long for the index")
     index_batch: int = Field(2000, ge=1, le=50_000, description="records per index consumer batch")
     reactive: bool = Field(True, description="announce match.found for strong new pairs")
+    # Set by the CLI: `talentflow serve --no-workers` → "http" (reads the embedded index),
+    # `talentflow work` → "work" (writes it); unset (the embedded run, tests) → this process writes.
+    process: Literal["", "http", "work"] = Field("", validation_alias="TALENTFLOW_PROCESS")
     # The market's own names stay MATCHING_MARKET_* (read by MarketSettings when this is built).
     market: MarketSettings = Field(default_factory=MarketSettings, description="market figures and reports")
+
+    @property
+    def index_read_only(self) -> bool:
+        """HTTP without workers (`talentflow serve matching --no-workers`) reads the embedded index
+        that `talentflow work matching` writes: tantivy has one writer per index."""
+        return self.process == "http"
 
     def tuning(self) -> Tuning:
         return Tuning(

@@ -10,6 +10,7 @@ cutting, restart, the generated Elasticsearch templates) that need no server.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 import threading
 import time
 from collections.abc import Callable
@@ -607,3 +608,61 @@ def test_occupation_names_are_dictionary_words() -> None:
     without = ChineseCutter(with_occupations=False).index_tokens("喷涂喷焊工")
     assert "喷涂喷焊工" in with_names
     assert "喷涂喷焊工" not in without
+
+
+def test_a_reader_process_sees_what_the_writer_process_commits(tmp_path) -> None:
+    """`talentflow serve matching --no-workers` beside `talentflow work matching`: one writer
+    process, readers that open the index read-only and reload on each commit."""
+    import subprocess
+    import sys
+
+    from services.matching.index.tantivy import TantivyIndex
+
+    folder = tmp_path / "search"
+    writer = TantivyIndex(folder)
+    writer.upsert(W, [worker("w-first", skills=["氩弧焊"])])
+    writer.refresh()
+    reader = TantivyIndex(folder, read_only=True)
+    try:
+        assert reader.get(W, "w-first") is not None
+        with pytest.raises(RuntimeError, match="read-only"):
+            reader.upsert(W, [worker("w-x")])
+        # a second writer is refused while the first holds the index
+        with pytest.raises(RuntimeError, match="for writing"):
+            TantivyIndex(folder)
+        writer.close()
+        # the writer is now another process, as `talentflow work matching` would be
+        script = (
+            "import sys; from services.matching.index.tantivy import TantivyIndex;"
+            "from tests.contract.test_search_index import W, worker;"
+            f"index = TantivyIndex({str(folder)!r}); index.upsert(W, [worker('w-later', skills=['氩弧焊'])]);"
+            "index.close()"
+        )
+        subprocess.run([sys.executable, "-c", script], check=True, timeout=60, cwd=Path(__file__).parents[2])
+        deadline = time.monotonic() + 10
+        asked = SearchQuery(boost_terms=(("skills", "氩弧焊"),), require_relevance=True)
+        while {h.id for h in reader.search(W, asked)} != {"w-first", "w-later"}:
+            assert time.monotonic() < deadline, "the reader never saw the other process's commit"
+            time.sleep(0.05)
+        reader.close()  # commits nothing, and the folder stays writable for the writer process
+        TantivyIndex(folder).close()
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize(("run_workers", "process", "read_only"), [
+    ("true", None, False),  # the embedded run: one process serves and writes
+    ("false", None, False),  # a test driving the workers itself
+    ("false", "http", True),  # talentflow serve matching --no-workers
+    ("false", "work", False),  # talentflow work matching
+])
+def test_only_an_http_process_without_workers_opens_the_embedded_index_read_only(monkeypatch, run_workers, process,
+                                                                                  read_only) -> None:
+    from services.matching.settings import Settings
+
+    monkeypatch.setenv("TALENTFLOW_RUN_WORKERS", run_workers)
+    if process:
+        monkeypatch.setenv("TALENTFLOW_PROCESS", process)
+    else:
+        monkeypatch.delenv("TALENTFLOW_PROCESS", raising=False)
+    assert Settings().index_read_only is read_only

@@ -128,7 +128,8 @@ class IndexHolder:
             if named is None or named == self._generation or not named.is_dir():
                 return False
             old, new = self._index, self._opener(named)
-            copied = copy_newer(old, new)
+            # a reader process leaves carrying the gap's writes over to the writer process
+            copied = 0 if getattr(new, "read_only", False) else copy_newer(old, new)
             self._index, self._generation = new, named
             self.switches += 1
             log.info("matching index switched to generation %s (%d gap writes carried over)", named.name, copied)
@@ -186,19 +187,20 @@ def index_root(settings: Settings) -> Path:
     return settings.index_path or settings.home / "index"
 
 
-def open_tantivy(path: Path, settings: Settings | None = None) -> SearchIndex:
+def open_tantivy(path: Path, settings: Settings | None = None, *, read_only: bool = False) -> SearchIndex:
     from services.matching.index.tantivy import TantivyIndex
 
     interval = settings.index_commit_interval_s if settings else 0.1
-    return TantivyIndex(path, commit_interval_s=interval)
+    return TantivyIndex(path, commit_interval_s=interval, read_only=read_only)
 
 
-def open_index(settings: Settings) -> IndexHolder:
-    """The search index the settings select, held so a replay can switch it."""
+def open_index(settings: Settings, *, read_only: bool = False) -> IndexHolder:
+    """The search index the settings select, held so a replay can switch it. `read_only`: an HTTP
+    process beside a separate worker process that writes the embedded index (one writer only)."""
     if settings.elasticsearch_url:
         from services.matching.index.elastic import ElasticsearchIndex
 
         return IndexHolder.fixed(ElasticsearchIndex(settings.elasticsearch_url, prefix=settings.elasticsearch_prefix))
     root = index_root(settings)
-    opener = lambda folder: open_tantivy(folder, settings)  # noqa: E731
+    opener = lambda folder: open_tantivy(folder, settings, read_only=read_only)  # noqa: E731
     return IndexHolder(opener(ensure_generation(root)), root=root, opener=opener)

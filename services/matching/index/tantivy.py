@@ -166,7 +166,7 @@ class _Held:
 class _KindIndex:
     """One Kind's tantivy index, its writer and the overlay of uncommitted writes."""
 
-    def __init__(self, kind: Kind, folder: Path, *, writer_heap_mb: int, reader_reload: str) -> None:
+    def __init__(self, kind: Kind, folder: Path, *, writer_heap_mb: int, reader_reload: str, read_only: bool = False) -> None:
         self.kind = kind
         self.fields = FIELDS[kind]
         folder.mkdir(parents=True, exist_ok=True)
@@ -188,10 +188,12 @@ class _KindIndex:
             CUT_TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
         )
         self.index.config_reader(reload_policy="Manual" if reader_reload == "manual" else "OnCommit")
-        try:
-            self.writer = self.index.writer(heap_size=writer_heap_mb * 1_000_000)
-        except ValueError as error:
-            raise RuntimeError(f"cannot open the {kind} index at {folder} for writing (another process?): {error}") from None
+        self.writer = None
+        if not read_only:
+            try:
+                self.writer = self.index.writer(heap_size=writer_heap_mb * 1_000_000)
+            except ValueError as error:
+                raise RuntimeError(f"cannot open the {kind} index at {folder} for writing (another process?): {error}") from None
         self.text_fields = [n for n, t in self.fields.items() if t is FieldType.text]
         self.int_fields = [n for n, t in self.fields.items() if t is FieldType.int]
         self.float_fields = [n for n, t in self.fields.items() if t is FieldType.float]
@@ -215,11 +217,18 @@ class TantivyIndex:
         cutter: ChineseCutter | None = None,
         common_word_share: float = COMMON_WORD_SHARE,
         common_word_min_docs: int = COMMON_WORD_MIN_DOCS,
+        read_only: bool = False,
     ) -> None:
         if commit_interval_s <= 0:
             raise ValueError("commit_interval_s must be positive")
         if reader_reload not in ("manual", "on_commit"):
             raise ValueError("reader_reload must be 'manual' or 'on_commit'")
+        # A reader process (`talentflow serve matching --no-workers` beside `talentflow work
+        # matching`): no writer (tantivy allows one per index), searchers reloaded on every commit
+        # the writer process makes (tantivy watches meta.json); writes raise.
+        self.read_only = read_only
+        if read_only:
+            reader_reload = "on_commit"
         self.path = Path(path)
         self.commit_interval_s = commit_interval_s
         self.common_word_share = common_word_share
@@ -228,16 +237,19 @@ class TantivyIndex:
         self._cutter.warm_up()
         self._lock = threading.RLock()  # the one writer lock: writes, guard reads and commits
         self._kinds = {
-            kind: _KindIndex(kind, self.path / kind.value, writer_heap_mb=writer_heap_mb, reader_reload=reader_reload)
+            kind: _KindIndex(kind, self.path / kind.value, writer_heap_mb=writer_heap_mb, reader_reload=reader_reload,
+                             read_only=read_only)
             for kind in Kind
         }
-        for state in self._kinds.values():
-            _rewrite_legacy_erasures(state)
+        if not read_only:
+            for state in self._kinds.values():
+                _rewrite_legacy_erasures(state)
         self._closed = False
         self._wake = threading.Condition(self._lock)
         self._first_dirty_at: float | None = None
         self._committer = threading.Thread(target=self._commit_loop, name="tantivy-committer", daemon=True)
-        self._committer.start()
+        if not read_only:
+            self._committer.start()
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -309,6 +321,10 @@ class TantivyIndex:
         state.pending[doc_id] = _Held(version, False)
 
     def refresh(self) -> None:
+        if self.read_only:  # see what the writer process has committed so far
+            for state in self._kinds.values():
+                state.index.reload()
+            return
         with self._lock:
             self._check_open()
             self._commit_locked()
@@ -402,9 +418,12 @@ class TantivyIndex:
         with self._lock:
             if self._closed:
                 return
-            self._commit_locked()
+            if not self.read_only:
+                self._commit_locked()
             self._closed = True
             self._wake.notify_all()
+        if self.read_only:
+            return
         self._committer.join(timeout=5)
         for state in self._kinds.values():
             state.writer.wait_merging_threads()
@@ -416,7 +435,7 @@ class TantivyIndex:
         self.close()
 
     def __repr__(self) -> str:
-        return f"TantivyIndex({str(self.path)!r})"
+        return f"TantivyIndex({str(self.path)!r}{', read_only=True' if self.read_only else ''})"
 
     # --- commit ---------------------------------------------------------------------------------
 
@@ -464,6 +483,8 @@ class TantivyIndex:
     def _check_open(self) -> None:
         if self._closed:
             raise RuntimeError("the search index is closed")
+        if self.read_only:
+            raise RuntimeError("this search index is opened read-only (the writer is another process)")
 
     def _held(self, state: _KindIndex, ids: list[str]) -> dict[str, _Held]:
         """Versions held for these ids: the overlay first, then one lookup in the committed index."""
