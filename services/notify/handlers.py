@@ -198,7 +198,7 @@ def _engagement(uow: Tx, deps: NotifyDeps, event_id: str, kind: str, engagement_
     if uow.store.is_erased(worker_id):
         return Effects()
     uow.store.upsert_engagement(kind=kind, engagement_id=engagement_id, posting_id=posting_id, worker_id=worker_id,
-                            status=status, at=at)
+                                status=status, at=at)
     return notify(uow, deps, event_id, notice)
 
 
@@ -218,7 +218,7 @@ def notify(uow: Tx, deps: NotifyDeps, event_id: str, notice: Notice, *, prefs: P
         for subscription in uow.store.active_subscriptions(notice.recipient.id):
             if subscription_wants(subscription.event_types, notice.type.value):
                 if uow.store.add_delivery(subscription, event_id=event_id, event_type=notice.type.value,
-                                      payload=payload, worker_id=notice.worker_id, now=now):
+                                          payload=payload, worker_id=notice.worker_id, now=now):
                     effects.deliveries += 1
     route = route_email(prefs, notice.type, now, mail_enabled=deps.mail_enabled,
                         take_token=lambda: _take_email_token(deps, notice.recipient))
@@ -265,7 +265,7 @@ def market_report(uow: Tx, deps: NotifyDeps, event_id: str, report: MarketReport
                 Recipient(RecipientKind.org, subscription.org_id))
         if Channel.webhook in prefs.channels_for(type_):
             if uow.store.add_delivery(subscription, event_id=event_id, event_type=type_.value, payload=payload,
-                                  worker_id=None, now=now):
+                                      worker_id=None, now=now):
                 effects.deliveries += 1
     return effects
 
