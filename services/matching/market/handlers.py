@@ -218,7 +218,7 @@ class Market:
                                                 overall["wage"]["p50"] if overall else None))
         forecasts = []
         top = sorted((r for r in summary["by_occupation"] if r["key"] and r["openings"] > 0),
-                     key=lambda r: -r["openings"])[:8]
+                     key=lambda r: -r["openings"])[:6]
         for row in top:
             series = []
             for period in window:
