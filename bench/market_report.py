@@ -1,9 +1,10 @@
 """Benchmark: a full market report over 1,000,000 workers and 200,000 postings (DESIGN §7: < 2 s).
 
 Fills matching's market read model directly (as the consumer would have: one row per worker and
-posting, skewed like a real market — a few occupations and regions hold most people), then times
-publishing a report: the grouped queries that build the cells, the report's tables (percentiles of
-every group), the snapshot encoding, and the insert with its outbox event. Prints one JSON object:
+posting, skewed like a real market — a few occupations and regions hold most people; a month of
+engagement facts and shown candidate lists), then times publishing a report: the grouped queries
+that build the cells, the report's tables (percentiles of every group), the month's flows (province
+and city) and placement outcomes (issue 17), the snapshot encoding, and the insert with its event. Prints one JSON object:
 `{"market_report_s": <median seconds of a full publication>, ...}`.
 
     .venv/bin/python bench/market_report.py                     # SQLite (the embedded default)
@@ -30,7 +31,9 @@ from services.common import taxonomy
 from services.common.store import make_engine, run_migrations
 from services.matching import store as matching_store
 from services.matching.market.domain import Period, build_summary
-from services.matching.market.app import MARKET_MIGRATIONS, VERSION_TABLE
+from services.matching.market.app import MARKET_MIGRATIONS, MarketSettings, VERSION_TABLE
+from services.matching.market.handlers import Market
+from services.matching.market.outcomes import OutcomesRepository, market_engagements, market_shown
 from services.matching.market.store import MarketRepository, market_postings, market_workers
 
 NOW = dt.datetime(2026, 3, 1, 0, 5, tzinfo=dt.UTC)
@@ -79,6 +82,32 @@ def posting_rows(count: int, rnd: random.Random, codes: list[str], places: list[
                "created_at": created, "updated_at": created}
 
 
+FEBRUARY = dt.datetime(2026, 1, 31, 16, tzinfo=dt.UTC)  # 2026-02-01 00:00 in China
+
+
+def fact_rows(count: int, rnd: random.Random, workers: int, postings: int, places: list[str]):
+    """A month of engagement facts (the engagements consumer's rows): mostly matches shown, then
+    applications, invitations, shortlists and hires, between random workers and postings."""
+    place_cum = zipf_weights(len(places), 0.9)
+    facts = ["shown", "applied", "invited", "accepted", "shortlisted", "hired"]
+    for i in range(count):
+        fact = rnd.choices(facts, [50, 25, 12, 4, 6, 3])[0]
+        yield {"key": f"{fact}:{i}", "fact": fact, "posting_id": f"p-{rnd.randrange(postings)}",
+               "worker_id": f"w-{rnd.randrange(workers)}", "worker_region": rnd.choices(places, cum_weights=place_cum)[0],
+               "worker_level": rnd.randrange(8), "posting_region": rnd.choices(places, cum_weights=place_cum)[0],
+               "occupation": None, "at": FEBRUARY + dt.timedelta(seconds=rnd.randrange(28 * 86400))}
+
+
+def shown_rows(count: int, rnd: random.Random, workers: int, postings: int):
+    """Candidates answers of the month: 20 workers per answer at ranks 1…20 (market_shown rows)."""
+    for i in range(count // 20):
+        posting = f"p-{rnd.randrange(postings)}"
+        at = FEBRUARY + dt.timedelta(seconds=rnd.randrange(28 * 86400))
+        for rank, worker in enumerate(rnd.sample(range(workers), 20), start=1):
+            yield {"posting_id": posting, "worker_id": f"w-{worker}", "fingerprint": "bench", "rank": rank,
+                   "shown_at": at}
+
+
 def load(engine: sa.Engine, table: sa.Table, rows, chunk: int = 50_000) -> None:
     columns = [c.name for c in table.columns]
     if engine.dialect.name == "postgresql":  # COPY: a million rows in seconds, not minutes
@@ -108,6 +137,8 @@ def main() -> None:
     parser.add_argument("--postings", type=int, default=200_000)
     parser.add_argument("--database-url", default=None, help="PostgreSQL URL; SQLite in a temporary folder by default")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--facts", type=int, default=300_000, help="engagement facts in the reported month")
+    parser.add_argument("--shown", type=int, default=200_000, help="shown-list rows in the reported month")
     args = parser.parse_args()
 
     rnd = random.Random(2026)
@@ -123,17 +154,23 @@ def main() -> None:
         started = time.perf_counter()
         load(engine, market_workers, worker_rows(args.workers, rnd, codes, places))
         load(engine, market_postings, posting_rows(args.postings, rnd, codes, places))
+        load(engine, market_engagements, fact_rows(args.facts, rnd, args.workers, args.postings, places))
+        load(engine, market_shown, shown_rows(args.shown, rnd, args.workers, args.postings))
         repo = MarketRepository(engine, matching_store.OUTBOX)
+        market = Market(repo, MarketSettings(), "http://127.0.0.1:8003", lambda: NOW)
+        market.outcomes = OutcomesRepository(engine)
         repo.rebuild_supply()  # the seeker counters the consumer keeps while it writes workers
         with engine.begin() as conn:
             if engine.dialect.name == "postgresql":
                 conn.execute(sa.text("ANALYZE market_workers"))
                 conn.execute(sa.text("ANALYZE market_postings"))
+                conn.execute(sa.text("ANALYZE market_engagements"))
+                conn.execute(sa.text("ANALYZE market_shown"))
             else:
                 conn.execute(sa.text("ANALYZE"))
         load_s = time.perf_counter() - started
 
-        cells_s, summary_s, encode_s, publish_s, publish_cpu_s = [], [], [], [], []
+        cells_s, summary_s, encode_s, publish_s, publish_cpu_s, outcomes_s = [], [], [], [], [], []
         for run in range(args.runs):
             t0 = time.perf_counter()
             cells = repo.compute_cells(NOW)
@@ -141,9 +178,12 @@ def main() -> None:
             build_summary(cells, min_sample=5, shortage_ratio=1.5)
             t2 = time.perf_counter()
             blob = cells.encode()
+            t25 = time.perf_counter()
+            market.period_figures(Period.parse("2026-02"))  # flows (province, city) and outcomes
+            outcomes_s.append(time.perf_counter() - t25)
             t3, c3 = time.perf_counter(), time.process_time()
-            repo.publish(now=NOW + dt.timedelta(seconds=run), period=Period.parse("2026-02"), trigger="admin",
-                         min_sample=5, shortage_ratio=1.5, base_url="http://127.0.0.1:8003")
+            # the whole publication as the scheduler does it: figures, flows, outcomes, snapshot, event
+            market.publish(Period.parse("2026-02"), NOW + dt.timedelta(seconds=run), trigger="admin")
             t4, c4 = time.perf_counter(), time.process_time()
             publish_cpu_s.append(c4 - c3)
             cells_s.append(t1 - t0)
@@ -163,6 +203,9 @@ def main() -> None:
             "cells_query_s": round(statistics.median(cells_s), 3),
             "summary_s": round(statistics.median(summary_s), 3),
             "snapshot_encode_s": round(statistics.median(encode_s), 3),
+            "flows_and_outcomes_s": round(statistics.median(outcomes_s), 3),
+            "facts": args.facts,
+            "shown_rows": args.shown,
             "snapshot_decode_s": round(decode_s, 3),
             "snapshot_bytes": len(blob),
             "cells": len(cells),

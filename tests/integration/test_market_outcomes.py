@@ -299,3 +299,17 @@ def test_the_scheduled_report_of_a_period_with_only_engagements_is_published(har
     assert meta is not None and meta.period == "2026-02"
     report = harness.get(f"/v1/market/reports/{meta.id}", headers=None).json()
     assert report["outcomes"]["invitations"] == 1 and report["flows"]["totals"]["unknown_region"] == 1
+
+
+def test_a_fact_that_arrives_before_its_worker_and_posting_is_placed_once_they_are_known(harness):  # noqa: F811
+    harness.send(_event("application.submitted", events.ApplicationSubmitted(
+        id="a-early", posting_id="p-late", org_id="org-1", worker_id="w-late", status="submitted",
+        submitted_at=MARCH), "p-late"))
+    early = harness.get("/v1/market/flows", period="2026-03").json()
+    assert early["items"] == [] and early["totals"]["unknown_region"] == 1
+    harness.send(worker_event("w-late", region="440305"), posting_event("p-late", region="150602"))
+    late = harness.get("/v1/market/flows", period="2026-03", depth=2).json()
+    assert [(i["from"], i["to"], i["applications"]) for i in late["items"]] == [("4403", "1506", 1)]
+    assert late["totals"]["unknown_region"] == 0
+    report = harness.client.post("/v1/market/reports", headers=ADMIN).json()
+    assert [(i["from"], i["to"], i["applications"]) for i in report["flows"]["items"]] == [("44", "15", 1)]

@@ -127,9 +127,10 @@ class Market:
             raise NotFound("flows and outcomes are not kept by this service")
         return self.outcomes
 
-    def flows(self, period: Period, flt: MarketFilter, depth: int, limit: int | None = None) -> dict[str, Any]:
-        start, end = period_bounds(period)
-        rows = self._outcomes().flow_rows(start, end)
+    def flows(self, period: Period, flt: MarketFilter, depth: int, limit: int | None = None,
+              rows: list[tuple] | None = None) -> dict[str, Any]:
+        if rows is None:
+            rows = self._outcomes().flow_rows(*period_bounds(period))
         return {**flt.echo(), "period": period.label, **flow_outcomes.flows(rows, flt, depth, limit=limit)}
 
     def placement_outcomes(self, period: Period) -> dict[str, Any]:
@@ -148,8 +149,9 @@ class Market:
     def period_figures(self, period: Period) -> dict[str, Any]:
         """What a report adds for its period: flows (province and city) and placement outcomes."""
         everything = MarketFilter()
-        return {"flows": self.flows(period, everything, 1, REPORT_FLOWS),
-                "flows_city": self.flows(period, everything, 2, REPORT_FLOWS),
+        rows = self._outcomes().flow_rows(*period_bounds(period), cities_only=True)  # one query for both levels
+        return {"flows": self.flows(period, everything, 1, REPORT_FLOWS, rows),
+                "flows_city": self.flows(period, everything, 2, REPORT_FLOWS, rows),
                 "outcomes": self.placement_outcomes(period)}
 
     def trends(self, flt: MarketFilter, until_text: str | None) -> dict[str, Any]:

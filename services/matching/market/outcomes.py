@@ -50,6 +50,8 @@ market_engagements = sa.Table(
     sa.Column("worker_id", sa.String(64), nullable=True),  # NULL once the worker is erased
     sa.Column("worker_region", sa.String(6), nullable=True),
     sa.Column("worker_level", sa.SmallInteger, nullable=True),
+    sa.Column("posting_region", sa.String(6), nullable=True),  # copied from the read model, as the worker's
+    sa.Column("occupation", sa.String(16), nullable=True),
     sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     sa.Index("ix_market_engagements_at", "at", "fact"),
     sa.Index("ix_market_engagements_worker", "worker_id"),
@@ -153,9 +155,12 @@ class OutcomesRepository:
         ids = list({f.worker_id for f in facts})
         with self.engine.begin() as conn:
             held = self._worker_places(conn, ids)
+            places = self._posting_places(conn, list({f.posting_id for f in facts}))
             rows = [{"key": f.key, "fact": f.fact, "posting_id": f.posting_id, "worker_id": f.worker_id,
                      "worker_region": held.get(f.worker_id, (None, None))[0],
-                     "worker_level": held.get(f.worker_id, (None, None))[1], "at": f.at} for f in facts]
+                     "worker_level": held.get(f.worker_id, (None, None))[1],
+                     "posting_region": places.get(f.posting_id, (None, None))[0],
+                     "occupation": places.get(f.posting_id, (None, None))[1], "at": f.at} for f in facts]
             stmt = _insert(conn, market_engagements).on_conflict_do_nothing(index_elements=["key"])
             result = conn.execute(stmt, rows)
         return max(result.rowcount or 0, 0)
@@ -168,6 +173,16 @@ class OutcomesRepository:
             for row in conn.execute(sa.select(w.c.id, w.c.region, w.c.level).where(w.c.id.in_(ids[chunk:chunk + 500]))):
                 if row.region is not None:
                     held[row.id] = (row.region, row.level)
+        return held
+
+    @staticmethod
+    def _posting_places(conn: Connection, ids: list[str]) -> dict[str, tuple[str | None, str | None]]:
+        p = market_postings
+        held: dict[str, tuple[str | None, str | None]] = {}
+        for chunk in range(0, len(ids), 500):
+            for row in conn.execute(sa.select(p.c.id, p.c.region, p.c.occupation).where(p.c.id.in_(ids[chunk:chunk + 500]))):
+                if row.region is not None:
+                    held[row.id] = (row.region, row.occupation)
         return held
 
     @staticmethod
@@ -188,17 +203,36 @@ class OutcomesRepository:
 
     # -- flows ----------------------------------------------------------------------------------
 
-    def flow_rows(self, start: dt.datetime, end: dt.datetime) -> list[tuple]:
-        """(fact, worker region, posting region, posting occupation, worker level, count) in [start, end)."""
+    def flow_rows(self, start: dt.datetime, end: dt.datetime, *, cities_only: bool = False) -> list[tuple]:
+        """(fact, worker region, posting region, posting occupation, worker level, count) in [start, end);
+        `cities_only` groups by city codes alone (occupation and level None): what a report needs.
+
+        Facts carry both places from when they arrived, so one scan of the period answers; the few
+        that arrived before their worker or posting are joined to the read model instead."""
         e, w, p = market_engagements, market_workers, market_postings
-        origin = sa.func.coalesce(e.c.worker_region, w.c.region)
-        level = sa.func.coalesce(e.c.worker_level, w.c.level)
-        query = (sa.select(e.c.fact, origin, p.c.region, p.c.occupation, level, sa.func.count())
-                 .select_from(e.outerjoin(w, w.c.id == e.c.worker_id).outerjoin(p, p.c.id == e.c.posting_id))
-                 .where(e.c.at >= start, e.c.at < end, e.c.fact.in_(FLOW_FACTS))
-                 .group_by(e.c.fact, origin, p.c.region, p.c.occupation, level))
+        in_period = (e.c.at >= start, e.c.at < end, e.c.fact.in_(FLOW_FACTS))
+        known = sa.and_(e.c.worker_region.is_not(None), e.c.posting_region.is_not(None))
+        queries = []
+        for complete in (True, False):
+            if complete:
+                origin, level, destination, occupation = e.c.worker_region, e.c.worker_level, e.c.posting_region, e.c.occupation
+                source = e
+            else:
+                origin = sa.func.coalesce(e.c.worker_region, w.c.region)
+                level = sa.func.coalesce(e.c.worker_level, w.c.level)
+                destination = sa.func.coalesce(e.c.posting_region, p.c.region)
+                occupation = sa.func.coalesce(e.c.occupation, p.c.occupation)
+                source = e.outerjoin(w, w.c.id == e.c.worker_id).outerjoin(p, p.c.id == e.c.posting_id)
+            if cities_only:
+                origin, destination = sa.func.substr(origin, 1, 4), sa.func.substr(destination, 1, 4)
+                keys = (e.c.fact, origin, destination)
+                columns = (e.c.fact, origin, destination, sa.null(), sa.null())
+            else:
+                keys = columns = (e.c.fact, origin, destination, occupation, level)
+            queries.append(sa.select(*columns, sa.func.count()).select_from(source)
+                           .where(*in_period, known if complete else sa.not_(known)).group_by(*keys))
         with self.engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(query)]
+            return [tuple(row) for query in queries for row in conn.execute(query)]
 
     # -- outcomes -------------------------------------------------------------------------------
 
@@ -221,13 +255,16 @@ class OutcomesRepository:
         with self.engine.connect() as conn:
             return [(_aware(c), _aware(h)) for c, h in conn.execute(query)]
 
-    def shown_with_hires(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, int, bool]]:
-        """(fingerprint, rank, hired?) for each worker–posting pair shown in [start, end)."""
+    def shown_with_hires(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, int, int, int]]:
+        """(fingerprint, rank, pairs shown, of them hired) for the worker–posting pairs shown in [start, end),
+        counted in SQL (a month holds hundreds of thousands of shown pairs)."""
         s, e = market_shown, market_engagements
-        hired = sa.exists().where(e.c.fact == "hired", e.c.posting_id == s.c.posting_id, e.c.worker_id == s.c.worker_id)
-        query = sa.select(s.c.fingerprint, s.c.rank, hired).where(s.c.shown_at >= start, s.c.shown_at < end)
+        hired = sa.exists().where(e.c.posting_id == s.c.posting_id, e.c.fact == "hired", e.c.worker_id == s.c.worker_id)
+        hit = sa.case((hired, 1), else_=0)
+        query = (sa.select(s.c.fingerprint, s.c.rank, sa.func.count(), sa.func.sum(hit))
+                 .where(s.c.shown_at >= start, s.c.shown_at < end).group_by(s.c.fingerprint, s.c.rank))
         with self.engine.connect() as conn:
-            return [(f, int(r), bool(h)) for f, r, h in conn.execute(query)]
+            return [(f, int(r), int(n), int(h or 0)) for f, r, n, h in conn.execute(query)]
 
     def variants(self) -> dict[str, tuple[dict[str, float], dt.datetime]]:
         v = market_ranking_variants
@@ -291,12 +328,13 @@ def _rate(numerator: int, denominator: int) -> float | None:
     return None if denominator == 0 else round(numerator / denominator, 4)
 
 
-def by_rank(pairs: Iterable[tuple[str, int, bool]]) -> list[dict[str, Any]]:
+def by_rank(pairs: Iterable[tuple[str, int, int, int]]) -> list[dict[str, Any]]:
+    """Hire rate per rank bucket from (fingerprint, rank, shown, hired) counts."""
     counts = {label: [0, 0] for label, _, _ in RANK_BUCKETS}
-    for _, rank, hired in pairs:
+    for _, rank, shown, hired in pairs:
         for label, low, high in RANK_BUCKETS:
             if low <= rank <= high:
-                counts[label][0] += 1
+                counts[label][0] += shown
                 counts[label][1] += hired
                 break
     return [{"rank": label, "shown": shown, "hires": hires, "hire_rate": _rate(hires, shown)}
@@ -304,10 +342,10 @@ def by_rank(pairs: Iterable[tuple[str, int, bool]]) -> list[dict[str, Any]]:
 
 
 def outcomes(counts: dict[str, int], first_hires: Sequence[tuple[dt.datetime, dt.datetime]],
-             pairs: Sequence[tuple[str, int, bool]]) -> dict[str, Any]:
+             pairs: Sequence[tuple[str, int, int, int]]) -> dict[str, Any]:
     days = [max((hired - created).total_seconds(), 0) / 86400 for created, hired in first_hires]
-    shown = len(pairs)
-    hired = sum(1 for _, _, h in pairs if h)
+    shown = sum(p[2] for p in pairs)
+    hired = sum(p[3] for p in pairs)
     return {
         "matches": counts["shown"],
         "invitations": counts["invited"],
@@ -325,23 +363,25 @@ def outcomes(counts: dict[str, int], first_hires: Sequence[tuple[dt.datetime, dt
     }
 
 
-def variants_report(pairs: Sequence[tuple[str, int, bool]],
+def variants_report(pairs: Sequence[tuple[str, int, int, int]],
                     known: dict[str, tuple[dict[str, float], dt.datetime]]) -> list[dict[str, Any]]:
     """Hire rate per ranking variant (weights fingerprint): the admin's comparison when weights change."""
-    grouped: dict[str, list[tuple[str, int, bool]]] = {}
+    grouped: dict[str, list[tuple[str, int, int, int]]] = {}
     for pair in pairs:
         grouped.setdefault(pair[0], []).append(pair)
     out = []
     for fingerprint, group in grouped.items():
-        hires = [rank for _, rank, h in group if h]
+        shown = sum(p[2] for p in group)
+        hires = sum(p[3] for p in group)
         top3 = [p for p in group if p[1] <= 3]
+        top3_shown = sum(p[2] for p in top3)
         weights, first_seen = known.get(fingerprint, (None, None))
         out.append({
             "fingerprint": fingerprint, "weights": weights,
             "first_seen": first_seen.isoformat() if first_seen else None,
-            "shown": len(group), "hires": len(hires), "hire_rate": _rate(len(hires), len(group)),
-            "top3_shown": len(top3), "top3_hire_rate": _rate(sum(1 for p in top3 if p[2]), len(top3)),
-            "mean_rank_of_hires": round(statistics.fmean(hires), 2) if hires else None,
+            "shown": shown, "hires": hires, "hire_rate": _rate(hires, shown),
+            "top3_shown": top3_shown, "top3_hire_rate": _rate(sum(p[3] for p in top3), top3_shown),
+            "mean_rank_of_hires": round(sum(p[1] * p[3] for p in group) / hires, 2) if hires else None,
             "hire_rate_by_rank": by_rank(group),
         })
     out.sort(key=lambda v: v["first_seen"] or "")

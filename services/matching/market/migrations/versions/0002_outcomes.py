@@ -23,6 +23,8 @@ def upgrade() -> None:
         sa.Column("worker_id", sa.String(64), nullable=True),
         sa.Column("worker_region", sa.String(6), nullable=True),
         sa.Column("worker_level", sa.SmallInteger, nullable=True),
+        sa.Column("posting_region", sa.String(6), nullable=True),
+        sa.Column("occupation", sa.String(16), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_market_engagements_at", "market_engagements", ["at", "fact"])
