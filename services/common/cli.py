@@ -121,16 +121,24 @@ def cmd_serve(args: argparse.Namespace) -> int:
         uvicorn.run(f"services.{args.service}.app:create_app", **options)
         return 0
     app = None
+    watching = threading.Event()
     if not args.no_workers:
+        os.environ["TALENTFLOW_PROCESS"] = "work"  # this process writes (an embedded index's one writer)
         app = importlib.import_module(f"services.{args.service}.app").create_app()
-        for loop in _loops_of(app):
+        loops = _loops_of(app)
+        for loop in loops:
             loop.start()
-        print(f"talentflow: {args.service}: {len(_loops_of(app))} loops in pid {os.getpid()}, "
+        # The HTTP processes' /readyz cannot see these loops: what goes wrong with them is said here.
+        threading.Thread(target=_watch_loops, args=(args.service, loops, watching), name="loop-watch",
+                         daemon=True).start()
+        print(f"talentflow: {args.service}: {len(loops)} loops in pid {os.getpid()}, "
               f"{processes} HTTP processes", file=sys.stderr)
     os.environ["TALENTFLOW_RUN_WORKERS"] = "false"  # the HTTP processes inherit it: they run no loops
+    os.environ["TALENTFLOW_PROCESS"] = "http"
     try:
         uvicorn.run(f"services.{args.service}.app:create_app", workers=processes, **options)
     finally:
+        watching.set()
         if app is not None:
             for loop in reversed(_loops_of(app)):
                 loop.stop()
@@ -168,22 +176,28 @@ def cmd_work(args: argparse.Namespace) -> int:
         registry = CollectorRegistry(auto_describe=False)
         registry.register(PipelineCollector(args.service, lambda: loops))
         start_http_server(args.metrics_port, addr=args.metrics_host, registry=registry)
-    from services.common.web import pipeline_causes
-
-    # Liveness for containers: a file touched while every worker thread is alive and no consumer is
-    # stuck (deploy/docker/healthcheck.py), so a stuck consumer's container is restarted.
-    heartbeat = os.environ.get("TALENTFLOW_HEARTBEAT_FILE")
-    while not stop.wait(10):
-        causes = pipeline_causes(loops)
-        for cause in causes:
-            print(f"{args.service}: {cause}", file=sys.stderr)
-        if heartbeat and all(_alive(w) for w in loops) and not causes:
-            with open(heartbeat, "a"):
-                os.utime(heartbeat)
+    _watch_loops(args.service, loops, stop)
     for loop in reversed(loops):
         loop.stop()
     app.state.runtime.close()
     return 0
+
+
+def _watch_loops(service: str, loops: list, stop: threading.Event, every_s: float = 10.0) -> None:
+    """Until `stop`: every `every_s`, say on stderr what is wrong with the loops (a dead thread, a
+    stuck consumer). Liveness for containers: TALENTFLOW_HEARTBEAT_FILE is touched while every loop
+    thread is alive and none is stuck (deploy/docker/healthcheck.py), so a stuck consumer's
+    container is restarted."""
+    from services.common.web import pipeline_causes
+
+    heartbeat = os.environ.get("TALENTFLOW_HEARTBEAT_FILE")
+    while not stop.wait(every_s):
+        causes = pipeline_causes(loops)
+        for cause in causes:
+            print(f"{service}: {cause}", file=sys.stderr)
+        if heartbeat and all(_alive(w) for w in loops) and not causes:
+            with open(heartbeat, "a"):
+                os.utime(heartbeat)
 
 
 def _alive(worker) -> bool:

@@ -149,3 +149,35 @@ def test_processes_option_and_matching_staying_at_one(monkeypatch):
     monkeypatch.setenv("TALENTFLOW_PROCESSES", "two")
     with pytest.raises(SystemExit):
         cli.build_parser()
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+def test_the_loop_watch_names_a_dead_loop_and_touches_the_heartbeat_only_while_all_are_well(tmp_path, monkeypatch,
+                                                                                             capsys):
+    from services.common import cli
+
+    heartbeat = tmp_path / "beat"
+    monkeypatch.setenv("TALENTFLOW_HEARTBEAT_FILE", str(heartbeat))
+    well = Scripted([0] * 10_000, interval_s=0.01)
+    well.start()
+    stop = threading.Event()
+    watch = threading.Thread(target=cli._watch_loops, args=("probe", [well], stop, 0.02))
+    watch.start()
+    try:
+        _eventually(heartbeat.exists)
+        dying = Scripted([SystemExit()], interval_s=0.01)
+        dying.start()
+        _eventually(lambda: not dying.alive)
+        watch_loops = [well, dying]
+        stop.set()
+        watch.join()
+        heartbeat.unlink()
+        stop = threading.Event()
+        watch = threading.Thread(target=cli._watch_loops, args=("probe", watch_loops, stop, 0.02))
+        watch.start()
+        _eventually(lambda: "probe: test loop scripted: its thread died" in capsys.readouterr().err)
+        assert not heartbeat.exists()
+    finally:
+        stop.set()
+        watch.join()
+        well.stop()
