@@ -565,13 +565,16 @@ def change_of(event: CloudEvent) -> Change | None:
     return None
 
 
-def change_of_record(record: Record) -> Change | None:
-    """`change_of(decode(record))`, with the envelope of a worker.upserted read without the models
-    (the same checks as `CloudEvent`; anything unusual goes the validated way and fails there)."""
+def read_worker_record(record: Record) -> tuple[int, dict[str, Any]] | None:
+    """(entityversion, data) of a worker.upserted record read without the models — the data exactly
+    as `WorkerUpserted.model_validate(d).model_dump(mode="json")` gives it — or None when the fast
+    reader does not vouch for it (another type, a lenient form, an older schema, anything invalid):
+    the caller then decodes it the validated way, which reads it or fails it (→ DLQ). The same
+    checks as `CloudEvent` on the envelope. Shared by the index and the market consumers."""
     try:
         envelope = from_json(record.value, allow_inf_nan=False)  # the parser `decode` uses, stricter
         if type(envelope) is not dict or envelope.get("type") != "worker.upserted":
-            raise Declined
+            return None
         get = envelope.get
         version, data, schema = get("entityversion"), get("data"), get("dataschema")
         if not (type(version) is int and version >= 0 and type(data) is dict
@@ -579,11 +582,23 @@ def change_of_record(record: Record) -> Change | None:
                 and type(get("source")) is str and type(get("subject")) is str and type(get("id", "")) is str
                 and (schema is None or type(schema) is str) and type(get("traceparent", "")) in (str, type(None))
                 and schema_version(schema) in _FAST_WORKER_VERSIONS):
-            raise Declined
+            return None
         if "time" in envelope:
             read_datetime(envelope["time"])
-        doc = worker_doc_of(read_worker_upserted(data))
+        return version, read_worker_upserted(data)
     except Exception:  # noqa: BLE001 - whatever the fast reader trips on, the models decide
+        return None
+
+
+def change_of_record(record: Record) -> Change | None:
+    """`change_of(decode(record))`, with a worker.upserted read without the models (`read_worker_record`)."""
+    fast = read_worker_record(record)
+    if fast is None:
+        return change_of(decode(record))
+    version, data = fast
+    try:
+        doc = worker_doc_of(data)
+    except Exception:  # noqa: BLE001 - the models decide
         return change_of(decode(record))
     return Change(Kind.workers, doc.id, version, "upsert", doc)
 

@@ -112,3 +112,33 @@ def test_events_this_read_model_does_not_need_are_skipped_and_garbage_fails_the_
     assert repo.batches == []
     with pytest.raises(events.UndecodableEvent):
         MarketIngest(repo).handle([Record("talentflow.workers", 0, 0, "w-1", b"not json", {}, 0)])
+
+
+@pytest.mark.parametrize("fields", [
+    {},
+    {"occupations": [{"name": "自由职业"}]},
+    {"matchable": False, "skill_level": "junior", "region": "440305"},
+    {"occupations": [{"code": "6-31-01-03", "name": "电工"}], "updated_at": dt.datetime(2025, 7, 1, 3, tzinfo=dt.UTC)},
+])
+def test_the_light_reader_gives_the_row_the_models_give(fields):
+    """worker.upserted, nearly all of the volume, is read without pydantic (handlers.read_worker_record,
+    shared with the index consumer); whatever it gives must be what the models give."""
+    from services.matching.handlers import read_worker_record
+    from services.matching.market.consumers import worker_row, worker_row_of
+
+    event = worker(3, **fields)
+    fast = read_worker_record(record(event))
+    assert fast is not None, "the light reader should vouch for what the profiles outbox writes"
+    version, data = fast
+    assert worker_row_of(data, version) == worker_row(event)
+    repo = RecordingRepository()
+    MarketIngest(repo).handle([record(event)])
+    assert repo.batches[0]["workers"] == [worker_row(event)]
+
+
+def test_in_a_batch_the_newest_worker_wins_whichever_reader_read_it():
+    repo = RecordingRepository()
+    older, newer = worker(1, region="150603"), worker(2, region="150621")
+    MarketIngest(repo).handle([record(newer, 1), record(older, 2)])
+    (row,) = repo.batches[0]["workers"]
+    assert (row.version, row.region) == (2, "150621")

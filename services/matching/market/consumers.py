@@ -19,6 +19,7 @@ from services.common.consuming import ConsumerWorker
 from services.common.contracts import SkillLevel
 from services.common.loops import BackgroundLoop
 from services.common.ports import EventLog, Record
+from services.matching.handlers import read_worker_record
 from services.matching.market.domain import Period, PeriodKind, monthly_wage
 from services.matching.market.store import (
     AlreadyPublished,
@@ -58,6 +59,25 @@ def worker_row(event: events.CloudEvent) -> WorkerRow:
         occupations=" ".join(codes) or None,
         updated_at=_utc(data.updated_at),
     )
+
+
+def worker_row_of(data: dict, version: int) -> WorkerRow:
+    """`worker_row` from the data the fast reader gives (`handlers.read_worker_record`): the models'
+    JSON form, so the same row without pydantic on the hot path (a unit test holds them equal)."""
+    codes = [o["code"] for o in data["occupations"] if o.get("code")]
+    return WorkerRow(
+        id=data["id"],
+        version=version,
+        matchable=data["matchable"],
+        level=_LEVEL_RANK[data["skill_level"]],
+        region=data["region"],
+        occupation=codes[0] if codes else None,
+        occupations=" ".join(codes) or None,
+        updated_at=_utc(dt.datetime.fromisoformat(data["updated_at"])) if data.get("updated_at") else None,
+    )
+
+
+_LEVEL_RANK = {level.value: level.rank for level in SkillLevel}
 
 
 def posting_row(event: events.CloudEvent) -> PostingRow:
@@ -111,25 +131,37 @@ class MarketIngest:
         a reopening upsert, or an upsert older than an erasure, changes nothing.
         """
         newest: dict[tuple[str, str], events.CloudEvent] = {}
+        fast_workers: dict[str, tuple[int, dict]] = {}  # worker.upserted read without the models
         for record in records:
+            fast = read_worker_record(record)
+            if fast is not None:
+                version, data = fast
+                held_fast = fast_workers.get(data["id"])
+                if held_fast is None or version >= held_fast[0]:
+                    fast_workers[data["id"]] = fast
+                continue
             event = events.decode(record)
             if event.type not in HANDLED:
                 continue
             held = newest.get((event.type, event.subject))
             if held is None or event.entityversion >= held.entityversion:
                 newest[(event.type, event.subject)] = event
-        if not newest:
+        if not newest and not fast_workers:
             return
         by_type: dict[str, list[events.CloudEvent]] = {t: [] for t in HANDLED}
         for (event_type, _), event in newest.items():
             by_type[event_type].append(event)
+        workers = {e.subject: worker_row(e) for e in by_type["worker.upserted"]}
+        for worker_id, (version, data) in fast_workers.items():
+            if worker_id not in workers or version >= workers[worker_id].version:
+                workers[worker_id] = worker_row_of(data, version)
         # A closing without its posting's upsert in the batch brings the posting along (v2): after
         # compaction it is the posting's only record; the version guard keeps a held newer row.
         upserted = {e.subject for e in by_type["posting.upserted"]}
         carried = [row for e in by_type["posting.closed"] if e.subject not in upserted
                    and (row := closed_posting_row(e)) is not None]
         self.repository.apply(
-            workers=[worker_row(e) for e in by_type["worker.upserted"]],
+            workers=list(workers.values()),
             erased=[(e.subject, e.entityversion) for e in by_type["worker.erased"]],
             postings=[posting_row(e) for e in by_type["posting.upserted"]] + carried,
             closures=[posting_closure(e) for e in by_type["posting.closed"]],
