@@ -812,7 +812,7 @@ class Profiler:
         if not self.raw.exists():
             return None
         summary = self.folder / f"{self.name}.txt"
-        with self.raw.open() as f:
+        with self.raw.open(encoding="utf-8", errors="replace") as f:  # py-spy may cut a multi-byte name
             summary.write_text(summarize_collapsed(f))
         self.raw.unlink()  # collapsed stacks are large; the summary is what we keep
         return str(summary.relative_to(ROOT))
