@@ -6,6 +6,8 @@ stores each answer's workers with their rank and the ranking weights' fingerprin
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -27,7 +29,8 @@ def test_each_candidates_answer_is_recorded_with_its_ranks_and_weights_fingerpri
     app = create_app(settings, runtime=runtime, index=index)
     try:
         recorder = app.state.shown_lists
-        assert isinstance(recorder, ShownLists)
+        assert isinstance(recorder, ShownLists) and recorder.autostart  # an HTTP-only process writes too
+        recorder.autostart = False  # here the test drains the queue itself
         workers = [worker_data(f"w-{i}", name="王建国", skills=[{"name": "氩弧焊", "proficiency": 1 + i % 5, "years": i}])
                    for i in range(6)]
         posting = posting_data("p-1", org_id=ORG)
@@ -49,5 +52,12 @@ def test_each_candidates_answer_is_recorded_with_its_ranks_and_weights_fingerpri
         assert {r.fingerprint for r in rows} == {fingerprint(weights)}
         assert len(variants) == 1 and variants[0].weights == pytest.approx(weights.normalised())
         assert "王建国" not in str([tuple(r) for r in rows])  # ids and ranks only
+        recorder.autostart = True  # the first answer starts the writer, which drains the queue on its own
+        assert client.get("/v1/postings/p-1/candidates?limit=2", headers=auth("employer", "u-1", ORG)).status_code == 200
+        deadline = time.monotonic() + 5
+        while recorder.written < len(shown) + 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert recorder.written == len(shown) + 2
+        recorder.stop()
     finally:
         runtime.close()

@@ -131,7 +131,8 @@ def make_harness(backend, tmp_path: Path, now: dt.datetime, **market_options: An
     clock = FakeClock(now)
     options = {"min_sample": 5, "schedule": "month", "cache_s": 60.0, **market_options}
     market = assemble_market(runtime, settings, MarketSettings(**options), clock=clock,
-                             consumer_options={"poll_timeout_s": 0.01, "backoff_s": 0.01})
+                             consumer_options={"poll_timeout_s": 0.01, "backoff_s": 0.01},
+                             autostart_shown=False)  # tests flush the shown lists themselves
     relay = OutboxRelay(runtime.engine, matching_store.outbox, runtime.event_log, name="matching-test")
     app = create_service_app(service="matching", title="matching (market test)", version="test",
                              token_issuer=runtime.token_issuer, key_value=runtime.key_value, routers=market.routers,

@@ -51,7 +51,8 @@ class MarketSettings(BaseSettings):
 
 def assemble_market(runtime: Runtime, settings: PlatformSettings, market_settings: MarketSettings | None = None, *,
                     clock: Clock = utc_now, wake: Callable[[], None] | None = None,
-                    event_log: EventLog | None = None, consumer_options: dict[str, Any] | None = None) -> Market:
+                    event_log: EventLog | None = None, consumer_options: dict[str, Any] | None = None,
+                    autostart_shown: bool = True) -> Market:
     """Migrate the market tables and build the feature (tests use this to reach its parts)."""
     market_settings = market_settings or MarketSettings()
     run_migrations(runtime.engine, MARKET_MIGRATIONS, version_table=VERSION_TABLE)
@@ -63,7 +64,8 @@ def assemble_market(runtime: Runtime, settings: PlatformSettings, market_setting
     market.engagements = engagements_consumer(event_log or runtime.event_log, market.outcomes,
                                               **(consumer_options or {}))
     if market_settings.record_shown:
-        market.shown = ShownLists(runtime.engine, retention_days=market_settings.shown_retention_days, clock=clock)
+        market.shown = ShownLists(runtime.engine, retention_days=market_settings.shown_retention_days, clock=clock,
+                                  autostart=autostart_shown)
     if market_settings.schedule != "off":
         market.scheduler = ReportScheduler(
             lambda period, now: market.publish(period, now), repository=repository,

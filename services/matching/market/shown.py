@@ -5,7 +5,9 @@ bounded queue (a full queue drops the list and counts it — the answer is never
 background thread drains the queue in batches into `market_shown` (one row per worker–posting pair
 and ranking-weights fingerprint, with the best rank and the first time it was shown), records each
 fingerprint's weights once, and sweeps rows older than `retention_days`. No personal data: ids,
-ranks and times only; `worker.erased` deletes the worker's rows (outcomes.forget_workers).
+ranks and times only; `worker.erased` deletes the worker's rows (outcomes.forget_workers). With
+`autostart` (the service's setting), the first record starts the writer, so an HTTP process that
+runs no workers (`serve --no-workers`, several processes) writes what it showed as well.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ class ShownLists:
 
     def __init__(self, engine: Engine, *, retention_days: int = 180, max_queued: int = 10_000,
                  flush_every_s: float = 0.5, sweep_every_s: float = 3600.0,
-                 clock: Callable[[], dt.datetime] = utc_now):
+                 clock: Callable[[], dt.datetime] = utc_now, autostart: bool = False):
         self.engine = engine
         self.retention_days = retention_days
         self.flush_every_s = flush_every_s
@@ -57,6 +59,8 @@ class ShownLists:
         self._thread: threading.Thread | None = None
         self._last_sweep = 0.0
         self._write_lock = threading.Lock()
+        self._start_lock = threading.Lock()
+        self.autostart = autostart
 
     # -- the request path -------------------------------------------------------------------------
 
@@ -73,6 +77,8 @@ class ShownLists:
             self._queue.put_nowait((posting_id, tuple(worker_ids), cached[1], cached[2], self.clock()))
         except queue.Full:
             self.dropped += 1
+        if self._thread is None and self.autostart:  # an HTTP process without workers writes its own
+            self.start()
 
     # -- the background writer --------------------------------------------------------------------
 
@@ -133,11 +139,12 @@ class ShownLists:
             self._stop.wait(self.flush_every_s)
 
     def start(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="market-shown-lists", daemon=True)
-        self._thread.start()
+        with self._start_lock:
+            if self._thread is not None and self._thread.is_alive():
+                return
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._run, name="market-shown-lists", daemon=True)
+            self._thread.start()
 
     def stop(self, timeout_s: float = 5.0) -> None:
         self._stop.set()
