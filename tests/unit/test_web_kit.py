@@ -257,3 +257,39 @@ def test_a_chunked_body_over_the_limit_is_413_not_400(client):
                         headers={**_auth(), "content-type": "application/json", "Idempotency-Key": "big"})
     assert keyed.status_code == 413
     assert len(client.app.state.key_value) == 0  # nothing cached for a refused body
+
+
+def test_fastapi_telemetry_is_off_unless_an_exporter_is_configured(monkeypatch):
+    """FastAPI asks the OpenTelemetry globals on every request while its telemetry is on."""
+    from services.common.web import create_service_app
+
+    def app():
+        return create_service_app(service="probe", title="probe", version="0", token_issuer=TokenIssuer(["k" * 40]),
+                                  key_value=MemoryKeyValue(), routers=[APIRouter()], checks={})
+
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    monkeypatch.delenv("FASTAPI_OTEL_AUTO_CONFIGURE", raising=False)
+    assert app()._telemetry["tracing"] is False and app()._telemetry["metrics"] is False
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318")
+    assert app()._telemetry["tracing"] is True
+
+
+def test_json_answers_without_a_response_model_are_encoded_by_orjson():
+    from fastapi.datastructures import DefaultPlaceholder
+
+    from services.common.web import OrjsonResponse, create_service_app
+
+    router = APIRouter()
+
+    @router.get("/plain")
+    def plain():
+        return {"名字": "王", "n": 1}
+
+    app = create_service_app(service="probe", title="probe", version="0", token_issuer=TokenIssuer(["k" * 40]),
+                             key_value=MemoryKeyValue(), routers=[router], checks={})
+    # a placeholder, so that routes with a response model keep FastAPI's pydantic-to-bytes path
+    assert isinstance(app.router.default_response_class, DefaultPlaceholder)
+    assert app.router.default_response_class.value is OrjsonResponse
+    response = TestClient(app).get("/plain")
+    assert response.status_code == 200 and response.content == '{"名字":"王","n":1}'.encode()
+    assert OrjsonResponse({"x": float("nan"), 1: "a"}).body == b'{"x":null,"1":"a"}'  # Starlette's JSONResponse refuses NaN
