@@ -131,6 +131,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         # The HTTP processes' /readyz cannot see these loops: what goes wrong with them is said here.
         threading.Thread(target=_watch_loops, args=(args.service, loops, watching), name="loop-watch",
                          daemon=True).start()
+        if args.metrics_port:  # the HTTP processes' /metrics cannot see these loops' lag and DLQ counts
+            _serve_pipeline_metrics(args.service, loops, args.metrics_port, args.metrics_host)
         print(f"talentflow: {args.service}: {len(loops)} loops in pid {os.getpid()}, "
               f"{processes} HTTP processes", file=sys.stderr)
     os.environ["TALENTFLOW_RUN_WORKERS"] = "false"  # the HTTP processes inherit it: they run no loops
@@ -168,19 +170,23 @@ def cmd_work(args: argparse.Namespace) -> int:
         loop.start()
     print(f"{args.service}: {len(loops)} loops running", file=sys.stderr)
     if args.metrics_port:
-        # The pipeline's figures (consumer lag, DLQ counts, outbox backlog) from the process that runs it.
-        from prometheus_client import CollectorRegistry, start_http_server
-
-        from services.common.web import PipelineCollector
-
-        registry = CollectorRegistry(auto_describe=False)
-        registry.register(PipelineCollector(args.service, lambda: loops))
-        start_http_server(args.metrics_port, addr=args.metrics_host, registry=registry)
+        _serve_pipeline_metrics(args.service, loops, args.metrics_port, args.metrics_host)
     _watch_loops(args.service, loops, stop)
     for loop in reversed(loops):
         loop.stop()
     app.state.runtime.close()
     return 0
+
+
+def _serve_pipeline_metrics(service: str, loops: list, port: int, host: str) -> None:
+    """The pipeline's figures (consumer lag, DLQ counts, outbox backlog) from the process that runs it."""
+    from prometheus_client import CollectorRegistry, start_http_server
+
+    from services.common.web import PipelineCollector
+
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(PipelineCollector(service, lambda: loops))
+    start_http_server(port, addr=host, registry=registry)
 
 
 def _watch_loops(service: str, loops: list, stop: threading.Event, every_s: float = 10.0) -> None:
@@ -434,6 +440,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-workers", action="store_true", help="HTTP only; run the loops with `talentflow work`")
     p.add_argument("--processes", type=_positive(int), default=_env_processes(),
                    help="HTTP processes (TALENTFLOW_PROCESSES); the loops run once, in the process that starts them")
+    p.add_argument("--metrics-port", type=int, default=0,
+                   help="with --processes above 1: serve the loops' Prometheus metrics (consumer lag, DLQ) on this port")
+    p.add_argument("--metrics-host", default="127.0.0.1")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("work", help="run one service's outbox relay and consumers, no HTTP")

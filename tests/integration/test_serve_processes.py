@@ -44,9 +44,9 @@ def _children(parent: int) -> list[int]:
     return found
 
 
-def _backlog(metrics: str) -> float | None:
+def _sample(metrics: str, name: str) -> float | None:
     for line in metrics.splitlines():
-        if line.startswith("talentflow_outbox_backlog{"):
+        if line.startswith(name + "{"):
             return float(line.rsplit(" ", 1)[1])
     return None
 
@@ -62,12 +62,12 @@ def test_two_http_processes_store_every_concurrent_write_and_publish_each_once(s
     if store_backend.database_url:
         env["DATABASE_URL"] = store_backend.database_url
         env["TALENTFLOW_INSTANCE_PREFIX"] = prefix
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     token = subprocess.run([sys.executable, "-m", "services.common.cli", "token", "--role", "admin", "--subject", "root"],
                            env=env, capture_output=True, text=True, check=True).stdout.strip()
     log = open(tmp_path / "serve.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "services.common.cli", "serve", "profiles", "--port", str(port),
-                             "--processes", "2"], env=env, stderr=log)
+                             "--processes", "2", "--metrics-port", str(metrics_port)], env=env, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -101,11 +101,14 @@ def test_two_http_processes_store_every_concurrent_write_and_publish_each_once(s
         deadline = time.monotonic() + 60
         backlog = None
         while time.monotonic() < deadline:
-            backlog = _backlog(httpx.get(url + "/metrics", timeout=10).text)
+            backlog = _sample(httpx.get(url + "/metrics", timeout=10).text, "talentflow_outbox_backlog")
             if backlog == 0:
                 break
             time.sleep(0.2)
         assert backlog == 0, f"outbox backlog still {backlog}"
+        # The one relay, in the process that started the HTTP ones, published each write once.
+        pipeline = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10).text
+        assert _sample(pipeline, "talentflow_outbox_published_total") == len(created)
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
