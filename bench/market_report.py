@@ -33,7 +33,13 @@ from services.matching import store as matching_store
 from services.matching.market.domain import Period, build_summary
 from services.matching.market.app import MARKET_MIGRATIONS, MarketSettings, VERSION_TABLE
 from services.matching.market.handlers import Market
-from services.matching.market.outcomes import OutcomesRepository, market_engagements, market_shown
+from services.matching.market.outcomes import (
+    FLOW_FACTS,
+    OutcomesRepository,
+    market_engagements,
+    market_flow_counts,
+    market_shown,
+)
 from services.matching.market.store import MarketRepository, market_postings, market_workers
 
 NOW = dt.datetime(2026, 3, 1, 0, 5, tzinfo=dt.UTC)
@@ -98,6 +104,17 @@ def fact_rows(count: int, rnd: random.Random, workers: int, postings: int, place
                "occupation": None, "at": FEBRUARY + dt.timedelta(seconds=rnd.randrange(28 * 86400))}
 
 
+def flow_count_rows(facts: list[dict]):
+    """The flow counters the engagements consumer keeps, for the same facts (month, fact, cities)."""
+    counts: dict[tuple, int] = {}
+    for f in facts:
+        if f["fact"] in FLOW_FACTS:
+            key = (Period.containing(f["at"]).label, f["fact"], f["worker_region"][:4], f["posting_region"][:4])
+            counts[key] = counts.get(key, 0) + 1
+    for (period, fact, origin, destination), n in counts.items():
+        yield {"period": period, "fact": fact, "origin": origin, "destination": destination, "count": n}
+
+
 def shown_rows(count: int, rnd: random.Random, workers: int, postings: int):
     """Candidates answers of the month: 20 workers per answer at ranks 1…20 (market_shown rows)."""
     for i in range(count // 20):
@@ -154,7 +171,9 @@ def main() -> None:
         started = time.perf_counter()
         load(engine, market_workers, worker_rows(args.workers, rnd, codes, places))
         load(engine, market_postings, posting_rows(args.postings, rnd, codes, places))
-        load(engine, market_engagements, fact_rows(args.facts, rnd, args.workers, args.postings, places))
+        facts = list(fact_rows(args.facts, rnd, args.workers, args.postings, places))
+        load(engine, market_engagements, iter(facts))
+        load(engine, market_flow_counts, flow_count_rows(facts))  # as the consumer keeps them
         load(engine, market_shown, shown_rows(args.shown, rnd, args.workers, args.postings))
         repo = MarketRepository(engine, matching_store.OUTBOX)
         market = Market(repo, MarketSettings(), "http://127.0.0.1:8003", lambda: NOW)

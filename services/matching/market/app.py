@@ -60,7 +60,7 @@ def assemble_market(runtime: Runtime, settings: PlatformSettings, market_setting
                                   wage_window_days=market_settings.wage_window_days)
     market = Market(repository, market_settings, settings.matching_url.rstrip("/"), clock, wake or (lambda: None))
     market.consumer = market_consumer(event_log or runtime.event_log, repository, **(consumer_options or {}))
-    market.outcomes = OutcomesRepository(runtime.engine)
+    market.outcomes = OutcomesRepository(runtime.engine, market_settings.period_kind)
     market.engagements = engagements_consumer(event_log or runtime.event_log, market.outcomes,
                                               **(consumer_options or {}))
     if market_settings.record_shown:

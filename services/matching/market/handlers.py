@@ -149,7 +149,10 @@ class Market:
     def period_figures(self, period: Period) -> dict[str, Any]:
         """What a report adds for its period: flows (province and city) and placement outcomes."""
         everything = MarketFilter()
-        rows = self._outcomes().flow_rows(*period_bounds(period), cities_only=True)  # one query for both levels
+        repo = self._outcomes()
+        rows = repo.flow_counts(period)  # the counters kept as facts arrive; else one scan for both levels
+        if rows is None:
+            rows = repo.flow_rows(*period_bounds(period), cities_only=True)
         return {"flows": self.flows(period, everything, 1, REPORT_FLOWS, rows),
                 "flows_city": self.flows(period, everything, 2, REPORT_FLOWS, rows),
                 "outcomes": self.placement_outcomes(period)}

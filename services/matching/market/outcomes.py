@@ -56,6 +56,10 @@ market_engagements = sa.Table(
     sa.Index("ix_market_engagements_at", "at", "fact"),
     sa.Index("ix_market_engagements_worker", "worker_id"),
     sa.Index("ix_market_engagements_posting", "posting_id", "fact"),
+    # the few facts that came before their worker or posting, found without scanning the month
+    sa.Index("ix_market_engagements_unplaced", "at",
+             sqlite_where=sa.text("worker_region IS NULL OR posting_region IS NULL"),
+             postgresql_where=sa.text("worker_region IS NULL OR posting_region IS NULL")),
 )
 
 market_shown = sa.Table(
@@ -68,6 +72,18 @@ market_shown = sa.Table(
     sa.Column("shown_at", sa.DateTime(timezone=True), nullable=False),  # the first time
     sa.Index("ix_market_shown_at", "shown_at"),
     sa.Index("ix_market_shown_worker", "worker_id"),
+)
+
+# Flow counters per reporting period (of the schedule's kind) kept as facts arrive, so a report reads
+# a few thousand city pairs instead of scanning a month of facts; '' is an unknown region.
+market_flow_counts = sa.Table(
+    "market_flow_counts",
+    metadata,
+    sa.Column("period", sa.String(10), primary_key=True),
+    sa.Column("fact", sa.String(12), primary_key=True),
+    sa.Column("origin", sa.String(4), primary_key=True),
+    sa.Column("destination", sa.String(4), primary_key=True),
+    sa.Column("count", sa.Integer, nullable=False),
 )
 
 market_ranking_variants = sa.Table(
@@ -143,8 +159,9 @@ def _occupation_in(code: str | None, prefix: str | None) -> bool:
 class OutcomesRepository:
     """The SQL of flows and outcomes (the only module that touches their tables)."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, period_kind: str = "month"):
         self.engine = engine
+        self.period_kind = period_kind
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -161,9 +178,23 @@ class OutcomesRepository:
                      "worker_level": held.get(f.worker_id, (None, None))[1],
                      "posting_region": places.get(f.posting_id, (None, None))[0],
                      "occupation": places.get(f.posting_id, (None, None))[1], "at": f.at} for f in facts]
-            stmt = _insert(conn, market_engagements).on_conflict_do_nothing(index_elements=["key"])
-            result = conn.execute(stmt, rows)
-        return max(result.rowcount or 0, 0)
+            stmt = (_insert(conn, market_engagements).on_conflict_do_nothing(index_elements=["key"])
+                    .returning(market_engagements.c.key))
+            inserted = {key for (key,) in conn.execute(stmt, rows)}  # only the new ones: a redelivery counts nothing
+            counts: dict[tuple[str, str, str, str], int] = {}
+            for row in rows:
+                if row["key"] in inserted and row["fact"] in FLOW_FACTS:
+                    key = (Period.containing(row["at"], self.period_kind).label, row["fact"],  # type: ignore[arg-type]
+                           (row["worker_region"] or "")[:4], (row["posting_region"] or "")[:4])
+                    counts[key] = counts.get(key, 0) + 1
+            if counts:
+                c = market_flow_counts
+                upsert = _insert(conn, c)
+                upsert = upsert.on_conflict_do_update(index_elements=[c.c.period, c.c.fact, c.c.origin, c.c.destination],
+                                                      set_={"count": c.c.count + upsert.excluded["count"]})
+                conn.execute(upsert, [{"period": k[0], "fact": k[1], "origin": k[2], "destination": k[3], "count": n}
+                                      for k, n in sorted(counts.items())])
+        return len(inserted)
 
     @staticmethod
     def _worker_places(conn: Connection, ids: list[str]) -> dict[str, tuple[str | None, int | None]]:
@@ -203,7 +234,8 @@ class OutcomesRepository:
 
     # -- flows ----------------------------------------------------------------------------------
 
-    def flow_rows(self, start: dt.datetime, end: dt.datetime, *, cities_only: bool = False) -> list[tuple]:
+    def flow_rows(self, start: dt.datetime, end: dt.datetime, *, cities_only: bool = False,
+                  unplaced_only: bool = False) -> list[tuple]:
         """(fact, worker region, posting region, posting occupation, worker level, count) in [start, end);
         `cities_only` groups by city codes alone (occupation and level None): what a report needs.
 
@@ -213,7 +245,7 @@ class OutcomesRepository:
         in_period = (e.c.at >= start, e.c.at < end, e.c.fact.in_(FLOW_FACTS))
         known = sa.and_(e.c.worker_region.is_not(None), e.c.posting_region.is_not(None))
         queries = []
-        for complete in (True, False):
+        for complete in ((False,) if unplaced_only else (True, False)):
             if complete:
                 origin, level, destination, occupation = e.c.worker_region, e.c.worker_level, e.c.posting_region, e.c.occupation
                 source = e
@@ -229,10 +261,24 @@ class OutcomesRepository:
                 columns = (e.c.fact, origin, destination, sa.null(), sa.null())
             else:
                 keys = columns = (e.c.fact, origin, destination, occupation, level)
+            unplaced = sa.or_(e.c.worker_region.is_(None), e.c.posting_region.is_(None))  # the partial index
             queries.append(sa.select(*columns, sa.func.count()).select_from(source)
-                           .where(*in_period, known if complete else sa.not_(known)).group_by(*keys))
+                           .where(*in_period, known if complete else unplaced).group_by(*keys))
         with self.engine.connect() as conn:
             return [tuple(row) for query in queries for row in conn.execute(query)]
+
+    def flow_counts(self, period: Period) -> list[tuple] | None:
+        """The counters of a period of the kept kind, shaped as `flow_rows(cities_only=True)`; None
+        for a period of another kind (then the facts are scanned). Facts counted with an unknown
+        place are read again from the facts, joined to what the read model knows now."""
+        if period.kind != self.period_kind:
+            return None
+        c = market_flow_counts
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(c.c.fact, c.c.origin, c.c.destination, c.c.count)
+                                .where(c.c.period == period.label, c.c.origin != "", c.c.destination != "")).all()
+        placed = [(fact, origin, destination, None, None, n) for fact, origin, destination, n in rows]
+        return placed + self.flow_rows(*period_bounds(period), cities_only=True, unplaced_only=True)
 
     # -- outcomes -------------------------------------------------------------------------------
 
@@ -256,15 +302,22 @@ class OutcomesRepository:
             return [(_aware(c), _aware(h)) for c, h in conn.execute(query)]
 
     def shown_with_hires(self, start: dt.datetime, end: dt.datetime) -> list[tuple[str, int, int, int]]:
-        """(fingerprint, rank, pairs shown, of them hired) for the worker–posting pairs shown in [start, end),
-        counted in SQL (a month holds hundreds of thousands of shown pairs)."""
+        """(fingerprint, rank, pairs shown, of them hired) for the worker–posting pairs shown in [start, end).
+
+        Two counts in SQL: the shown pairs per rank (one pass over the period's rows), and the hired
+        ones, reached from the hires (a few thousand) through the shown lists' key."""
         s, e = market_shown, market_engagements
-        hired = sa.exists().where(e.c.posting_id == s.c.posting_id, e.c.fact == "hired", e.c.worker_id == s.c.worker_id)
-        hit = sa.case((hired, 1), else_=0)
-        query = (sa.select(s.c.fingerprint, s.c.rank, sa.func.count(), sa.func.sum(hit))
-                 .where(s.c.shown_at >= start, s.c.shown_at < end).group_by(s.c.fingerprint, s.c.rank))
+        in_period = (s.c.shown_at >= start, s.c.shown_at < end)
+        shown_query = sa.select(s.c.fingerprint, s.c.rank, sa.func.count()).where(*in_period).group_by(s.c.fingerprint, s.c.rank)
+        hires = sa.select(e.c.posting_id, e.c.worker_id).where(e.c.fact == "hired", e.c.worker_id.is_not(None)).distinct().subquery()
+        hired_query = (sa.select(s.c.fingerprint, s.c.rank, sa.func.count())
+                       .select_from(hires.join(s, sa.and_(s.c.posting_id == hires.c.posting_id,
+                                                          s.c.worker_id == hires.c.worker_id)))
+                       .where(*in_period).group_by(s.c.fingerprint, s.c.rank))
         with self.engine.connect() as conn:
-            return [(f, int(r), int(n), int(h or 0)) for f, r, n, h in conn.execute(query)]
+            shown = {(f, int(r)): int(n) for f, r, n in conn.execute(shown_query)}
+            hired = {(f, int(r)): int(n) for f, r, n in conn.execute(hired_query)}
+        return [(f, r, n, hired.get((f, r), 0)) for (f, r), n in sorted(shown.items())]
 
     def variants(self) -> dict[str, tuple[dict[str, float], dt.datetime]]:
         v = market_ranking_variants

@@ -30,6 +30,9 @@ def upgrade() -> None:
     op.create_index("ix_market_engagements_at", "market_engagements", ["at", "fact"])
     op.create_index("ix_market_engagements_worker", "market_engagements", ["worker_id"])
     op.create_index("ix_market_engagements_posting", "market_engagements", ["posting_id", "fact"])
+    unplaced = sa.text("worker_region IS NULL OR posting_region IS NULL")
+    op.create_index("ix_market_engagements_unplaced", "market_engagements", ["at"], sqlite_where=unplaced,
+                    postgresql_where=unplaced)
     op.create_table(
         "market_shown",
         sa.Column("posting_id", sa.String(64), primary_key=True),
@@ -41,6 +44,14 @@ def upgrade() -> None:
     op.create_index("ix_market_shown_at", "market_shown", ["shown_at"])
     op.create_index("ix_market_shown_worker", "market_shown", ["worker_id"])
     op.create_table(
+        "market_flow_counts",
+        sa.Column("period", sa.String(10), primary_key=True),
+        sa.Column("fact", sa.String(12), primary_key=True),
+        sa.Column("origin", sa.String(4), primary_key=True),
+        sa.Column("destination", sa.String(4), primary_key=True),
+        sa.Column("count", sa.Integer, nullable=False),
+    )
+    op.create_table(
         "market_ranking_variants",
         sa.Column("fingerprint", sa.String(16), primary_key=True),
         sa.Column("weights", sa.JSON, nullable=False),
@@ -50,5 +61,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("market_ranking_variants")
+    op.drop_table("market_flow_counts")
     op.drop_table("market_shown")
     op.drop_table("market_engagements")
