@@ -34,7 +34,6 @@ from services.matching.market.domain import Period, build_summary
 from services.matching.market.app import MARKET_MIGRATIONS, MarketSettings, VERSION_TABLE
 from services.matching.market.handlers import Market
 from services.matching.market.outcomes import (
-    FLOW_FACTS,
     OutcomesRepository,
     market_engagements,
     market_flow_counts,
@@ -105,12 +104,11 @@ def fact_rows(count: int, rnd: random.Random, workers: int, postings: int, place
 
 
 def flow_count_rows(facts: list[dict]):
-    """The flow counters the engagements consumer keeps, for the same facts (month, fact, cities)."""
+    """The fact counters the engagements consumer keeps, for the same facts (month, fact, cities)."""
     counts: dict[tuple, int] = {}
     for f in facts:
-        if f["fact"] in FLOW_FACTS:
-            key = (Period.containing(f["at"]).label, f["fact"], f["worker_region"][:4], f["posting_region"][:4])
-            counts[key] = counts.get(key, 0) + 1
+        key = (Period.containing(f["at"]).label, f["fact"], f["worker_region"][:4], f["posting_region"][:4])
+        counts[key] = counts.get(key, 0) + 1
     for (period, fact, origin, destination), n in counts.items():
         yield {"period": period, "fact": fact, "origin": origin, "destination": destination, "count": n}
 

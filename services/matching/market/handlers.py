@@ -137,7 +137,7 @@ class Market:
         start, end = period_bounds(period)
         repo = self._outcomes()
         return {"period": period.label,
-                **flow_outcomes.outcomes(repo.fact_counts(start, end), repo.first_hires(start, end),
+                **flow_outcomes.outcomes(repo.fact_counts(start, end, period), repo.first_hires(start, end),
                                          repo.shown_with_hires(start, end))}
 
     def ranking_variants(self, period: Period) -> dict[str, Any]:

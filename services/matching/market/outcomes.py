@@ -56,6 +56,9 @@ market_engagements = sa.Table(
     sa.Index("ix_market_engagements_at", "at", "fact"),
     sa.Index("ix_market_engagements_worker", "worker_id"),
     sa.Index("ix_market_engagements_posting", "posting_id", "fact"),
+    # hires alone (a small part of the facts): first hires and the hired pairs of the shown lists
+    sa.Index("ix_market_engagements_hired", "posting_id", "at", "worker_id",
+             sqlite_where=sa.text("fact = 'hired'"), postgresql_where=sa.text("fact = 'hired'")),
     # the few facts that came before their worker or posting, found without scanning the month
     sa.Index("ix_market_engagements_unplaced", "at",
              sqlite_where=sa.text("worker_region IS NULL OR posting_region IS NULL"),
@@ -70,12 +73,13 @@ market_shown = sa.Table(
     sa.Column("fingerprint", sa.String(16), primary_key=True),
     sa.Column("rank", sa.SmallInteger, nullable=False),  # the best (smallest) rank it was shown at
     sa.Column("shown_at", sa.DateTime(timezone=True), nullable=False),  # the first time
-    sa.Index("ix_market_shown_at", "shown_at"),
+    sa.Index("ix_market_shown_at", "shown_at", "fingerprint", "rank"),  # covers the per-rank count
     sa.Index("ix_market_shown_worker", "worker_id"),
 )
 
-# Flow counters per reporting period (of the schedule's kind) kept as facts arrive, so a report reads
-# a few thousand city pairs instead of scanning a month of facts; '' is an unknown region.
+# Fact counters per reporting period (of the schedule's kind), fact, origin and destination city,
+# kept as facts arrive, so a report reads a few thousand city pairs instead of scanning a month of
+# facts; '' is an unknown region.
 market_flow_counts = sa.Table(
     "market_flow_counts",
     metadata,
@@ -101,6 +105,10 @@ OUTCOME_FACTS = ("shown", "invited", "accepted", "applied", "shortlisted", "hire
 RANK_BUCKETS: tuple[tuple[str, int, int], ...] = (
     ("1", 1, 1), ("2", 2, 2), ("3", 3, 3), ("4-5", 4, 5), ("6-10", 6, 10), ("11-20", 11, 20), ("21+", 21, 10_000),
 )
+
+
+# A literal, not a bound parameter: the planner must see `fact = 'hired'` to use the partial index.
+HIRED = sa.literal_column("'hired'")
 
 
 def pair_digest(worker_id: str) -> str:
@@ -183,7 +191,7 @@ class OutcomesRepository:
             inserted = {key for (key,) in conn.execute(stmt, rows)}  # only the new ones: a redelivery counts nothing
             counts: dict[tuple[str, str, str, str], int] = {}
             for row in rows:
-                if row["key"] in inserted and row["fact"] in FLOW_FACTS:
+                if row["key"] in inserted:
                     key = (Period.containing(row["at"], self.period_kind).label, row["fact"],  # type: ignore[arg-type]
                            (row["worker_region"] or "")[:4], (row["posting_region"] or "")[:4])
                     counts[key] = counts.get(key, 0) + 1
@@ -276,26 +284,31 @@ class OutcomesRepository:
         c = market_flow_counts
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(c.c.fact, c.c.origin, c.c.destination, c.c.count)
-                                .where(c.c.period == period.label, c.c.origin != "", c.c.destination != "")).all()
+                                .where(c.c.period == period.label, c.c.fact.in_(FLOW_FACTS), c.c.origin != "",
+                                       c.c.destination != "")).all()
         placed = [(fact, origin, destination, None, None, n) for fact, origin, destination, n in rows]
         return placed + self.flow_rows(*period_bounds(period), cities_only=True, unplaced_only=True)
 
     # -- outcomes -------------------------------------------------------------------------------
 
-    def fact_counts(self, start: dt.datetime, end: dt.datetime) -> dict[str, int]:
-        e = market_engagements
+    def fact_counts(self, start: dt.datetime, end: dt.datetime, period: Period | None = None) -> dict[str, int]:
+        """How many facts of each kind in [start, end): from the counters when `period` is of the kept kind."""
+        e, c = market_engagements, market_flow_counts
+        if period is not None and period.kind == self.period_kind:
+            query = sa.select(c.c.fact, sa.func.sum(c.c.count)).where(c.c.period == period.label).group_by(c.c.fact)
+        else:
+            query = sa.select(e.c.fact, sa.func.count()).where(e.c.at >= start, e.c.at < end).group_by(e.c.fact)
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(e.c.fact, sa.func.count()).where(e.c.at >= start, e.c.at < end)
-                                .group_by(e.c.fact)).all()
+            rows = conn.execute(query).all()
         counts = dict.fromkeys(OUTCOME_FACTS, 0)
-        counts.update({fact: n for fact, n in rows})
+        counts.update({fact: int(n) for fact, n in rows})
         return counts
 
     def first_hires(self, start: dt.datetime, end: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
         """(posting created, its first hire) for the postings whose first hire falls in [start, end)."""
         e, p = market_engagements, market_postings
         first = (sa.select(e.c.posting_id, sa.func.min(e.c.at).label("hired_at"))
-                 .where(e.c.fact == "hired", e.c.at < end).group_by(e.c.posting_id).subquery())
+                 .where(e.c.fact == HIRED, e.c.at < end).group_by(e.c.posting_id).subquery())
         query = (sa.select(p.c.created_at, first.c.hired_at).select_from(first.join(p, p.c.id == first.c.posting_id))
                  .where(first.c.hired_at >= start, p.c.created_at.is_not(None)))
         with self.engine.connect() as conn:
@@ -309,7 +322,8 @@ class OutcomesRepository:
         s, e = market_shown, market_engagements
         in_period = (s.c.shown_at >= start, s.c.shown_at < end)
         shown_query = sa.select(s.c.fingerprint, s.c.rank, sa.func.count()).where(*in_period).group_by(s.c.fingerprint, s.c.rank)
-        hires = sa.select(e.c.posting_id, e.c.worker_id).where(e.c.fact == "hired", e.c.worker_id.is_not(None)).distinct().subquery()
+        hires = (sa.select(e.c.posting_id, e.c.worker_id).where(e.c.fact == HIRED, e.c.worker_id.is_not(None))
+                 .distinct().subquery())
         hired_query = (sa.select(s.c.fingerprint, s.c.rank, sa.func.count())
                        .select_from(hires.join(s, sa.and_(s.c.posting_id == hires.c.posting_id,
                                                           s.c.worker_id == hires.c.worker_id)))

@@ -30,6 +30,9 @@ def upgrade() -> None:
     op.create_index("ix_market_engagements_at", "market_engagements", ["at", "fact"])
     op.create_index("ix_market_engagements_worker", "market_engagements", ["worker_id"])
     op.create_index("ix_market_engagements_posting", "market_engagements", ["posting_id", "fact"])
+    hired = sa.text("fact = 'hired'")
+    op.create_index("ix_market_engagements_hired", "market_engagements", ["posting_id", "at", "worker_id"],
+                    sqlite_where=hired, postgresql_where=hired)
     unplaced = sa.text("worker_region IS NULL OR posting_region IS NULL")
     op.create_index("ix_market_engagements_unplaced", "market_engagements", ["at"], sqlite_where=unplaced,
                     postgresql_where=unplaced)
@@ -41,7 +44,7 @@ def upgrade() -> None:
         sa.Column("rank", sa.SmallInteger, nullable=False),
         sa.Column("shown_at", sa.DateTime(timezone=True), nullable=False),
     )
-    op.create_index("ix_market_shown_at", "market_shown", ["shown_at"])
+    op.create_index("ix_market_shown_at", "market_shown", ["shown_at", "fingerprint", "rank"])
     op.create_index("ix_market_shown_worker", "market_shown", ["worker_id"])
     op.create_table(
         "market_flow_counts",
