@@ -744,6 +744,8 @@ def create_service_app(
 
     app = FastAPI(title=title, version=version, lifespan=lifespan, description=description,
                   generate_unique_id_function=lambda route: route.name,
+                  # /docs is served below from assets shipped in the package (DESIGN §3: closed networks)
+                  docs_url=None, redoc_url=None,
                   # a default, so routes with a response model keep pydantic's own bytes path
                   default_response_class=Default(OrjsonResponse),
                   telemetry=_telemetry())
@@ -756,8 +758,29 @@ def create_service_app(
     for router in routers:
         app.include_router(router)
     app.include_router(ops_router(service, checks, lambda: app.state.workers))
+    install_offline_docs(app)
     # Outermost first: request context (ids, limits, metrics) wraps idempotency, which wraps routes.
     app.add_middleware(IdempotencyMiddleware, kv_getter=lambda: app.state.key_value,
                        issuer_getter=lambda: app.state.token_issuer)
     app.add_middleware(RequestContextMiddleware, service=service, max_body_bytes=max_body_bytes)
     return app
+
+
+def install_offline_docs(app: FastAPI) -> None:
+    """Swagger UI at `/docs` from the `swagger-ui-bundle` package's files: no outside host is asked,
+    so the page works on a closed network (FastAPI's default loads it from a public CDN)."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from starlette.staticfiles import StaticFiles
+
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui() -> Response:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} – API",
+            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger-ui.css",
+            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+        )
