@@ -22,6 +22,7 @@ from pydantic import (
     StrictFloat,
     StrictInt,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -158,6 +159,24 @@ class PostingStatus(StrEnum):
     paused = "paused"
     closed = "closed"
     filled = "filled"
+    expired = "expired"
+
+
+class CourseMode(StrEnum):
+    """How a training course is held: at the provider's site, remotely (远程培训), or both."""
+
+    onsite = "onsite"
+    remote = "remote"
+    blended = "blended"
+
+
+class CourseStatus(StrEnum):
+    """A course's lifecycle, as a posting's: open ⇄ paused, then full, closed or expired (final)."""
+
+    open = "open"
+    paused = "paused"
+    full = "full"
+    closed = "closed"
     expired = "expired"
 
 
@@ -319,6 +338,49 @@ class PostingFields(Strict):
         if self.start_on and self.deadline and self.deadline > self.start_on:
             raise ValueError("deadline must not be after start_on")
         return self
+
+
+class CourseSkill(Strict):
+    """A skill a course teaches and the proficiency (1–5) a participant reaches in it."""
+
+    name: Name
+    proficiency: StrictInt = Field(ge=1, le=5)
+
+
+class Fee(Strict):
+    """What a participant pays (before any subsidy); 0 is a free course."""
+
+    amount: Number = Field(ge=0, le=1_000_000)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "CNY"
+
+
+class CourseFields(Strict):
+    """Every field of a training course its provider writes (DESIGN §3, "A course as written")."""
+
+    title: Text
+    description: LongText = ""
+    occupation: Occupation | None = None
+    skills: list[CourseSkill] = Field(min_length=1, max_length=30)
+    prepares_for_level: SkillLevel | None = None
+    mode: CourseMode
+    region: RegionCode
+    start_on: dt.date
+    end_on: dt.date
+    hours: Number = Field(gt=0, le=10_000)
+    fee: Fee | None = None
+    subsidy_eligible: StrictBool = False  # 职业培训补贴: the course qualifies for the vocational-training subsidy
+    seats: StrictInt | None = Field(None, ge=1, le=100_000)  # None: no limit (a remote course, say)
+    status: CourseStatus = CourseStatus.open
+
+    _region = field_validator("region")(classmethod(lambda cls, v: check_region(v)))
+
+    @field_validator("end_on")
+    @classmethod
+    def _ends_after_start(cls, end_on: dt.date, info: ValidationInfo) -> dt.date:
+        start_on = info.data.get("start_on")
+        if start_on is not None and end_on < start_on:
+            raise ValueError(f"end_on {end_on} is before start_on {start_on}")
+        return end_on
 
 
 def province_of(region: str) -> str:

@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.common.contracts import (
     LOCATION_DECIMALS,
+    CourseFields,
+    CourseStatus,
     Location,
     PostingFields,
     PostingStatus,
@@ -35,7 +37,8 @@ ENGAGEMENTS = "talentflow.engagements"
 MATCHES = "talentflow.matches"
 MARKET = "talentflow.market"
 IMPORTS = "talentflow.imports"
-TOPICS = (WORKERS, POSTINGS, ENGAGEMENTS, MATCHES, MARKET, IMPORTS)
+COURSES = "talentflow.courses"
+TOPICS = (WORKERS, POSTINGS, ENGAGEMENTS, MATCHES, MARKET, IMPORTS, COURSES)
 
 
 def dlq(topic: str) -> str:
@@ -127,6 +130,33 @@ class PostingClosed(_Data):
     reason: str
     closed_at: dt.datetime
     posting: PostingUpserted | None = None
+
+
+class CourseUpserted(_Data, CourseFields):
+    """A training course's whole current state (DESIGN §3 "A course as written" plus what the server adds)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    org_id: str  # the provider: the training school or agency that publishes it
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class CourseClosed(_Data):
+    """A course closed (withdrawn), filled its seats, expired after its end date, or was deleted.
+
+    `course` is the course's whole state after closing (the course.upserted shape): on the keyed,
+    compacted topic this is the course's last record, so a replay rebuilds the closed course from it.
+    """
+
+    id: str
+    org_id: str
+    status: CourseStatus
+    reason: Literal["full", "withdrawn", "expired", "deleted"]
+    closed_at: dt.datetime
+    course: CourseUpserted
 
 
 class ApplicationSubmitted(_Data):
@@ -270,6 +300,8 @@ EVENT_TYPES: dict[str, EventType] = {
         EventType("worker.erased", WORKERS, WorkerErased),
         EventType("posting.upserted", POSTINGS, PostingUpserted),
         EventType("posting.closed", POSTINGS, PostingClosed, 2, {1: _v1_posting_closed_without_posting}),
+        EventType("course.upserted", COURSES, CourseUpserted),
+        EventType("course.closed", COURSES, CourseClosed),
         EventType("application.submitted", ENGAGEMENTS, ApplicationSubmitted),
         EventType("application.updated", ENGAGEMENTS, ApplicationUpdated),
         EventType("invitation.sent", ENGAGEMENTS, InvitationSent),
@@ -424,8 +456,8 @@ def write_schema_docs(folder: str | os.PathLike[str]) -> list[str]:
 
 
 __all__ = [
-    "ENGAGEMENTS", "IMPORTS", "MARKET", "MATCHES", "POSTINGS", "TOPICS", "WORKERS",
-    "ApplicationSubmitted", "ApplicationUpdated", "CloudEvent", "EVENT_TYPES", "EventType",
+    "COURSES", "ENGAGEMENTS", "IMPORTS", "MARKET", "MATCHES", "POSTINGS", "TOPICS", "WORKERS",
+    "ApplicationSubmitted", "ApplicationUpdated", "CloudEvent", "CourseClosed", "CourseUpserted", "EVENT_TYPES", "EventType",
     "ImportCompleted", "InvitationAnswered", "InvitationSent", "MarketReportPublished", "MatchFound", "PostingClosed",
     "PostingUpserted", "UndecodableEvent", "WorkerErased", "WorkerUpserted", "asyncapi_document",
     "decode", "dlq", "encode", "json_schemas", "make_event", "write_schema_docs",

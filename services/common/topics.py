@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from types import MappingProxyType
 
-from services.common.events import ENGAGEMENTS, IMPORTS, MARKET, MATCHES, POSTINGS, WORKERS
+from services.common.events import COURSES, ENGAGEMENTS, IMPORTS, MARKET, MATCHES, POSTINGS, WORKERS
 
 __all__ = [
     "COMPACTED",
@@ -23,8 +23,6 @@ __all__ = [
     "kafka_configs",
     "retention_s",
 ]
-
-COURSES = "talentflow.courses"  # DESIGN §4; no event is published to it yet
 
 _DAY_MS = 86_400_000
 DELETE_RETENTION_S = 7 * 86_400  # delete.retention.ms: how long a tombstone outlives what it erased

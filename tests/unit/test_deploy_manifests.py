@@ -44,6 +44,7 @@ DESIGN_TOPICS = {
     "talentflow.matches",
     "talentflow.market",
     "talentflow.imports",  # beyond DESIGN §4: profiles tells an agency its bulk import ended (docs/profiles.md)
+    "talentflow.courses",
 }
 # A topic name, not a domain such as the talentflow.io/ annotation prefix.
 TOPIC_NAME = re.compile(r"talentflow\.[a-z_]+(?:\.dlq)?(?![a-z_/])")
@@ -342,7 +343,7 @@ def test_topics_file_lists_exactly_the_design_topics_and_their_dead_letter_queue
 def test_entity_topics_are_compacted_and_event_topics_expire():
     for name, topic in topics().items():
         configs = topic["configs"]
-        if name in ("talentflow.workers", "talentflow.postings"):
+        if name in ("talentflow.workers", "talentflow.postings", "talentflow.courses"):
             assert configs["cleanup.policy"] == "compact", name
             assert "retention.ms" not in configs, name
             # Erasure: superseded records holding personal data are compacted away within this bound.

@@ -42,6 +42,7 @@ def test_every_topic_of_the_design_has_its_types():
         "talentflow.engagements": {"application.submitted", "application.updated", "invitation.sent", "invitation.answered"},
         "talentflow.matches": {"match.found"},
         "talentflow.market": {"market.report_published"},
+        "talentflow.courses": {"course.upserted", "course.closed"},
         "talentflow.imports": {"import.completed"},  # added beside DESIGN §4's topics (docs/profiles.md)
     }
 

@@ -25,10 +25,9 @@ def test_the_kit_table_and_topics_json_agree_on_every_topic() -> None:
     in_file = file_topics()
     for name, topic in in_file.items():
         assert topics.kafka_configs(name) == topic["configs"], name
-    # The kit may know a topic nothing publishes to yet (courses); every published one is in the file.
     published = set(events.TOPICS) | {events.dlq(t) for t in events.TOPICS}
     assert published <= set(in_file)
-    assert set(topics.KAFKA_CONFIGS) - set(in_file) <= {topics.COURSES, events.dlq(topics.COURSES)}
+    assert set(topics.KAFKA_CONFIGS) == set(in_file)
 
 
 def test_topics_the_kafka_adapter_creates_on_demand_get_the_files_configs() -> None:
