@@ -68,6 +68,8 @@ _PURGE_CHUNK = 50_000  # rows per partition per purge transaction: keeps the wri
 _COMPACT_CHUNK = 2_000  # records deleted per compaction transaction
 _COMPACT_LEASE_S = 120.0  # one process compacts at a time; a crashed holder's lease runs out
 _TOMBSTONE_DEBOUNCE_S = 1.0  # erasures arriving together are compacted in one pass
+_IDLE_PAUSE_MAX_S = 0.05  # an idle consumer looks at most this long after another process published
+_REBALANCE_EVERY_MS = 500  # a member holding partitions checks the group's membership this often
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS topics (
@@ -203,6 +205,10 @@ class LocalEventLog:
         self.tombstone_header = tombstone_header
         self._holder = uuid.uuid4().hex
         self._compact_wake = threading.Event()
+        # Publishes of this process wake its waiting consumers at once (another process's publish is
+        # seen by the consumers' next look, a `PRAGMA data_version` read costing microseconds).
+        self._published = threading.Condition(threading.Lock())
+        self._publish_count = 0
         self._compactor_stop = False
         self._compactor: threading.Thread | None = None
         self._conn().executescript("BEGIN IMMEDIATE;" + _SCHEMA + "COMMIT;")
@@ -308,6 +314,9 @@ class LocalEventLog:
                 )
         except sqlite3.Error as exc:
             raise Unavailable(f"event log: publish failed ({type(exc).__name__}: {exc})") from exc
+        with self._published:
+            self._publish_count += 1
+            self._published.notify_all()
         if tombstones:
             self._compact_wake.set()  # an erasure: what it erased leaves the file soon, not at the next interval
         if time.monotonic() >= self._next_purge:
@@ -317,6 +326,12 @@ class LocalEventLog:
             except sqlite3.Error:
                 # Retention is housekeeping: a busy file must not fail a publish that succeeded.
                 log.warning("event log: purge of expired records failed; will retry", exc_info=True)
+
+    def _wait_for_publish(self, seen: int, timeout_s: float) -> None:
+        """Sleep up to `timeout_s`, or less when this process publishes after `seen` (`_publish_count`)."""
+        with self._published:
+            if self._publish_count == seen:
+                self._published.wait(timeout_s)
 
     def consumer(self, group: str, topics: Sequence[str], *, from_beginning: bool = True) -> LocalConsumer:
         return LocalConsumer(self, group, topics, from_beginning=from_beginning)
@@ -600,8 +615,12 @@ class LocalConsumer:
         self._subscribed = {pid for pids in self._pids_by_topic.values() for pid in pids}
         self._owned: dict[int, tuple[int, int]] = {}  # pid -> (claim epoch, next offset to fetch)
         self._last_heartbeat_ms = 0
+        self._last_rebalance_ms = 0
         self._rotation = 0
         self._closed = False
+        # (connection, PRAGMA data_version) when the last look found everything read: until another
+        # connection writes to the file, or a heartbeat is due, there is nothing new to look for.
+        self._quiet: tuple[sqlite3.Connection, int] | None = None
         conn = log._conn()
         with _write(conn):
             if not from_beginning:
@@ -726,17 +745,38 @@ class LocalConsumer:
         deadline = time.monotonic() + max(0.0, timeout_s)
         pause = 0.005
         while True:
+            seen = self._log._publish_count
             try:
-                self._rebalance()
-                records = self._fetch(max_records)
+                records = self._look(max_records)
             except sqlite3.Error as exc:
                 raise Unavailable(f"event log: poll failed ({type(exc).__name__}: {exc})") from exc
             remaining = deadline - time.monotonic()
             if records or remaining <= 0:
                 return records
-            # Other processes append without telling us: look again soon, backing off to 50 ms.
-            time.sleep(min(pause, remaining))
-            pause = min(pause * 2, 0.05)
+            # A publish of this process wakes us at once; another process's is found by the next
+            # look (backing off to 50 ms), which costs a `PRAGMA data_version` while nothing changed.
+            self._log._wait_for_publish(seen, min(pause, remaining))
+            pause = min(pause * 2, _IDLE_PAUSE_MAX_S)
+
+    def _look(self, max_records: int) -> list[Record]:
+        """Rebalance when due, then fetch; nothing at all when the file has not changed since a look
+        that found this member caught up (an idle member costs one pragma read per look)."""
+        conn = self._log._conn()
+        (version,) = conn.execute("PRAGMA data_version").fetchone()
+        now = _now_ms()
+        heartbeat_due = now - self._last_heartbeat_ms >= self._ttl_ms // 4
+        quiet = self._quiet
+        if not heartbeat_due and quiet is not None and quiet[0] is conn and quiet[1] == version:
+            return []
+        self._quiet = None
+        if heartbeat_due or not self._owned or now - self._last_rebalance_ms >= _REBALANCE_EVERY_MS:
+            self._rebalance()
+            self._last_rebalance_ms = now
+        records = self._fetch(max_records)
+        if len(records) < max_records:
+            # Every partition held was read to the head it had after `version`: caught up.
+            self._quiet = (conn, version)
+        return records
 
     def _fetch(self, max_records: int) -> list[Record]:
         if not self._owned:
