@@ -45,6 +45,7 @@ from services.matching.domain import (
     monthly_equivalent,
     wage_midpoint_month,
 )
+from services.matching import inferred
 from services.matching.index import IndexDoc, Kind
 from services.matching.synonyms import canonical, canonical_certificate, occupation_codes
 
@@ -105,7 +106,11 @@ def worker_fields(source: dict[str, Any]) -> dict[str, Any]:
     region = source["region"]
     wage = source.get("wage_expectation")
     skill_names = [s.get("canonical") or canonical(s["name"]) for s in skills]
+    skill_names += [s["canonical"] for s in inferred.skills_of(source)]  # from free text (inferred.py)
     occupation_names = [o["name"] for o in occupations]
+    guessed = inferred.occupation_of(source)
+    if guessed:
+        occupations = [*occupations, guessed]
     words = [s["name"] for s in skills]
     words += skill_names
     words += occupation_names
@@ -141,6 +146,10 @@ def worker_fields(source: dict[str, Any]) -> dict[str, Any]:
 
 def doc_from_source(kind: Kind, doc_id: str, version: int, source: dict[str, Any]) -> IndexDoc:
     """Rebuild an index document from a stored source (copying between indexes)."""
+    if kind is Kind.courses:
+        from services.matching.courses.documents import doc_from_course_source  # courses/ imports this module
+
+        return doc_from_course_source(doc_id, version, source)
     fields = worker_fields(source) if kind is Kind.workers else posting_fields(source)
     return IndexDoc(doc_id, version, fields, source)
 
@@ -150,7 +159,7 @@ def _worker_source(data: dict[str, Any]) -> dict[str, Any]:
     availability = data["availability"]
     for skill in data["skills"]:
         skill["canonical"] = canonical(skill["name"])
-    return {
+    source = {
         "id": data["id"],
         "version": data["version"],
         "name": mask_name(data["name"]),
@@ -180,6 +189,10 @@ def _worker_source(data: dict[str, Any]) -> dict[str, Any]:
         "status": data["status"],
         "updated_at": data["updated_at"],
     }
+    added = inferred.for_worker(data)
+    if added:
+        source["inferred"] = added
+    return source
 
 
 # --- the fast reader of worker.upserted ---------------------------------------------------------
@@ -455,6 +468,7 @@ def worker_view(source: dict[str, Any]) -> WorkerView:
             SkillHeld(s["name"], s.get("canonical") or canonical(s["name"]), s.get("proficiency"), float(s.get("years") or 0))
             for s in source.get("skills", ())
         ),
+        inferred_skills=tuple(s["canonical"] for s in inferred.skills_of(source)),
         occupation_chains=tuple(
             tuple(chain) for o in source.get("occupations", ()) if (chain := occupation_codes(o.get("code"), o["name"]))
         ),
@@ -482,6 +496,9 @@ def posting_doc(posting: PostingUpserted) -> IndexDoc:
     data = posting.model_dump(mode="json")
     source = {k: v for k, v in data.items() if k not in ("created_at",)}
     source["skills"] = [{**s, "canonical": canonical(s["name"])} for s in data["skills"]]
+    added = inferred.for_posting(data)
+    if added:
+        source["inferred"] = added
     return IndexDoc(posting.id, posting.version, posting_fields(source), source)
 
 
@@ -497,6 +514,10 @@ def posting_fields(source: dict[str, Any]) -> dict[str, Any]:
     skills = source.get("skills") or []
     occupation = source.get("occupation")
     occupations = occupation_codes(occupation.get("code"), occupation["name"]) if occupation else []
+    guessed = inferred.occupation_of(source)
+    if not occupations and guessed:
+        occupations = occupation_codes(guessed["code"], guessed["name"])
+    added = [s["canonical"] for s in inferred.skills_of(source)]  # the text asks for them: count as required
     min_level = source.get("min_skill_level")
     fields: dict[str, Any] = {
         "status": source["status"],
@@ -507,8 +528,8 @@ def posting_fields(source: dict[str, Any]) -> dict[str, Any]:
         "city": city_of(source["region"]),
         "province": province_of(source["region"]),
         "remote_ok": bool(source.get("remote_ok")),
-        "skills": _unique([canonical(s["name"]) for s in skills]),
-        "required_skills": _unique([canonical(s["name"]) for s in skills if s.get("required", True)]),
+        "skills": _unique([canonical(s["name"]) for s in skills] + added),
+        "required_skills": _unique([canonical(s["name"]) for s in skills if s.get("required", True)] + added),
         "occupations": occupations,
         "text": " ".join(
             [source.get("title") or "", source.get("description") or ""]
@@ -532,11 +553,18 @@ def posting_summary(source: dict[str, Any]) -> dict[str, Any]:
     summary = {k: source.get(k) for k in keys}
     summary["description"] = (source.get("description") or "")[:DESCRIPTION_IN_HITS]
     summary["skills"] = [{k: s.get(k) for k in ("name", "min_proficiency", "required")} for s in source.get("skills", [])]
+    summary["inferred_skills"] = [s["name"] for s in inferred.skills_of(source)]
     return summary
 
 
 def posting_view(source: dict[str, Any]) -> PostingView:
-    occupation = source.get("occupation")
+    occupation = source.get("occupation") or inferred.occupation_of(source)
+    wanted = tuple(
+        SkillWanted(s["name"], s.get("canonical") or canonical(s["name"]), int(s.get("min_proficiency") or 1),
+                    bool(s.get("required", True)))
+        for s in source.get("skills", ())
+    )
+    wanted += tuple(SkillWanted(s["name"], s["canonical"], 1, True, inferred=True) for s in inferred.skills_of(source))
     return PostingView(
         id=source["id"],
         org_id=source.get("org_id"),
@@ -544,11 +572,7 @@ def posting_view(source: dict[str, Any]) -> PostingView:
         min_level=SkillLevel(source["min_skill_level"]) if source.get("min_skill_level") else None,
         region=source.get("region"),
         remote_ok=bool(source.get("remote_ok")),
-        skills=tuple(
-            SkillWanted(s["name"], s.get("canonical") or canonical(s["name"]), int(s.get("min_proficiency") or 1),
-                        bool(s.get("required", True)))
-            for s in source.get("skills", ())
-        ),
+        skills=wanted,
         occupation_chain=tuple(occupation_codes(occupation.get("code"), occupation["name"])) if occupation else (),
         occupation_name=canonical(occupation["name"]) if occupation else None,
         certificates=tuple(_unique([canonical_certificate(c) for c in source.get("certificates", ())])),

@@ -186,6 +186,7 @@ class SkillWanted:
     canonical: str
     min_proficiency: int = 1
     required: bool = True
+    inferred: bool = False  # named only in the posting's free text (enrichment), not in its skills
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +219,7 @@ class WorkerView:
     open_regions: tuple[str, ...] = ()
     modes: tuple[str, ...] = ()
     skills: tuple[SkillHeld, ...] = ()
+    inferred_skills: tuple[str, ...] = ()  # canonical names the profile's free text adds (enrichment)
     occupation_chains: tuple[tuple[str, ...], ...] = ()  # each occupation's code and ancestors
     occupation_names: tuple[str, ...] = ()  # canonical trade names
     certificates: tuple[CertificateHeld, ...] = ()

@@ -10,6 +10,7 @@ from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import PlatformSettings
 from services.matching.handlers import Tuning
+from services.matching.inferred import Enrichment
 from services.matching.market.app import MarketSettings
 from services.matching.ranking import Weights
 
@@ -30,6 +31,11 @@ class Settings(PlatformSettings):
     index_wait_s: float = Field(10.0, ge=0, le=300, description="reactive matching waits this long for the index")
     index_batch: int = Field(2000, ge=1, le=50_000, description="records per index consumer batch")
     reactive: bool = Field(True, description="announce match.found for strong new pairs")
+    # Free-text enrichment of index documents (services/matching/inferred.py); a change needs a replay.
+    enrich_enabled: bool = Field(True, description="add the skills a posting's or profile's free text names")
+    enrich_posting_few: int = Field(2, ge=0, le=30, description="a posting with fewer structured skills is enriched")
+    enrich_worker_few: int = Field(2, ge=0, le=50, description="a profile with fewer structured skills is enriched")
+    enrich_min_confidence: float = Field(0.7, ge=0, le=1, description="inferred skills below this confidence are left out")
     # Set by the CLI: `talentflow serve --no-workers` → "http" (reads the embedded index),
     # `talentflow work` → "work" (writes it); unset (the embedded run, tests) → this process writes.
     process: Literal["", "http", "work"] = Field("", validation_alias="TALENTFLOW_PROCESS")
@@ -41,6 +47,10 @@ class Settings(PlatformSettings):
         """HTTP without workers (`talentflow serve matching --no-workers`) reads the embedded index
         that `talentflow work matching` writes: tantivy has one writer per index."""
         return self.process == "http"
+
+    def enrichment(self) -> Enrichment:
+        return Enrichment(enabled=self.enrich_enabled, posting_few=self.enrich_posting_few,
+                          worker_few=self.enrich_worker_few, min_confidence=self.enrich_min_confidence)
 
     def tuning(self) -> Tuning:
         return Tuning(

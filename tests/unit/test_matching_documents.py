@@ -29,7 +29,10 @@ def test_worker_fields_are_exactly_the_declared_ones_with_folded_skills_and_ance
     assert set(doc.fields) <= set(FIELDS[Kind.workers])
     assert doc.fields["matchable"] is True
     assert doc.fields["level"] == 4  # technician
-    assert doc.fields["skills"] == ["氩弧焊", "焊工"]  # the skill, then the trade its occupation and certificate hold
+    # the skill, one its patent's title names (inferred: one structured skill is few), then the
+    # trade its occupation and certificate hold
+    assert doc.fields["skills"] == ["氩弧焊", "管道焊接", "焊工"]
+    assert [s["name"] for s in doc.source["inferred"]["skills"]] == ["管道焊接"]
     assert doc.fields["occupations"] == ["6-18-02-04", "6-18-02", "6-18", "6"]
     assert (doc.fields["region"], doc.fields["city"], doc.fields["province"]) == ("150602", "1506", "15")
     assert doc.fields["wage_month"] == pytest.approx(300 * 21.75)

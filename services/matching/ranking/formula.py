@@ -73,6 +73,10 @@ class Weights(BaseModel):
     availability: float = Field(0.06, ge=0, le=100)
     honours: float = Field(0.04, ge=0, le=100)
     freshness: float = Field(0.04, ge=0, le=100)
+    # Not a factor: how much a skill inferred from free text (services/matching/inferred.py) counts
+    # against one written as a structured skill — as a wanted skill's share of coverage, and as the
+    # credit of a held one (a held skill of unknown proficiency gets 0.75).
+    inferred: float = Field(0.6, ge=0, le=1)
 
     @model_validator(mode="after")
     def _some_weight(self) -> Weights:
@@ -95,12 +99,16 @@ class Explanation:
     matched_skills: list[str]
     missing_skills: list[str]
     summary: str
+    # skills the match counted that were inferred from free text: the posting's (its title and
+    # description) and the worker's (see services/matching/inferred.py)
+    inferred_skills: dict[str, list[str]] | None = None
 
     def as_dict(self) -> dict:
         return {
             "factors": self.factors,
             "matched_skills": self.matched_skills,
             "missing_skills": self.missing_skills,
+            "inferred_skills": self.inferred_skills or {"posting": [], "worker": []},
             "summary": self.summary,
         }
 
@@ -164,14 +172,14 @@ class WorkerFeatures:
     __slots__ = (
         "wishes", "held", "proficiency_of", "skill_years", "chains", "occupation_names", "trades",
         "level_rank", "experience", "region", "open_regions", "modes", "wage", "available_from",
-        "hours_per_week", "awards", "achievements", "updated_at",
+        "hours_per_week", "awards", "achievements", "updated_at", "inferred",
     )
 
     def __init__(self, *, wishes: bool, skills: list[tuple[str, int | None, float]], chains: tuple[tuple[str, ...], ...],
                  occupation_names: tuple[str, ...], trades: list[tuple[str, bool]], level_rank: int | None,
                  experience: float | None, region: str | None, open_regions, modes, wage: dict | None,
                  available_from: dt.date | None, hours_per_week: int | None, awards, achievements,
-                 updated_at: dt.datetime | None) -> None:
+                 updated_at: dt.datetime | None, inferred: tuple[str, ...] = ()) -> None:
         held: dict[str, int | None] = {}
         for name in occupation_names:
             held.setdefault(name, None)
@@ -181,6 +189,10 @@ class WorkerFeatures:
         for name, proficiency, _years in skills:
             held[name] = proficiency  # an explicit skill beats an implied one
             proficiency_of[name] = proficiency
+        # skills only the profile's free text names: held, at the `Weights.inferred` credit
+        self.inferred = frozenset(name for name in inferred if name not in held)
+        for name in self.inferred:
+            held[name] = None
         self.wishes = wishes  # a search's criteria rather than a profile: neutral where it says nothing
         self.held = held  # canonical skill → proficiency (occupations and certificates: unknown)
         self.proficiency_of = proficiency_of  # explicit skills only
@@ -223,6 +235,7 @@ class WorkerFeatures:
             awards=[(a["tier"], a.get("rank"), a["year"]) for a in source.get("awards", ())],
             achievements=[(a["kind"], a["year"]) for a in source.get("achievements", ())],
             updated_at=_datetime_of(source.get("updated_at")),
+            inferred=tuple(s["canonical"] for s in (source.get("inferred") or {}).get("skills") or ()),
         )
 
     @classmethod
@@ -244,6 +257,7 @@ class WorkerFeatures:
             awards=[(a.tier, a.rank, a.year) for a in worker.awards],
             achievements=[(a.kind, a.year) for a in worker.achievements],
             updated_at=_aware(worker.updated_at),
+            inferred=tuple(worker.inferred_skills),
         )
 
 
@@ -257,6 +271,7 @@ class PostingSide:
         "posting", "shares", "required", "nice", "wanted_all", "chain", "closeness", "occupation_name", "min_rank",
         "min_level", "certificates", "target_years", "wanted_names", "weight_sum", "region", "remote_ok", "offered",
         "duration_days", "start", "today", "needed_hours", "recent_year", "now", "posting_updated", "ranked",
+        "discount",
     )
 
     def __init__(self, posting: PostingView, weights: Weights, now: dt.datetime,
@@ -264,9 +279,14 @@ class PostingSide:
         shares = _shares(weights)
         self.posting = posting
         self.shares = tuple(shares[name] for name in FACTORS)
-        self.required = [(s.canonical, s.min_proficiency) for s in posting.skills if s.required]
-        self.nice = [(s.canonical, s.min_proficiency) for s in posting.skills if not s.required]
-        self.wanted_all = [(s.canonical, s.min_proficiency, 2.0 if s.required else 1.0) for s in posting.skills]
+        discount = self.discount = weights.inferred
+        # (canonical name, minimum proficiency, weight): a skill inferred from the text weighs less
+        self.required = [(s.canonical, s.min_proficiency, discount if s.inferred else 1.0)
+                         for s in posting.skills if s.required]
+        self.nice = [(s.canonical, s.min_proficiency, discount if s.inferred else 1.0)
+                     for s in posting.skills if not s.required]
+        self.wanted_all = [(s.canonical, s.min_proficiency, (2.0 if s.required else 1.0) * (discount if s.inferred else 1.0))
+                           for s in posting.skills]
         self.chain = list(posting.occupation_chain)
         self.closeness: dict[tuple[str, ...], float] = {}  # a worker occupation's chain → closeness to ours
         self.occupation_name = posting.occupation_name
@@ -300,12 +320,13 @@ class PostingSide:
         # skills: coverage of the wanted skills, blended with how close the occupations are
         required, nice = self.required, self.nice
         coverage: float | None = None
+        guessed, discount = f.inferred, self.discount
         if required and nice:
-            coverage = 0.8 * _covered(required, held) + 0.2 * _covered(nice, held)
+            coverage = 0.8 * _covered(required, held, guessed, discount) + 0.2 * _covered(nice, held, guessed, discount)
         elif required:
-            coverage = _covered(required, held)
+            coverage = _covered(required, held, guessed, discount)
         elif nice:
-            coverage = _covered(nice, held)
+            coverage = _covered(nice, held, guessed, discount)
         occupation = self._occupation_fit(f)
         if wishes and not held:
             coverage = occupation = None  # a search that named no skill says nothing about skills
@@ -414,11 +435,13 @@ class PostingSide:
                          for name, share, q in zip(FACTORS, self.shares, qualities)}  # noqa: B905
         score = round(min(1.0, max(0.0, sum(contributions.values()))), 4)
         matched, missing = self._matched_missing(f)
-        notes = [note for note in (self._skills_note(f, qualities), self._level_note(f), self._region_note(f),
+        inferred = self._inferred(f)
+        notes = [note for note in (self._skills_note(f, qualities), self._inferred_note(inferred),
+                                   self._level_note(f), self._region_note(f),
                                    self._wage(f)[1], self._certificates_note(f), self._availability_note(f),
                                    None if f.wishes else self._honours(f)[1]) if note]
         summary = "，".join(notes) if notes else "符合基本条件"
-        return Ranked(score, Explanation(contributions, matched, missing, summary))
+        return Ranked(score, Explanation(contributions, matched, missing, summary, inferred))
 
     # --- parts shared by the qualities and the explanation --------------------------------------------
 
@@ -541,6 +564,21 @@ class PostingSide:
             parts.append(f"熟练度不足（{'、'.join(short)}）")
         return "，".join(parts) or None
 
+    def _inferred(self, f: WorkerFeatures) -> dict[str, list[str]]:
+        """Skills counted that were inferred from free text: the posting's, and the worker's matched ones."""
+        skills = self.posting.skills
+        return {"posting": [s.name for s in skills if s.inferred],
+                "worker": [s.name for s in skills if s.canonical in f.inferred]}
+
+    @staticmethod
+    def _inferred_note(inferred: dict[str, list[str]]) -> str | None:
+        notes = []
+        if inferred["posting"]:
+            notes.append(f"岗位技能由标题和描述推断（{'、'.join(inferred['posting'])}）")
+        if inferred["worker"]:
+            notes.append(f"{'、'.join(inferred['worker'])}由求职者资料文字推断")
+        return "，".join(notes) or None
+
     def _level_note(self, f: WorkerFeatures) -> str | None:
         if f.level_rank is None:
             return None
@@ -597,8 +635,17 @@ class CandidateScorer(PostingSide):
         return PostingSide.score(self, features)
 
 
-def _covered(wanted: list[tuple[str, int]], held: dict[str, int | None]) -> float:
-    return sum(_credit(minimum, held[name]) for name, minimum in wanted if name in held) / len(wanted)
+def _covered(wanted: list[tuple[str, int, float]], held: dict[str, int | None], guessed: frozenset[str] = frozenset(),
+             discount: float = 1.0) -> float:
+    """Weighted share of the wanted skills held; a held skill only the worker's free text names
+    counts at most `discount` (Weights.inferred)."""
+    got = total = 0.0
+    for name, minimum, weight in wanted:
+        total += weight
+        if name in held:
+            credit = _credit(minimum, held[name])
+            got += weight * (credit if name not in guessed or credit <= discount else discount)
+    return got / total if total else 0.0
 
 
 def _credit(wanted_min: int, proficiency: int | None) -> float:
