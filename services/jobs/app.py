@@ -24,6 +24,7 @@ from services.common.uow import SqlUnitOfWork
 from services.common.web import create_service_app
 from services.jobs import api, store
 from services.jobs.consumers import agency_consumer, erasure_consumer
+from services.jobs.courses import api as courses_api
 from services.jobs.handlers import Deps
 from services.jobs.profiles_client import HttpProfilesClient, ProfilesClient
 from services.jobs.loops import ExpirySweeper
@@ -38,7 +39,8 @@ class Settings(PlatformSettings):
 
     model_config = SettingsConfigDict(env_prefix="JOBS_", extra="ignore", populate_by_name=True)
 
-    # How often the sweep expires postings past their deadline and invitations past expires_at.
+    # How often the sweep expires postings past their deadline, invitations past expires_at and
+    # courses past their end date.
     expiry_sweep_s: float = Field(60.0, gt=0, le=86400)
     invitation_ttl_days: int = Field(14, ge=1, le=90)
     # Deadlines are calendar days where the postings are; the day ends at midnight there.
@@ -98,10 +100,10 @@ def create_app(
         service=SERVICE,
         title="TalentFlow jobs",
         version="0.1.0",
-        description="Employers' postings, applications and invitations, and the contact handshake.",
+        description="Employers' postings, applications and invitations, the contact handshake, and training courses.",
         token_issuer=runtime.token_issuer,
         key_value=runtime.key_value,
-        routers=[api.router],
+        routers=[api.router, courses_api.router],
         checks={
             "store": lambda: ping(runtime.engine),
             "event_log": runtime.event_log.ping,

@@ -21,7 +21,7 @@ import secrets
 import threading
 import time
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -150,14 +150,19 @@ class PostingIn(PostingFields):
     @field_validator("occupation")
     @classmethod
     def _specific_occupation(cls, occupation: Occupation | None) -> Occupation | None:
-        if occupation is not None and occupation.code is not None:
-            entry = taxonomy.occupation(occupation.code)
-            if entry is not None and entry.level not in SPECIFIC_OCCUPATION_LEVELS:
-                raise ValueError(
-                    f"occupation code {occupation.code!r} is a {entry.level} group; "
-                    "give a small group, an occupation or a job type"
-                )
-        return occupation
+        return specific_occupation(occupation)
+
+
+def specific_occupation(occupation: Occupation | None) -> Occupation | None:
+    """Refuse a group-level code (`6`, `6-18`): too vague to match a posting or a course on."""
+    if occupation is not None and occupation.code is not None:
+        entry = taxonomy.occupation(occupation.code)
+        if entry is not None and entry.level not in SPECIFIC_OCCUPATION_LEVELS:
+            raise ValueError(
+                f"occupation code {occupation.code!r} is a {entry.level} group; "
+                "give a small group, an occupation or a job type"
+            )
+    return occupation
 
 
 class PostingCreate(PostingIn):
@@ -291,8 +296,16 @@ def apply_merge_patch(target: Any, patch: Any) -> Any:
 
 def validate_posting(data: dict[str, Any]) -> PostingIn:
     """Validate a merged posting; errors name the fields as a request body would (`body.wage.max`)."""
+    return validate_body(PostingIn, data)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def validate_body(model: type[M], data: dict[str, Any]) -> M:
+    """Validate a merged document as `model`; errors name the fields as a request body would."""
     try:
-        return PostingIn.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
         errors = [
             {

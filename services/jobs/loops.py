@@ -1,8 +1,9 @@
 """The jobs service's background loops: the expiry sweep, which closes what time has run out on.
 
 Every `interval_s` it expires live postings whose deadline day is over (`posting.upserted` +
-`posting.closed` with reason `expired`) and pending invitations past `expires_at`
-(`invitation.answered` with answer `expired`). Rows are locked with SKIP LOCKED on PostgreSQL, so
+`posting.closed` with reason `expired`), pending invitations past `expires_at`
+(`invitation.answered` with answer `expired`) and live training courses whose end day is over
+(`course.upserted` + `course.closed` with reason `expired`). Rows are locked with SKIP LOCKED on PostgreSQL, so
 sweeps in several replicas never expire one thing twice. A failed sweep is logged and retried at
 the next tick; the thread never dies of it (`BackgroundLoop`, services/common/loops.py).
 """
@@ -13,6 +14,7 @@ import logging
 
 from services.common.loops import BackgroundLoop
 from services.jobs import handlers
+from services.jobs.courses import handlers as course_handlers
 from services.jobs.handlers import Deps
 
 log = logging.getLogger(__name__)
@@ -29,14 +31,15 @@ class ExpirySweeper(BackgroundLoop):
         self.deps = deps
         self.sweeps = 0
 
-    def run_once(self) -> tuple[int, int]:
-        """One sweep; returns (postings expired, invitations expired)."""
+    def run_once(self) -> tuple[int, int, int]:
+        """One sweep; returns (postings expired, invitations expired, courses expired)."""
         postings = handlers.expire_due_postings(self.deps)
         invitations = handlers.expire_due_invitations(self.deps)
+        courses = course_handlers.expire_due_courses(self.deps)
         self.sweeps += 1
-        if postings or invitations:
-            log.info("expired %d postings and %d invitations", postings, invitations)
-        return postings, invitations
+        if postings or invitations or courses:
+            log.info("expired %d postings, %d invitations and %d courses", postings, invitations, courses)
+        return postings, invitations, courses
 
     def step(self) -> bool:
         self.run_once()

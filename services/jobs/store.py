@@ -2,7 +2,8 @@
 
 Tables: `postings` (the client-written fields as one JSON document plus the columns lists filter
 on), `applications` and `invitations` (one per posting and worker each), `contact_consents` (the
-worker's last word on giving its contact data to one posting's org), and the kit's `outbox`.
+worker's last word on giving its contact data to one posting's org), the training courses' tables
+(declared in services/jobs/courses/store.py, copied in here) and the kit's `outbox`.
 Every function takes the caller's connection, so a handler composes several of them and its
 outbox events in one transaction. Ids sort by creation time (`domain.new_id`), so every list is
 newest first and pages by id alone.
@@ -25,6 +26,8 @@ from sqlalchemy.engine import Connection, RowMapping
 from services.common.contracts import PostingStatus
 from services.common.store import Outbox, is_postgres, outbox_table
 from services.common.uow import translates_driver_errors
+from services.jobs.courses import store as course_store
+from services.jobs.courses.store import CourseStore
 from services.jobs.domain import (
     Application,
     ApplicationStatus,
@@ -39,6 +42,9 @@ from services.jobs.domain import (
 metadata = sa.MetaData()
 outbox = outbox_table(metadata)
 OUTBOX = Outbox(outbox)
+# The courses' tables belong to this service's schema (one Alembic chain): declared here as well.
+for _table in course_store.metadata.sorted_tables:
+    _table.to_metadata(metadata)
 
 TZ = sa.DateTime(timezone=True)
 
@@ -549,10 +555,11 @@ def known_worker_version(conn: Connection, worker_id: str) -> int | None:
 
 
 @translates_driver_errors
-class JobsStore:
+class JobsStore(CourseStore):
     """The repository of the jobs service on one connection (the unit of work's transaction): the
-    functions above with the connection bound. They return domain objects; a driver error leaves as
-    StoreConflict, StoreRefused or StoreUnavailable (services.common.uow)."""
+    functions above with the connection bound, and the courses' (`CourseStore`). They return domain
+    objects; a driver error leaves as StoreConflict, StoreRefused or StoreUnavailable
+    (services.common.uow)."""
 
     def __init__(self, conn: Connection):
         self.conn = conn

@@ -71,6 +71,25 @@ def posting_body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
+def course_body(**overrides: Any) -> dict[str, Any]:
+    """A valid training course in the shape of DESIGN §3 ("A course as written"), after TODAY."""
+    body: dict[str, Any] = {
+        "title": "压力容器焊接（远程理论＋实操考核）",
+        "description": "承压设备焊接工艺、缺陷识别与返修，结业可参加焊工技师评价",
+        "occupation": {"code": "6-18-02-04", "name": "焊工"},
+        "skills": [{"name": "压力容器焊接", "proficiency": 4}],
+        "prepares_for_level": "technician",
+        "mode": "remote",
+        "region": "150602",
+        "start_on": "2030-04-01", "end_on": "2030-05-31", "hours": 120,
+        "fee": {"amount": 2800, "currency": "CNY"}, "subsidy_eligible": True,
+        "seats": 40,
+        "status": "open",
+    }
+    body.update(overrides)
+    return body
+
+
 @dataclass
 class FakeClock:
     now: dt.datetime = START
@@ -173,6 +192,11 @@ class Jobs:
 
     def create_posting(self, headers: dict[str, str] = OWNER, **overrides: Any) -> dict[str, Any]:
         response = self.client.post("/v1/postings", json=posting_body(**overrides), headers=headers)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def create_course(self, headers: dict[str, str] = OWNER, **overrides: Any) -> dict[str, Any]:
+        response = self.client.post("/v1/courses", json=course_body(**overrides), headers=headers)
         assert response.status_code == 201, response.text
         return response.json()
 

@@ -1,0 +1,1 @@
+"""Training courses of the jobs service (DESIGN §3): their domain, store, handlers and routes."""
