@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast install bench bench-quick schemas clean
+.PHONY: run test test-fast install bench bench-quick schemas sdk clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml clients/python/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e clients/python
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -26,6 +27,17 @@ test-fast: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/talentflow schemas --out docs
+
+# The SDK's generated layer from the services' live OpenAPI and AsyncAPI documents (clients/python/generate.py);
+# the generators live in a venv of their own: build tools, not dependencies of the SDK.
+SDKGEN := $(VENV)/sdkgen
+$(SDKGEN)/.installed: clients/python/sdkgen-requirements.txt
+	test -x $(SDKGEN)/bin/python || $(PYTHON) -m venv $(SDKGEN)
+	$(SDKGEN)/bin/python -m pip install -q -r clients/python/sdkgen-requirements.txt
+	touch $@
+
+sdk: $(STAMP) $(SDKGEN)/.installed
+	$(BIN)/python clients/python/generate.py --tools $(SDKGEN)/bin
 
 bench: $(STAMP)
 	./scripts/ensure-wrk.sh

@@ -1,0 +1,199 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.contact_consent import ContactConsent
+from ...models.http_validation_error import HTTPValidationError
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    posting_id: str,
+    *,
+    worker_id: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_worker_id: None | str | Unset
+    if isinstance(worker_id, Unset):
+        json_worker_id = UNSET
+    else:
+        json_worker_id = worker_id
+    params["worker_id"] = json_worker_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/v1/postings/{posting_id}/contact-consent".format(
+            posting_id=quote(str(posting_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ContactConsent | HTTPValidationError | None:
+    if response.status_code == 200:
+        response_200 = ContactConsent.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ContactConsent | HTTPValidationError]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    posting_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    worker_id: None | str | Unset = UNSET,
+) -> Response[ContactConsent | HTTPValidationError]:
+    """Withdraw Contact Consent
+
+     Withdraw the consent for this posting: its org is refused the contact from now on, whatever
+    the profile's `consent.share_contact` says.
+
+    Args:
+        posting_id (str): a posting id
+        worker_id (None | str | Unset): an agency names the worker it speaks for
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ContactConsent | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        posting_id=posting_id,
+        worker_id=worker_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    posting_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    worker_id: None | str | Unset = UNSET,
+) -> ContactConsent | HTTPValidationError | None:
+    """Withdraw Contact Consent
+
+     Withdraw the consent for this posting: its org is refused the contact from now on, whatever
+    the profile's `consent.share_contact` says.
+
+    Args:
+        posting_id (str): a posting id
+        worker_id (None | str | Unset): an agency names the worker it speaks for
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ContactConsent | HTTPValidationError
+    """
+
+    return sync_detailed(
+        posting_id=posting_id,
+        client=client,
+        worker_id=worker_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    posting_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    worker_id: None | str | Unset = UNSET,
+) -> Response[ContactConsent | HTTPValidationError]:
+    """Withdraw Contact Consent
+
+     Withdraw the consent for this posting: its org is refused the contact from now on, whatever
+    the profile's `consent.share_contact` says.
+
+    Args:
+        posting_id (str): a posting id
+        worker_id (None | str | Unset): an agency names the worker it speaks for
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ContactConsent | HTTPValidationError]
+    """
+
+    kwargs = _get_kwargs(
+        posting_id=posting_id,
+        worker_id=worker_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    posting_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    worker_id: None | str | Unset = UNSET,
+) -> ContactConsent | HTTPValidationError | None:
+    """Withdraw Contact Consent
+
+     Withdraw the consent for this posting: its org is refused the contact from now on, whatever
+    the profile's `consent.share_contact` says.
+
+    Args:
+        posting_id (str): a posting id
+        worker_id (None | str | Unset): an agency names the worker it speaks for
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ContactConsent | HTTPValidationError
+    """
+
+    return (
+        await asyncio_detailed(
+            posting_id=posting_id,
+            client=client,
+            worker_id=worker_id,
+        )
+    ).parsed

@@ -1,0 +1,293 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
+from ...models.market_flows_level_type_0 import MarketFlowsLevelType0
+from ...models.market_flows_response_market_flows import MarketFlowsResponseMarketFlows
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    period: None | str | Unset = UNSET,
+    occupation: None | str | Unset = UNSET,
+    level: MarketFlowsLevelType0 | None | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    depth: int | Unset = 1,
+    limit: int | None | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_period: None | str | Unset
+    if isinstance(period, Unset):
+        json_period = UNSET
+    else:
+        json_period = period
+    params["period"] = json_period
+
+    json_occupation: None | str | Unset
+    if isinstance(occupation, Unset):
+        json_occupation = UNSET
+    else:
+        json_occupation = occupation
+    params["occupation"] = json_occupation
+
+    json_level: None | str | Unset
+    if isinstance(level, Unset):
+        json_level = UNSET
+    elif isinstance(level, MarketFlowsLevelType0):
+        json_level = level.value
+    else:
+        json_level = level
+    params["level"] = json_level
+
+    json_region: None | str | Unset
+    if isinstance(region, Unset):
+        json_region = UNSET
+    else:
+        json_region = region
+    params["region"] = json_region
+
+    params["depth"] = depth
+
+    json_limit: int | None | Unset
+    if isinstance(limit, Unset):
+        json_limit = UNSET
+    else:
+        json_limit = limit
+    params["limit"] = json_limit
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/market/flows",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> HTTPValidationError | MarketFlowsResponseMarketFlows | None:
+    if response.status_code == 200:
+        response_200 = MarketFlowsResponseMarketFlows.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[HTTPValidationError | MarketFlowsResponseMarketFlows]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    period: None | str | Unset = UNSET,
+    occupation: None | str | Unset = UNSET,
+    level: MarketFlowsLevelType0 | None | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    depth: int | Unset = 1,
+    limit: int | None | Unset = UNSET,
+) -> Response[HTTPValidationError | MarketFlowsResponseMarketFlows]:
+    """Flows
+
+     Regional flows (区域合作, 柔性流动): matches shown, invitations, applications and hires counted
+    from the worker's region to the posting's region in a period, biggest first.
+
+    Args:
+        period (None | str | Unset): YYYY-MM (or YYYY-Www / YYYY-MM-DD); the current period by
+            default
+        occupation (None | str | Unset): a code of 职业分类大典 at any level; includes everything below
+            it
+        level (MarketFlowsLevelType0 | None | Unset): a skill level, or high_skill (senior and
+            above)
+        region (None | str | Unset): province (2 digits), city (4) or county (6)
+        depth (int | Unset): 1: provinces, 2: cities Default: 1.
+        limit (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | MarketFlowsResponseMarketFlows]
+    """
+
+    kwargs = _get_kwargs(
+        period=period,
+        occupation=occupation,
+        level=level,
+        region=region,
+        depth=depth,
+        limit=limit,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    period: None | str | Unset = UNSET,
+    occupation: None | str | Unset = UNSET,
+    level: MarketFlowsLevelType0 | None | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    depth: int | Unset = 1,
+    limit: int | None | Unset = UNSET,
+) -> HTTPValidationError | MarketFlowsResponseMarketFlows | None:
+    """Flows
+
+     Regional flows (区域合作, 柔性流动): matches shown, invitations, applications and hires counted
+    from the worker's region to the posting's region in a period, biggest first.
+
+    Args:
+        period (None | str | Unset): YYYY-MM (or YYYY-Www / YYYY-MM-DD); the current period by
+            default
+        occupation (None | str | Unset): a code of 职业分类大典 at any level; includes everything below
+            it
+        level (MarketFlowsLevelType0 | None | Unset): a skill level, or high_skill (senior and
+            above)
+        region (None | str | Unset): province (2 digits), city (4) or county (6)
+        depth (int | Unset): 1: provinces, 2: cities Default: 1.
+        limit (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | MarketFlowsResponseMarketFlows
+    """
+
+    return sync_detailed(
+        client=client,
+        period=period,
+        occupation=occupation,
+        level=level,
+        region=region,
+        depth=depth,
+        limit=limit,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    period: None | str | Unset = UNSET,
+    occupation: None | str | Unset = UNSET,
+    level: MarketFlowsLevelType0 | None | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    depth: int | Unset = 1,
+    limit: int | None | Unset = UNSET,
+) -> Response[HTTPValidationError | MarketFlowsResponseMarketFlows]:
+    """Flows
+
+     Regional flows (区域合作, 柔性流动): matches shown, invitations, applications and hires counted
+    from the worker's region to the posting's region in a period, biggest first.
+
+    Args:
+        period (None | str | Unset): YYYY-MM (or YYYY-Www / YYYY-MM-DD); the current period by
+            default
+        occupation (None | str | Unset): a code of 职业分类大典 at any level; includes everything below
+            it
+        level (MarketFlowsLevelType0 | None | Unset): a skill level, or high_skill (senior and
+            above)
+        region (None | str | Unset): province (2 digits), city (4) or county (6)
+        depth (int | Unset): 1: provinces, 2: cities Default: 1.
+        limit (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | MarketFlowsResponseMarketFlows]
+    """
+
+    kwargs = _get_kwargs(
+        period=period,
+        occupation=occupation,
+        level=level,
+        region=region,
+        depth=depth,
+        limit=limit,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    period: None | str | Unset = UNSET,
+    occupation: None | str | Unset = UNSET,
+    level: MarketFlowsLevelType0 | None | Unset = UNSET,
+    region: None | str | Unset = UNSET,
+    depth: int | Unset = 1,
+    limit: int | None | Unset = UNSET,
+) -> HTTPValidationError | MarketFlowsResponseMarketFlows | None:
+    """Flows
+
+     Regional flows (区域合作, 柔性流动): matches shown, invitations, applications and hires counted
+    from the worker's region to the posting's region in a period, biggest first.
+
+    Args:
+        period (None | str | Unset): YYYY-MM (or YYYY-Www / YYYY-MM-DD); the current period by
+            default
+        occupation (None | str | Unset): a code of 职业分类大典 at any level; includes everything below
+            it
+        level (MarketFlowsLevelType0 | None | Unset): a skill level, or high_skill (senior and
+            above)
+        region (None | str | Unset): province (2 digits), city (4) or county (6)
+        depth (int | Unset): 1: provinces, 2: cities Default: 1.
+        limit (int | None | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | MarketFlowsResponseMarketFlows
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            period=period,
+            occupation=occupation,
+            level=level,
+            region=region,
+            depth=depth,
+            limit=limit,
+        )
+    ).parsed

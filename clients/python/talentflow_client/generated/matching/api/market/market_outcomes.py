@@ -1,0 +1,189 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.http_validation_error import HTTPValidationError
+from ...models.market_outcomes_response_market_outcomes import (
+    MarketOutcomesResponseMarketOutcomes,
+)
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    *,
+    period: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    json_period: None | str | Unset
+    if isinstance(period, Unset):
+        json_period = UNSET
+    else:
+        json_period = period
+    params["period"] = json_period
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v1/market/outcomes",
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> HTTPValidationError | MarketOutcomesResponseMarketOutcomes | None:
+    if response.status_code == 200:
+        response_200 = MarketOutcomesResponseMarketOutcomes.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 422:
+        response_422 = HTTPValidationError.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    period: None | str | Unset = UNSET,
+) -> Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]:
+    """Outcomes
+
+     What matching led to in a period: invitations, applications, shortlists, hires, time from
+    posting to first hire, and the hire rate by the rank at which the worker was shown.
+
+    Args:
+        period (None | str | Unset): YYYY-MM (or YYYY-Www / YYYY-MM-DD); the current period by
+            default
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]
+    """
+
+    kwargs = _get_kwargs(
+        period=period,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    period: None | str | Unset = UNSET,
+) -> HTTPValidationError | MarketOutcomesResponseMarketOutcomes | None:
+    """Outcomes
+
+     What matching led to in a period: invitations, applications, shortlists, hires, time from
+    posting to first hire, and the hire rate by the rank at which the worker was shown.
+
+    Args:
+        period (None | str | Unset): YYYY-MM (or YYYY-Www / YYYY-MM-DD); the current period by
+            default
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | MarketOutcomesResponseMarketOutcomes
+    """
+
+    return sync_detailed(
+        client=client,
+        period=period,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    period: None | str | Unset = UNSET,
+) -> Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]:
+    """Outcomes
+
+     What matching led to in a period: invitations, applications, shortlists, hires, time from
+    posting to first hire, and the hire rate by the rank at which the worker was shown.
+
+    Args:
+        period (None | str | Unset): YYYY-MM (or YYYY-Www / YYYY-MM-DD); the current period by
+            default
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]
+    """
+
+    kwargs = _get_kwargs(
+        period=period,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    period: None | str | Unset = UNSET,
+) -> HTTPValidationError | MarketOutcomesResponseMarketOutcomes | None:
+    """Outcomes
+
+     What matching led to in a period: invitations, applications, shortlists, hires, time from
+    posting to first hire, and the hire rate by the rank at which the worker was shown.
+
+    Args:
+        period (None | str | Unset): YYYY-MM (or YYYY-Www / YYYY-MM-DD); the current period by
+            default
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        HTTPValidationError | MarketOutcomesResponseMarketOutcomes
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            period=period,
+        )
+    ).parsed

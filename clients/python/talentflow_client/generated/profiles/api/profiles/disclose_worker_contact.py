@@ -1,0 +1,208 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.disclosed_contact import DisclosedContact
+from ...models.disclosure_request import DisclosureRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    worker_id: str,
+    *,
+    body: DisclosureRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/workers/{worker_id}/contact-disclosures".format(
+            worker_id=quote(str(worker_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | DisclosedContact | None:
+    if response.status_code == 201:
+        response_201 = DisclosedContact.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = cast(Any, None)
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = cast(Any, None)
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = cast(Any, None)
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = cast(Any, None)
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | DisclosedContact]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    worker_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DisclosureRequest,
+) -> Response[Any | DisclosedContact]:
+    """Disclose Worker Contact
+
+     For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
+    offered consent that holds, recorded as a disclosure in the same transaction.
+
+    Args:
+        worker_id (str): the worker id
+        body (DisclosureRequest): POST /v1/workers/{id}/contact-disclosures (a service, i.e. jobs
+            after mutual interest).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | DisclosedContact]
+    """
+
+    kwargs = _get_kwargs(
+        worker_id=worker_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    worker_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DisclosureRequest,
+) -> Any | DisclosedContact | None:
+    """Disclose Worker Contact
+
+     For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
+    offered consent that holds, recorded as a disclosure in the same transaction.
+
+    Args:
+        worker_id (str): the worker id
+        body (DisclosureRequest): POST /v1/workers/{id}/contact-disclosures (a service, i.e. jobs
+            after mutual interest).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | DisclosedContact
+    """
+
+    return sync_detailed(
+        worker_id=worker_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    worker_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DisclosureRequest,
+) -> Response[Any | DisclosedContact]:
+    """Disclose Worker Contact
+
+     For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
+    offered consent that holds, recorded as a disclosure in the same transaction.
+
+    Args:
+        worker_id (str): the worker id
+        body (DisclosureRequest): POST /v1/workers/{id}/contact-disclosures (a service, i.e. jobs
+            after mutual interest).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | DisclosedContact]
+    """
+
+    kwargs = _get_kwargs(
+        worker_id=worker_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    worker_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: DisclosureRequest,
+) -> Any | DisclosedContact | None:
+    """Disclose Worker Contact
+
+     For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
+    offered consent that holds, recorded as a disclosure in the same transaction.
+
+    Args:
+        worker_id (str): the worker id
+        body (DisclosureRequest): POST /v1/workers/{id}/contact-disclosures (a service, i.e. jobs
+            after mutual interest).
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | DisclosedContact
+    """
+
+    return (
+        await asyncio_detailed(
+            worker_id=worker_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

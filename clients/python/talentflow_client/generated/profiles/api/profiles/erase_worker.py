@@ -1,0 +1,123 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...types import Response
+
+
+def _get_kwargs(
+    worker_id: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/v1/workers/{worker_id}".format(
+            worker_id=quote(str(worker_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | None:
+    if response.status_code == 204:
+        return None
+
+    if response.status_code == 401:
+        return None
+
+    if response.status_code == 403:
+        return None
+
+    if response.status_code == 404:
+        return None
+
+    if response.status_code == 412:
+        return None
+
+    if response.status_code == 422:
+        return None
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    worker_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any]:
+    """Erase Worker
+
+     Erase the person (PIPL/GDPR): the profile and contact data leave the store, `worker.erased` goes
+    out; afterwards the id answers 404.
+
+    Args:
+        worker_id (str): the worker id
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any]
+    """
+
+    kwargs = _get_kwargs(
+        worker_id=worker_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio_detailed(
+    worker_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[Any]:
+    """Erase Worker
+
+     Erase the person (PIPL/GDPR): the profile and contact data leave the store, `worker.erased` goes
+    out; afterwards the id answers 404.
+
+    Args:
+        worker_id (str): the worker id
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any]
+    """
+
+    kwargs = _get_kwargs(
+        worker_id=worker_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)

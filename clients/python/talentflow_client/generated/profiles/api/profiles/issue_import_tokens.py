@@ -1,0 +1,224 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.import_token_page import ImportTokenPage
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    job_id: str,
+    *,
+    limit: int | Unset = 100,
+    cursor: None | str | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    json_cursor: None | str | Unset
+    if isinstance(cursor, Unset):
+        json_cursor = UNSET
+    else:
+        json_cursor = cursor
+    params["cursor"] = json_cursor
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/workers/import/{job_id}/tokens".format(
+            job_id=quote(str(job_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | ImportTokenPage | None:
+    if response.status_code == 200:
+        response_200 = ImportTokenPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 401:
+        response_401 = cast(Any, None)
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = cast(Any, None)
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = cast(Any, None)
+        return response_404
+
+    if response.status_code == 422:
+        response_422 = cast(Any, None)
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | ImportTokenPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    cursor: None | str | Unset = UNSET,
+) -> Response[Any | ImportTokenPage]:
+    """Issue Import Tokens
+
+     Fresh worker tokens for the workers this import created, one page at a time (row order), for the
+    agency to hand to each person. A worker erased or no longer managed since gets `error` instead.
+
+    Args:
+        job_id (str):
+        limit (int | Unset): tokens on this page Default: 100.
+        cursor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ImportTokenPage]
+    """
+
+    kwargs = _get_kwargs(
+        job_id=job_id,
+        limit=limit,
+        cursor=cursor,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    cursor: None | str | Unset = UNSET,
+) -> Any | ImportTokenPage | None:
+    """Issue Import Tokens
+
+     Fresh worker tokens for the workers this import created, one page at a time (row order), for the
+    agency to hand to each person. A worker erased or no longer managed since gets `error` instead.
+
+    Args:
+        job_id (str):
+        limit (int | Unset): tokens on this page Default: 100.
+        cursor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ImportTokenPage
+    """
+
+    return sync_detailed(
+        job_id=job_id,
+        client=client,
+        limit=limit,
+        cursor=cursor,
+    ).parsed
+
+
+async def asyncio_detailed(
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    cursor: None | str | Unset = UNSET,
+) -> Response[Any | ImportTokenPage]:
+    """Issue Import Tokens
+
+     Fresh worker tokens for the workers this import created, one page at a time (row order), for the
+    agency to hand to each person. A worker erased or no longer managed since gets `error` instead.
+
+    Args:
+        job_id (str):
+        limit (int | Unset): tokens on this page Default: 100.
+        cursor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ImportTokenPage]
+    """
+
+    kwargs = _get_kwargs(
+        job_id=job_id,
+        limit=limit,
+        cursor=cursor,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    job_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    limit: int | Unset = 100,
+    cursor: None | str | Unset = UNSET,
+) -> Any | ImportTokenPage | None:
+    """Issue Import Tokens
+
+     Fresh worker tokens for the workers this import created, one page at a time (row order), for the
+    agency to hand to each person. A worker erased or no longer managed since gets `error` instead.
+
+    Args:
+        job_id (str):
+        limit (int | Unset): tokens on this page Default: 100.
+        cursor (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ImportTokenPage
+    """
+
+    return (
+        await asyncio_detailed(
+            job_id=job_id,
+            client=client,
+            limit=limit,
+            cursor=cursor,
+        )
+    ).parsed

@@ -1,0 +1,89 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .achievement import Achievement
+from .achievement_kind import AchievementKind
+from .agency_contact_consent import AgencyContactConsent
+from .agency_contact_consent_in import AgencyContactConsentIn
+from .availability import Availability
+from .availability_mode import AvailabilityMode
+from .award import Award
+from .award_tier import AwardTier
+from .certificate import Certificate
+from .consent import Consent
+from .contact import Contact
+from .contact_card import ContactCard
+from .contact_disclosure import ContactDisclosure
+from .contact_disclosure_basis import ContactDisclosureBasis
+from .contact_disclosure_page import ContactDisclosurePage
+from .disclosed_contact import DisclosedContact
+from .disclosed_contact_contact import DisclosedContactContact
+from .disclosure_offer import DisclosureOffer
+from .disclosure_offer_basis import DisclosureOfferBasis
+from .disclosure_request import DisclosureRequest
+from .disclosure_request_viewer_role import DisclosureRequestViewerRole
+from .import_job_view import ImportJobView
+from .import_result import ImportResult
+from .import_result_errors_item import ImportResultErrorsItem
+from .import_result_page import ImportResultPage
+from .import_token import ImportToken
+from .import_token_page import ImportTokenPage
+from .location import Location
+from .occupation import Occupation
+from .patch_worker_json_patch import PatchWorkerJsonPatch
+from .profiles_healthz_response_profiles_healthz import (
+    ProfilesHealthzResponseProfilesHealthz,
+)
+from .skill import Skill
+from .skill_level import SkillLevel
+from .wage import Wage
+from .wage_unit import WageUnit
+from .worker import Worker
+from .worker_created import WorkerCreated
+from .worker_in import WorkerIn
+from .worker_page import WorkerPage
+from .worker_status import WorkerStatus
+from .worker_token import WorkerToken
+
+__all__ = (
+    "Achievement",
+    "AchievementKind",
+    "AgencyContactConsent",
+    "AgencyContactConsentIn",
+    "Availability",
+    "AvailabilityMode",
+    "Award",
+    "AwardTier",
+    "Certificate",
+    "Consent",
+    "Contact",
+    "ContactCard",
+    "ContactDisclosure",
+    "ContactDisclosureBasis",
+    "ContactDisclosurePage",
+    "DisclosedContact",
+    "DisclosedContactContact",
+    "DisclosureOffer",
+    "DisclosureOfferBasis",
+    "DisclosureRequest",
+    "DisclosureRequestViewerRole",
+    "ImportJobView",
+    "ImportResult",
+    "ImportResultErrorsItem",
+    "ImportResultPage",
+    "ImportToken",
+    "ImportTokenPage",
+    "Location",
+    "Occupation",
+    "PatchWorkerJsonPatch",
+    "ProfilesHealthzResponseProfilesHealthz",
+    "Skill",
+    "SkillLevel",
+    "Wage",
+    "WageUnit",
+    "Worker",
+    "WorkerCreated",
+    "WorkerIn",
+    "WorkerPage",
+    "WorkerStatus",
+    "WorkerToken",
+)

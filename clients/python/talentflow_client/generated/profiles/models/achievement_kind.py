@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+
+class AchievementKind(StrEnum):
+    OTHER = "other"
+    PATENT = "patent"
+    PROCESS_INNOVATION = "process_innovation"
+    WORK_METHOD = "work_method"
+
+    def __str__(self) -> str:
+        return str(self.value)

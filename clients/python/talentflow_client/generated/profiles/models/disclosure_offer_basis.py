@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class DisclosureOfferBasis(StrEnum):
+    ACCEPTANCE = "acceptance"
+    AGENCY = "agency"
+    APPLICATION = "application"
+    GRANT = "grant"
+    PROFILE = "profile"
+
+    def __str__(self) -> str:
+        return str(self.value)

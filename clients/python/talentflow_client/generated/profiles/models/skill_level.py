@@ -1,0 +1,15 @@
+from enum import StrEnum
+
+
+class SkillLevel(StrEnum):
+    APPRENTICE = "apprentice"
+    CHIEF_TECHNICIAN = "chief_technician"
+    INTERMEDIATE = "intermediate"
+    JUNIOR = "junior"
+    PRINCIPAL_TECHNICIAN = "principal_technician"
+    SENIOR = "senior"
+    SENIOR_TECHNICIAN = "senior_technician"
+    TECHNICIAN = "technician"
+
+    def __str__(self) -> str:
+        return str(self.value)
