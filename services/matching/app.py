@@ -18,6 +18,8 @@ from services.common.store import OutboxRelay, ping, run_migrations
 from services.common.web import create_service_app
 from services.matching import api, store
 from services.matching.consumers import IndexIngest, ReactiveMatching, index_consumer, reactive_consumer
+from services.matching.courses import api as courses_api
+from services.matching.courses.consumers import course_consumer
 from services.matching.index import SearchIndex
 from services.matching.index.holder import IndexHolder, index_root, open_index, open_tantivy
 from services.matching.market.app import build_market
@@ -49,8 +51,10 @@ def create_app(
     relay = OutboxRelay(runtime.engine, store.outbox, runtime.event_log, name=SERVICE)
     ingest = IndexIngest(holder)
     index_worker = index_consumer(runtime.event_log, ingest, max_records=settings.index_batch)
-    routers = [api.router, vocabulary_api.router]  # taxonomy and enrichment (issue 16)
-    workers = [relay, index_worker]
+    routers = [api.router, vocabulary_api.router, courses_api.router]  # taxonomy, enrichment, courses, growth (issue 16)
+    course_ingest = IndexIngest(holder)  # talentflow.courses, in a group of its own
+    course_worker = course_consumer(runtime.event_log, course_ingest)
+    workers = [relay, index_worker, course_worker]
     reactive = reactive_worker = None
     if settings.reactive:
         reactive = ReactiveMatching(holder, runtime.engine, runtime.key_value, tuning, on_announced=relay.wake)
@@ -88,4 +92,6 @@ def create_app(
     app.state.index_consumer = index_worker
     app.state.reactive = reactive
     app.state.reactive_consumer = reactive_worker
+    app.state.course_ingest = course_ingest
+    app.state.course_consumer = course_worker
     return app

@@ -37,6 +37,8 @@ from services.common.contracts import (
 from services.common.events import (
     EVENT_TYPES,
     CloudEvent,
+    CourseClosed,
+    CourseUpserted,
     MatchFound,
     PostingClosed,
     PostingUpserted,
@@ -47,6 +49,7 @@ from services.common.events import (
     schema_version,
 )
 from services.common.ports import KeyValue, Record
+from services.matching.courses.documents import closed_course_doc, course_doc
 from services.matching import store
 from services.matching.documents import (
     CHINA,
@@ -562,6 +565,10 @@ def change_of(event: CloudEvent) -> Change | None:
         return Change(Kind.postings, data.id, version, "upsert", posting_doc(data))
     if isinstance(data, PostingClosed):
         return Change(Kind.postings, data.id, version, "close", closed=data)
+    if isinstance(data, CourseUpserted):  # talentflow.courses (courses/): a closing carries the whole course
+        return Change(Kind.courses, data.id, version, "upsert", course_doc(data, version))
+    if isinstance(data, CourseClosed):
+        return Change(Kind.courses, data.id, version, "upsert", closed_course_doc(data, version))
     return None
 
 
@@ -641,8 +648,8 @@ def apply_changes(index: SearchIndex, changes: Sequence[Change | None]) -> Inges
             continue
         pending[key] = change
 
-    upserts: dict[Kind, list[IndexDoc]] = {Kind.workers: [], Kind.postings: []}
-    deletes: dict[Kind, list[tuple[str, int]]] = {Kind.workers: [], Kind.postings: []}
+    upserts: dict[Kind, list[IndexDoc]] = {kind: [] for kind in Kind}
+    deletes: dict[Kind, list[tuple[str, int]]] = {kind: [] for kind in Kind}
     for (kind, doc_id), version in erasures.items():
         # A repeated erasure, or one older than a profile the index holds, changes nothing.
         if index.erase(kind, doc_id, version):

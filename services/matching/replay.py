@@ -1,7 +1,7 @@
 """`talentflow replay matching`: rebuild the search index from the event log, then switch to it.
 
-The log is the source of truth (DESIGN §6): reading `talentflow.workers` and `talentflow.postings`
-from the beginning with a fresh consumer group and folding every batch through the same
+The log is the source of truth (DESIGN §6): reading `talentflow.workers`, `talentflow.postings` and
+`talentflow.courses` from the beginning with a fresh consumer group and folding every batch through the same
 `handlers.apply_to_index` the live consumer uses gives the same documents at the same versions.
 
 - Embedded (tantivy): the index lives in `<index root>/generations/<name>/`, and the file
@@ -29,6 +29,7 @@ from services.common.events import decode
 from services.common.ports import EventLog
 from services.matching import handlers
 from services.matching.consumers import TOPICS
+from services.matching.courses.consumers import COURSE_TOPICS
 from services.matching.documents import doc_from_source
 from services.matching.index import IndexDoc, Kind, SearchIndex
 from services.matching.index.holder import (  # noqa: F401  (the generation helpers, re-exported for operators' scripts)
@@ -59,12 +60,12 @@ def read_log(
     first_wait_s: float = 15.0,
     max_records: int = 5000,
 ) -> int:
-    """Fold the worker and posting topics into `index` with `group`, until the log has no more.
+    """Fold the worker, posting and course topics into `index` with `group`, until the log has no more.
 
     The end is three empty polls in a row after the first record (or `first_wait_s` with none:
     an empty log, or Kafka still assigning partitions). Returns how many records were read.
     """
-    consumer = event_log.consumer(group, list(TOPICS), from_beginning=True)
+    consumer = event_log.consumer(group, [*TOPICS, *COURSE_TOPICS], from_beginning=True)  # courses: their own group live
     read, idle, started = 0, 0, time.monotonic()
     try:
         while True:

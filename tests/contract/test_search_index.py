@@ -582,7 +582,7 @@ def test_an_unreachable_elasticsearch_is_unavailable_not_a_crash(unreachable_url
 def test_generated_elasticsearch_templates_are_up_to_date() -> None:
     rendered = index_elastic.render_templates()
 
-    assert set(rendered) == {"talentflow-workers.json", "talentflow-postings.json"}
+    assert set(rendered) == {"talentflow-workers.json", "talentflow-postings.json", "talentflow-courses.json"}
     for file_name, text in rendered.items():
         on_disk = index_elastic.GENERATED_TEMPLATES / file_name
         assert on_disk.exists(), f"run: python -m services.matching.index.elastic ({file_name} missing)"

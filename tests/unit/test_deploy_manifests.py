@@ -657,7 +657,7 @@ def test_bootstrap_installs_the_templates_the_matching_adapter_generates():
 
 
 def test_index_templates_set_refresh_location_and_versioned_aliases():
-    assert set(es_templates()) == {"talentflow-workers", "talentflow-postings"}
+    assert set(es_templates()) == {"talentflow-workers", "talentflow-postings", "talentflow-courses"}
     for name, template in es_templates().items():
         meta = template["_meta"]
         assert meta["alias"] == name
@@ -760,10 +760,11 @@ class FakeElasticsearch:
 def test_es_bootstrap_creates_templates_and_versioned_indexes_behind_aliases():
     es = FakeElasticsearch()
     es_bootstrap().ensure(es, es_templates())
-    assert set(es.templates) == {"talentflow-workers", "talentflow-postings"}
+    assert set(es.templates) == {"talentflow-workers", "talentflow-postings", "talentflow-courses"}
     assert es.indices == {
         "talentflow-workers-v1": {"talentflow-workers"},
         "talentflow-postings-v1": {"talentflow-postings"},
+        "talentflow-courses-v1": {"talentflow-courses"},
     }
     # A second run changes nothing and never moves an alias.
     es.requests.clear()

@@ -30,6 +30,7 @@ class SearchIndexUnavailable(RuntimeError):
 class Kind(StrEnum):
     workers = "workers"
     postings = "postings"
+    courses = "courses"  # training courses (talentflow.courses), for growth paths and course search
 
 
 class FieldType(StrEnum):
@@ -74,6 +75,24 @@ FIELDS: dict[Kind, dict[str, FieldType]] = {
         "wage_month": FieldType.float,
         "headcount": FieldType.int,
         "deadline": FieldType.int,  # epoch seconds, 0 = none
+        "updated": FieldType.int,
+    },
+    Kind.courses: {
+        "status": FieldType.keyword,
+        "org_id": FieldType.keyword,
+        "mode": FieldType.keyword,  # onsite, remote, blended
+        "region": FieldType.keyword,
+        "city": FieldType.keyword,
+        "province": FieldType.keyword,
+        "skills": FieldType.keyword,  # skills taught, each under every name it is known by (vocabulary, synonyms)
+        "occupations": FieldType.keyword,  # codes with all their ancestors
+        "level": FieldType.int,  # SkillLevel.rank of prepares_for_level, -1 = none
+        "subsidy": FieldType.bool,  # 职业培训补贴
+        "starts": FieldType.int,  # epoch seconds of start_on (its midnight in China)
+        "ends": FieldType.int,  # epoch seconds of end_on
+        "hours": FieldType.float,
+        "fee": FieldType.float,  # CNY, 0 = free
+        "text": FieldType.text,  # title, description, skills, occupation
         "updated": FieldType.int,
     },
 }

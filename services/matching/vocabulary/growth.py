@@ -14,6 +14,8 @@ function over dicts shaped like the contract's WorkerFields and PostingFields (D
 - with `courses` (dicts with `skills` [{name}] and optionally `level`), those that close a gap,
   the ones closing most first.
 
+Texts are Chinese; with `language="en"` the rules' `text_en` and English level labels are used.
+
 The rules live in data/growth_rules.json (sources in data/README.md), not in this code.
 """
 
@@ -48,8 +50,26 @@ def _rank(level: str | None) -> int:
     return SkillLevel(level).rank if level else -1
 
 
-def _label(level: str | None) -> str | None:
-    return LEVEL_LABELS_ZH[SkillLevel(level)] if level else None
+LEVEL_LABELS_EN = {
+    SkillLevel.apprentice: "apprentice",
+    SkillLevel.junior: "junior worker (level 5)",
+    SkillLevel.intermediate: "intermediate worker (level 4)",
+    SkillLevel.senior: "senior worker (level 3)",
+    SkillLevel.technician: "technician (level 2)",
+    SkillLevel.senior_technician: "senior technician (level 1)",
+    SkillLevel.principal_technician: "principal technician",
+    SkillLevel.chief_technician: "chief technician",
+}
+
+
+def _label(level: str | None, language: str = "zh") -> str | None:
+    if not level:
+        return None
+    return LEVEL_LABELS_EN[SkillLevel(level)] if language == "en" else LEVEL_LABELS_ZH[SkillLevel(level)]
+
+
+def _text(rule: dict[str, Any], language: str) -> str:
+    return rule.get("text_en") or rule["text"] if language == "en" else rule["text"]
 
 
 def _key(name: str, vocab: Vocabulary) -> tuple[str, str]:
@@ -157,12 +177,13 @@ def _certificate_at(worker: dict[str, Any], level: str) -> dict[str, Any] | None
     return found[0] if found else None
 
 
-def _route_view(route: dict[str, Any], worker: dict[str, Any], level: str, today: dt.date) -> dict[str, Any]:
+def _route_view(route: dict[str, Any], worker: dict[str, Any], level: str, today: dt.date,
+                language: str = "zh") -> dict[str, Any]:
     missing: list[str] = []
-    view: dict[str, Any] = {"id": route["id"], "text": route["text"], "source": route["source"]}
+    view: dict[str, Any] = {"id": route["id"], "text": _text(route, language), "source": route["source"]}
     cert = _certificate_at(worker, level)
     if route.get("certificate_at_level"):
-        view["certificate_required"] = {"level": level, "label": _label(level)}
+        view["certificate_required"] = {"level": level, "label": _label(level, language)}
         view["has_certificate"] = cert is not None
         if cert is None:
             missing.append("certificate")
@@ -189,7 +210,7 @@ def _route_view(route: dict[str, Any], worker: dict[str, Any], level: str, today
     return view
 
 
-def _competition_view(rule: dict[str, Any], worker: dict[str, Any], current: str) -> dict[str, Any]:
+def _competition_view(rule: dict[str, Any], worker: dict[str, Any], current: str, language: str = "zh") -> dict[str, Any]:
     rank = SkillLevel(current).rank
     target = max(rank + rule["levels_up"], SkillLevel(rule["promote_to_at_least"]).rank)
     target = min(target, SkillLevel(rule["cap"]).rank)
@@ -199,9 +220,9 @@ def _competition_view(rule: dict[str, Any], worker: dict[str, Any], current: str
     ]
     available = target > rank
     return {
-        "tier": rule["tier"], "max_rank": rule["max_rank"], "text": rule["text"], "source": rule["source"],
+        "tier": rule["tier"], "max_rank": rule["max_rank"], "text": _text(rule, language), "source": rule["source"],
         "promotes_to": LEVEL_ORDER[target].value if available else None,
-        "promotes_to_label": LEVEL_ORDER[target].label_zh if available else None,
+        "promotes_to_label": _label(LEVEL_ORDER[target].value, language) if available else None,
         "skips_levels": max(0, target - rank - 1),
         "qualifying_awards": [{"name": a.get("name"), "rank": a["rank"], "year": a.get("year")} for a in qualifying]
         if available else [],
@@ -212,6 +233,7 @@ def next_rung(
     worker: dict[str, Any],
     open_postings_counter: OpenPostingsCounter | None = None,
     today: dt.date | None = None,
+    language: str = "zh",
 ) -> dict[str, Any] | None:
     """The next level, every route to it with what is met and missing, and the postings it unlocks."""
     today = today or dt.date.today()
@@ -220,19 +242,19 @@ def next_rung(
     step = next(s for s in data["ladder"] if s["level"] == current)
     if step["next"] is None:
         return None
-    routes = [_route_view(r, worker, current, today) for r in step["routes"]]
-    competition = [_competition_view(r, worker, current) for r in data["competition_route"]]
+    routes = [_route_view(r, worker, current, today, language) for r in step["routes"]]
+    competition = [_competition_view(r, worker, current, language) for r in data["competition_route"]]
     competition = [c for c in competition if c["promotes_to"]]
     outstanding = data["outstanding_route"]
     achievements = [{"kind": a.get("kind"), "title": a.get("title"), "year": a.get("year")}
                     for a in worker.get("achievements") or []]
     out: dict[str, Any] = {
         "level": step["next"],
-        "label": _label(step["next"]),
+        "label": _label(step["next"], language),
         "routes": routes,
         "ready": any(r["met"] for r in routes) or any(c["qualifying_awards"] for c in competition),
         "competition_route": competition,
-        "outstanding_route": {"text": outstanding["text"], "source": outstanding["source"],
+        "outstanding_route": {"text": _text(outstanding, language), "source": outstanding["source"],
                               "evidence": achievements},
         "sources": {key: data["sources"][key]["title"] for key in
                     {r["source"] for r in routes} | {c["source"] for c in competition} | {outstanding["source"]}},
@@ -265,10 +287,11 @@ def growth(
     open_postings_counter: OpenPostingsCounter | None = None,
     courses: Iterable[dict[str, Any]] | None = None,
     today: dt.date | None = None,
+    language: str = "zh",
 ) -> dict[str, Any]:
     vocab = vocabulary()
     current = worker.get("skill_level") or SkillLevel.junior.value
-    out: dict[str, Any] = {"level": {"current": current, "label": _label(current)},
+    out: dict[str, Any] = {"level": {"current": current, "label": _label(current, language)},
                            "rules_version": rules()["version"], "vocabulary_version": vocab.version}
     wanted: dict[tuple[str, str], str] = {}
     if posting is not None:
@@ -277,7 +300,7 @@ def growth(
         needed = posting.get("min_skill_level")
         level_gap = None
         if needed and _rank(needed) > _rank(current):
-            level_gap = {"required": needed, "required_label": _label(needed), "have": current,
+            level_gap = {"required": needed, "required_label": _label(needed, language), "have": current,
                          "rungs": _rank(needed) - _rank(current)}
         out["gaps"] = {
             "skills": skills,
@@ -291,7 +314,7 @@ def growth(
             wanted[_key(gap["name"], vocab)] = gap["canonical"]
         for gap in certs["permits"]:
             wanted[("skill", gap["operation"])] = gap["operation"]
-    out["next_rung"] = next_rung(worker, open_postings_counter, today)
+    out["next_rung"] = next_rung(worker, open_postings_counter, today, language)
     if courses is not None:
         next_level = out["next_rung"]["level"] if out["next_rung"] else None
         out["courses"] = _course_matches(courses, wanted, next_level, vocab)
