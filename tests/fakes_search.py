@@ -159,12 +159,14 @@ class FakeSearchIndex:
         if query.offset + query.limit > self.MAX_RESULT_WINDOW:
             raise ValueError(f"offset + limit must be at most {self.MAX_RESULT_WINDOW}: offset {query.offset}")
         self._catch_up()
+        if FIELDS[kind].get(query.text_field) is not FieldType.text:
+            raise ValueError(f"text field {query.text_field!r} is not a text field of {kind}")
         words = [w for w in _WORD_BREAK.split(query.text.lower()) if w]
         hits = []
         for doc in self._visible[kind].docs.values():
             if not all(_matches(doc, f) for f in query.filters):
                 continue
-            text = str(doc.fields.get("text", "")).lower()
+            text = str(doc.fields.get(query.text_field, "")).lower()
             relevance = float(sum(text.count(w) for w in words))  # term frequency, as BM25 rewards
             relevance += 2.0 * sum(1 for name, value in query.boost_terms if value in _values(doc.fields.get(name)))
             if query.require_relevance and relevance <= 0 and (words or query.boost_terms):

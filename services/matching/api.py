@@ -6,7 +6,9 @@ Who may see what (DESIGN §3 Auth/Subjects):
 - recommendations of a worker: the worker itself, its managing agency (or one listing the worker
   in acts_for), an admin. To anyone else a worker's existence is not revealed: an agency asking
   about a worker it does not manage gets 404, like for an unknown id;
-- worker search: employers, agencies, admins; posting search: anyone signed in.
+- worker search: employers, agencies, admins; posting search: anyone signed in;
+- achievement search (the skill achievement database): employers, agencies, admins — as worker
+  search, since each hit points to a worker; a worker sees its own achievements on its profile.
 
 Every hit is masked: no contact data ever reaches the index, and names and certificate numbers
 are masked in the stored source and again when a hit is shaped.
@@ -28,7 +30,7 @@ from services.common.auth import Principal, Role
 from services.common.contracts import PostingKind
 from services.common.errors import Forbidden, Unavailable
 from services.common.web import Caller
-from services.matching import handlers
+from services.matching import achievements, handlers
 from services.matching.domain import WorkerNotIndexed
 from services.matching.handlers import PostingSearch, Tuning, WorkerSearch
 from services.matching.index import SearchIndexUnavailable
@@ -56,6 +58,10 @@ class Explanation(BaseModel):
     factors: dict[str, float] = Field(description="each factor's contribution; they add up to the score")
     matched_skills: list[str]
     missing_skills: list[str]
+    inferred_skills: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="skills counted that were inferred from free text: `posting` (its title and description), "
+                    "`worker` (the profile's free text)")
     summary: str = Field(description="one line a person can read")
 
 
@@ -175,3 +181,26 @@ def search_postings(request: Request, body: PostingSearch, principal: Principal 
         hit = _translated(lambda: index.get(Kind.workers, principal.subject))
         me = hit.source if hit is not None and hit.source.get("matchable") else None
     return _answer(_translated(lambda: handlers.search_postings(index, body, context.tuning, context.clock(), worker=me)))
+
+
+class AchievementHit(BaseModel):
+    achievement: dict[str, Any] = Field(description="kind (patent, process_innovation, work_method, other, award), "
+                                                    "title, year; for an award its tier and rank")
+    worker_id: str
+    score: float = Field(ge=0, le=1)
+    explanation: dict[str, Any] = Field(description="factors (text, merit, recency), matched_terms, summary")
+    worker: dict[str, Any] = Field(description="the holder: masked name, no contact data, no certificate numbers")
+
+
+class AchievementResults(BaseModel):
+    items: list[AchievementHit]
+
+
+@router.post("/search/achievements", response_model=AchievementResults, operation_id="search_achievements")
+def search_achievements(request: Request, body: achievements.AchievementSearch, principal: Principal = Caller) -> Response:
+    """The skill achievement database: achievements and awards of matchable workers, each pointing to its holder."""
+    principal.require(Role.employer, Role.agency, Role.admin)
+    context = _context(request)
+    index = _index(context)
+    language = achievements.language_of(request.headers.get("accept-language"))
+    return _answer(_translated(lambda: achievements.search_achievements(index, body, context.clock(), language)))

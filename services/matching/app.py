@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from services.common.runtime import Runtime, build_runtime
 from services.common.store import OutboxRelay, ping, run_migrations
 from services.common.web import create_service_app
-from services.matching import api, store
+from services.matching import api, inferred, store
 from services.matching.consumers import IndexIngest, ReactiveMatching, index_consumer, reactive_consumer
 from services.matching.courses import api as courses_api
 from services.matching.courses.consumers import course_consumer
@@ -41,6 +41,7 @@ def create_app(
     index: SearchIndex | IndexHolder | None = None,
 ) -> FastAPI:
     settings = settings or Settings()
+    inferred.configure(settings.enrichment())  # documents are built by loops that take no settings
     runtime = runtime or build_runtime(SERVICE, settings)
     run_migrations(runtime.engine, MIGRATIONS)
     if index is None:

@@ -135,6 +135,12 @@ def worker_fields(source: dict[str, Any]) -> dict[str, Any]:
         "occupations": _unique([code for o in occupations for code in occupation_codes(o.get("code"), o["name"])]),
         "agency_id": [source["agency_id"]] if source.get("agency_id") else [],
         "text": text,
+        # the skill achievement database: its achievements and awards, searchable on their own
+        "achievement_kinds": _unique([a["kind"] for a in source.get("achievements", ())]
+                                     + (["award"] if source.get("awards") else [])),
+        "achievement_years": sorted({a["year"] for a in (*source.get("achievements", ()), *source.get("awards", ()))}),
+        "achievement_text": " ".join([a["title"] for a in source.get("achievements", ())]
+                                     + [a["name"] for a in source.get("awards", ())]),
         "experience": float(source.get("experience_years") or 0),
         "updated": epoch(_datetime(source.get("updated_at"))),
     }

@@ -397,6 +397,47 @@ def test_relevance_and_filters_combine(trades: SearchIndex) -> None:
     assert ids(hits) == ["welder-strong", "welder-some"]
 
 
+# --- the skill achievement database: achievement fields of worker documents ----------------------
+
+
+@pytest.fixture
+def achievers(search_index: SearchIndex) -> SearchIndex:
+    """Workers with achievements and awards (multi-valued kinds and years, a text field of their own)."""
+    search_index.upsert(
+        W,
+        [
+            worker("pipe", text="焊工 氩弧焊", achievement_kinds=["patent", "award"], achievement_years=[2015, 2023],
+                   achievement_text="一种管道焊接定位装置 全国焊工技能大赛"),
+            worker("boiler", text="焊工 管道焊接 锅炉", achievement_kinds=["work_method"], achievement_years=[2021],
+                   achievement_text="锅炉水冷壁带压补焊操作法"),
+            worker("lathe", text="车工 焊接", achievement_kinds=["process_innovation"], achievement_years=[2019],
+                   achievement_text="薄壁套筒数控车削工艺改进"),
+            worker("none", text="焊接 管道", achievement_kinds=[], achievement_years=[], achievement_text=""),
+        ],
+    )
+    search_index.refresh()
+    return search_index
+
+
+def test_a_range_on_a_multi_valued_int_matches_any_value(achievers: SearchIndex) -> None:
+    assert found(achievers, Range("achievement_years", gte=2020, lte=2022)) == {"boiler"}
+    assert found(achievers, Range("achievement_years", gte=2016, lte=2019)) == {"lathe"}
+    assert found(achievers, Range("achievement_years", gte=2023)) == {"pipe"}
+    assert found(achievers, Range("achievement_years", gte=1950)) == {"pipe", "boiler", "lathe"}  # holds any
+    assert found(achievers, Terms("achievement_kinds", ("award", "work_method"))) == {"pipe", "boiler"}
+
+
+def test_text_searches_the_text_field_it_names(achievers: SearchIndex) -> None:
+    on_achievements = achievers.search(W, SearchQuery(text="焊接", require_relevance=True, text_field="achievement_text"))
+    assert ids(on_achievements) == ["pipe"]  # "none" and "lathe" name 焊接 only in `text`
+    assert set(ids(achievers.search(W, SearchQuery(text="焊接", require_relevance=True)))) == {"boiler", "lathe", "none"}
+    default = achievers.search(W, SearchQuery(text="车削", require_relevance=True))
+    assert ids(default) == []  # 车削 is only in an achievement title, not in `text`
+    assert ids(achievers.search(W, SearchQuery(text="车削", require_relevance=True, text_field="achievement_text"))) == ["lathe"]
+    with pytest.raises(ValueError, match="achievement_kinds"):
+        achievers.search(W, SearchQuery(text="焊接", text_field="achievement_kinds"))
+
+
 # --- paging, scan, refresh ----------------------------------------------------------------------
 
 

@@ -180,6 +180,14 @@ def test_relevance_only_orders_unless_required_and_is_left_out_when_empty() -> N
     assert filters_only == {"filter": []}
 
 
+def test_text_is_matched_on_the_text_field_the_query_names() -> None:
+    body = search_body(W, SearchQuery(text="管道焊接", require_relevance=True, text_field="achievement_text"))
+    assert body["query"]["bool"]["should"] == [{"match": {"achievement_text": {"query": "管道焊接"}}}]
+    assert search_body(W, SearchQuery(text="焊接"))["query"]["bool"]["should"] == [{"match": {"text": {"query": "焊接"}}}]
+    with pytest.raises(ValueError, match="achievement_years"):
+        search_body(W, SearchQuery(text="焊接", text_field="achievement_years"))
+
+
 def test_a_search_refuses_a_deep_window_and_boosts_on_non_keywords() -> None:
     with pytest.raises(ValueError, match="offset"):
         search_body(W, SearchQuery(limit=100, offset=9_950))

@@ -304,8 +304,10 @@ def search_body(kind: Kind, query: SearchQuery) -> dict[str, Any]:
     overlap."""
     _check_window(query.limit, query.offset)
     relevance: list[dict[str, Any]] = []
+    if _field_type(kind, query.text_field, for_filter=False) is not FieldType.text:
+        raise ValueError(f"text field {query.text_field!r} is not a text field of {Kind(kind).value}")
     if query.text.strip():
-        relevance.append({"match": {"text": {"query": query.text}}})
+        relevance.append({"match": {query.text_field: {"query": query.text}}})
     for field_name, value in query.boost_terms:
         if _field_type(kind, field_name, for_filter=False) is not FieldType.keyword:
             raise ValueError(f"boost term field {field_name!r} is not a keyword field of {Kind(kind).value}")

@@ -55,6 +55,10 @@ FIELDS: dict[Kind, dict[str, FieldType]] = {
         "occupations": FieldType.keyword,  # codes with all their ancestors
         "agency_id": FieldType.keyword,
         "text": FieldType.text,  # skills, occupations, certificates, awards, achievements
+        # the skill achievement database (POST /v1/search/achievements, services/matching/achievements.py)
+        "achievement_kinds": FieldType.keyword,  # kinds of its achievements, and "award" for awards
+        "achievement_years": FieldType.int,  # years of its achievements and awards (multi-valued)
+        "achievement_text": FieldType.text,  # titles of its achievements, names of its awards
         "experience": FieldType.float,
         "wage_month": FieldType.float,  # expected monthly-equivalent minimum
         "updated": FieldType.int,  # epoch seconds
@@ -145,7 +149,7 @@ class Boost:
 class SearchQuery:
     """Hard filters (must all hold) plus relevance: free text and keyword terms that add score.
 
-    `text` is matched against the `text` field; `boost_terms` are (field, value) keyword matches
+    `text` is matched against the `text_field` (a text field; `text` unless said); `boost_terms` are (field, value) keyword matches
     that raise relevance (e.g. required skills) by BOOST_TERM_WEIGHT each. A document must match
     the filters and, when `require_relevance` is set, at least one text word or boost term.
     `boosts` only add score (the first cut of ranking), whichever way a document qualified. The
@@ -159,6 +163,7 @@ class SearchQuery:
     limit: int = 300
     offset: int = 0
     boosts: tuple[Boost, ...] = ()
+    text_field: str = "text"
 
 
 @dataclass(frozen=True)
