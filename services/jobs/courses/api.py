@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from services.common.auth import Principal
 from services.common.contracts import CourseMode, CourseStatus
 from services.common.web import Caller, Page, etag, parse_if_match
-from services.jobs.api import ID_PATTERN, MERGE_PATCH, Cursor, Handlers, Limit, _after, _page, _tagged
+from services.jobs.api import ID_PATTERN, MERGE_PATCH, Cursor, Handlers, Limit, _after, _page
 from services.jobs.courses import handlers
 from services.jobs.courses.domain import Course, CourseCloseRequest, CourseCreate, CourseIn, CoursePatch
 from services.jobs.courses.store import CourseFilters
@@ -22,6 +22,10 @@ from services.jobs.courses.store import CourseFilters
 router = APIRouter(prefix="/v1", tags=["courses"])
 
 CourseId = Annotated[str, Path(pattern=ID_PATTERN, description="a course id")]
+
+
+def _tagged(response: Response, version: int) -> None:
+    response.headers["ETag"] = etag(version)
 
 
 @router.post("/courses", status_code=201, response_model=Course, operation_id="create_course")
