@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from services.common.auth import Role
-from services.common.events import json_schemas
+from services.common.events import decode, json_schemas
 from services.common.store import schema_drift
 from services.jobs import store
 from tests.integration.jobs_harness import (  # noqa: F401  (jobs is a fixture)
@@ -392,3 +392,28 @@ def test_openapi_declares_the_course_routes(jobs):
     operation_ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
     assert {"create_course", "list_courses", "get_course", "replace_course", "patch_course", "delete_course",
             "close_course"} <= operation_ids
+
+
+def test_the_relay_publishes_course_events_to_the_courses_topic_keyed_by_course_id(jobs):
+    first = jobs.create_course()
+    second = jobs.create_course(headers=SCHOOL)
+    jobs.client.post(f"/v1/courses/{first['id']}/close", json={"reason": "withdrawn"}, headers=OWNER)
+    assert jobs.app.state.relay.drain() >= 4
+    consumer = jobs.app.state.runtime.event_log.consumer("course-reader", ["talentflow.courses"], from_beginning=True)
+    try:
+        records, batch = [], consumer.poll(0.5, 1000)
+        while batch:
+            records += batch
+            batch = consumer.poll(0.1, 1000)
+    finally:
+        consumer.close()
+    by_key: dict[str, list] = {}
+    for record in sorted(records, key=lambda r: (r.partition, r.offset)):
+        by_key.setdefault(record.key, []).append(record)
+    assert {k: [decode(r.value).type for r in rs] for k, rs in by_key.items()} == {
+        first["id"]: ["course.upserted", "course.upserted", "course.closed"],
+        second["id"]: ["course.upserted"],
+    }
+    assert len({r.partition for r in by_key[first["id"]]}) == 1  # one course's events stay in order
+    closed = decode(by_key[first["id"]][-1].value)
+    assert closed.parsed().course.status.value == "closed" and closed.subject == first["id"]
