@@ -35,7 +35,8 @@ REGION_FIELDS = {6: "region", 4: "city", 2: "province"}
 IN_PERSON = (CourseMode.onsite.value, CourseMode.blended.value)
 
 # Weights of the factors; only those that apply to a question count, rescaled to add up to 1.
-WEIGHTS = {"skills": 0.45, "level": 0.15, "text": 0.20, "reach": 0.10, "subsidy": 0.05, "start": 0.05}
+WEIGHTS = {"skills": 0.45, "level": 0.10, "text": 0.20, "reach": 0.10, "subsidy": 0.05, "start": 0.05}
+NICE_TO_HAVE = 0.25  # a gap in a skill the posting only wishes for weighs a quarter of a required one
 BELOW_PROFICIENCY = 0.6  # a course that teaches a wanted skill, but not to the wanted proficiency
 SOON_DAYS = 180  # a course starting today scores 1 on `start`, one starting this many days away 0
 STARTED = 0.3  # a course already running (still joinable until it ends)
@@ -197,7 +198,7 @@ class Wanted:
     label: str  # as the question wrote it (or the gap's canonical name)
     keys: tuple[str, ...]
     min_proficiency: int | None = None
-    weight: float = 1.0  # a required gap 1, a nice-to-have 0.5
+    weight: float = 1.0  # a required gap 1, a nice-to-have NICE_TO_HAVE
     kind: str = "skill"  # "skill" or "permit" (an operation whose permit the course prepares for)
 
     @classmethod

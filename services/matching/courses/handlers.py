@@ -11,6 +11,7 @@ from services.common.contracts import SkillLevel
 from services.common.events import CloudEvent, CourseClosed, CourseUpserted
 from services.matching.courses.documents import closed_course_doc, course_doc, course_summary
 from services.matching.courses.domain import (
+    NICE_TO_HAVE,
     CourseSearch,
     Language,
     Question,
@@ -105,7 +106,7 @@ def _question(worker: dict[str, Any], answer: dict[str, Any]) -> Question:
     if gaps is not None:
         for gap in gaps["skills"]:
             wanted.append(Wanted.of(gap["canonical"], names=[gap["name"], *gap.get("synonyms", ())],
-                                    min_proficiency=gap["min_proficiency"], weight=1.0 if gap["required"] else 0.5))
+                                    min_proficiency=gap["min_proficiency"], weight=1.0 if gap["required"] else NICE_TO_HAVE))
         named = {w.label for w in wanted}
         for gap in gaps["permits"]:  # an operation already wanted as a skill counts once
             if gap["operation"] not in named:
