@@ -8,6 +8,10 @@
     talentflow work matching                               one service's relay and consumers, no HTTP
     talentflow replay matching                             rebuild the search index from the log
     talentflow schemas [--out docs]                        write the event JSON Schemas and AsyncAPI
+
+For agencies (with the SDK, clients/python; `--help` in Chinese or English by LANG / --lang):
+    talentflow import FILE [--wait]                        bulk import with progress, summary and failed rows
+    talentflow jobs watch | export workers | invitations list|accept|decline | webhooks listen --port
 """
 
 from __future__ import annotations
@@ -411,7 +415,7 @@ def _env_processes() -> int:
     return int(text)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="talentflow", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -459,11 +463,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schemas", help="write event JSON Schemas and the AsyncAPI document")
     p.add_argument("--out", default="docs")
     p.set_defaults(func=cmd_schemas)
+
+    try:  # the agency commands live in the SDK (clients/python), installed by `make`
+        from talentflow_client.cli import choose_language, register
+    except ImportError:
+        pass
+    else:
+        register(sub, choose_language(argv))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     return args.func(args) or 0
 
 
