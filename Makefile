@@ -27,6 +27,7 @@ test-fast: $(STAMP)
 
 schemas: $(STAMP)
 	$(BIN)/talentflow schemas --out docs
+	$(BIN)/python -m services.common.openapi --out docs
 
 # The SDK's generated layer from the services' live OpenAPI and AsyncAPI documents (clients/python/generate.py);
 # the generators live in a venv of their own: build tools, not dependencies of the SDK.

@@ -23,7 +23,8 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
-from typing import Any, Generic, TypeVar
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
 
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -31,12 +32,13 @@ from fastapi.datastructures import Default
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.auth import Principal, Role, TokenIssuer
 from services.common.errors import DomainError, InvalidInput, PreconditionRequired, StaleVersion
+from services.common.openapi import install_openapi
 from services.common.ports import KeyValue
 
 log = logging.getLogger("talentflow.http")
@@ -645,17 +647,31 @@ def pipeline_causes(sources: Iterable[Any]) -> list[str]:
     return causes
 
 
+class Health(BaseModel):
+    status: Literal["ok"]
+    service: str
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unready"]
+    service: str
+    checks: dict[str, bool] = Field(description="each store, log and index: reachable or not")
+    pipeline: Literal["ok", "stuck"]
+    causes: list[str] | None = Field(None, description="what is wrong, when unready")
+
+
 def ops_router(service: str, checks: dict[str, Callable[[], bool]],
                workers: Callable[[], Iterable[Any]] = lambda: ()) -> APIRouter:
     router = APIRouter(tags=["operations"])
     pipeline = CollectorRegistry(auto_describe=False)
     pipeline.register(PipelineCollector(service, workers))
 
-    @router.get("/healthz", operation_id=f"{service}_healthz")
+    @router.get("/healthz", operation_id=f"{service}_healthz", response_model=Health)
     def healthz() -> dict[str, str]:
         return {"status": "ok", "service": service}
 
-    @router.get("/readyz", operation_id=f"{service}_readyz")
+    @router.get("/readyz", operation_id=f"{service}_readyz", response_model=Readiness,
+                responses={503: {"model": Readiness, "description": "a store, log or index is unreachable, or a loop is stuck"}})
     def readyz() -> Response:
         results = {}
         for name, check in checks.items():
@@ -674,7 +690,9 @@ def ops_router(service: str, checks: dict[str, Callable[[], bool]],
             body["causes"] = causes
         return OrjsonResponse(body, status_code=200 if ready else 503)
 
-    @router.get("/metrics", operation_id=f"{service}_metrics")
+    @router.get("/metrics", operation_id=f"{service}_metrics", response_class=Response,
+                responses={200: {"description": "Prometheus text exposition format",
+                                 "content": {"text/plain": {"schema": {"type": "string"}}}}})
     def metrics() -> Response:
         return Response(generate_latest() + generate_latest(pipeline), media_type=CONTENT_TYPE_LATEST)
 
@@ -759,6 +777,7 @@ def create_service_app(
         app.include_router(router)
     app.include_router(ops_router(service, checks, lambda: app.state.workers))
     install_offline_docs(app)
+    install_openapi(app)
     # Outermost first: request context (ids, limits, metrics) wraps idempotency, which wraps routes.
     app.add_middleware(IdempotencyMiddleware, kv_getter=lambda: app.state.key_value,
                        issuer_getter=lambda: app.state.token_issuer)
@@ -767,13 +786,28 @@ def create_service_app(
 
 
 def install_offline_docs(app: FastAPI) -> None:
-    """Swagger UI at `/docs` from the `swagger-ui-bundle` package's files: no outside host is asked,
-    so the page works on a closed network (FastAPI's default loads it from a public CDN)."""
+    """Swagger UI at `/docs` from the `swagger-ui-bundle` package's files and ReDoc at `/redoc` from
+    the `fastapi-standalone-docs` package's `redoc.standalone.js` (MIT, its licence beside it): no
+    outside host is asked, so both pages work on a closed network (FastAPI's defaults load them, and
+    ReDoc's fonts, from public CDNs)."""
+    import fastapi_standalone_docs
     import swagger_ui_bundle
-    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
     from starlette.staticfiles import StaticFiles
 
+    redoc_assets = Path(fastapi_standalone_docs.__file__).parent / "static" / "redoc"
     app.mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
+    app.mount("/redoc/assets", StaticFiles(directory=redoc_assets), name="redoc-assets")
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc() -> Response:
+        return get_redoc_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title=f"{app.title} – API",
+            redoc_js_url="/redoc/assets/redoc.standalone.js",
+            redoc_favicon_url="/docs/assets/favicon-32x32.png",
+            with_google_fonts=False,
+        )
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui() -> Response:
