@@ -11,6 +11,13 @@ key, value and headers plus `error`, `error-attempts`, `original-topic`, `origin
 `original-offset` headers, committed, and the worker goes on. A failing batch falls back to handling
 its records one by one, so one poison message does not hold back the others.
 
+Durability decoupled from handling: a batch handler may return a `Durability` (its effect is
+written but made durable a little later, e.g. by a search index's next commit). `run_once()` makes
+it durable at once (`now()`) and commits; the worker's thread (`pipeline` > 0) instead goes on with
+the next batches and commits the offsets of each batch, in order, only once its `Durability` is
+done — at most `pipeline` batches wait so. A failed cycle drops the waiting batches uncommitted:
+a fresh member reads them again (at-least-once, as ever).
+
 The worker thread never dies of an exception: it logs (never payloads: they may hold personal data),
 backs off, and carries on with a fresh consumer. Counters are plain attributes for /metrics.
 
@@ -25,13 +32,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from services.common.loops import BackgroundLoop, StopLoop
 from services.common.ports import Consumer, EventLog, MetricSample, OutgoingMessage, Record
 
-__all__ = ["ConsumerWorker", "dead_letter_message"]
+__all__ = ["ConsumerWorker", "Durability", "dead_letter_message"]
 
 
 log = logging.getLogger(__name__)
@@ -40,6 +48,17 @@ _ERROR_HEADER_MAX = 1000  # bytes of repr(exception) kept in the DLQ's `error` h
 
 RecordHandler = Callable[[Record], Any]
 BatchHandler = Callable[[list[Record]], Any]
+
+
+@runtime_checkable
+class Durability(Protocol):
+    """What a batch handler may return when its effect becomes durable later (see the module docstring)."""
+
+    def done(self) -> bool: ...
+
+    def wait(self, timeout_s: float) -> bool: ...
+
+    def now(self) -> None: ...
 
 
 class _Stopping(StopLoop):
@@ -89,6 +108,7 @@ class ConsumerWorker(BackgroundLoop):
         name: str | None = None,
         stuck_after_s: float = 120.0,
         clock: Callable[[], float] = time.monotonic,
+        pipeline: int = 0,
     ) -> None:
         if isinstance(topics, str) or not topics:
             raise ValueError("topics must be a non-empty sequence of topic names")
@@ -123,6 +143,9 @@ class ConsumerWorker(BackgroundLoop):
         # The last moment the worker was known to be fine: it committed, or had nothing to do.
         self._healthy_at = clock()
         self._consumer: Consumer | None = None
+        # Handled batches whose offsets wait for their Durability, oldest first (the thread's only).
+        self.pipeline = pipeline
+        self._pending: deque[tuple[list[Record], Durability | None]] = deque()
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -145,7 +168,8 @@ class ConsumerWorker(BackgroundLoop):
 
     def on_error(self, exc: Exception) -> None:
         self.errors += 1
-        # A fresh member re-reads from the committed offsets: nothing is lost.
+        # A fresh member re-reads from the committed offsets (waiting batches included): nothing is lost.
+        self._pending.clear()
         self._close_consumer()
 
     def describe_error(self, exc: Exception, delay: float) -> None:
@@ -153,6 +177,11 @@ class ConsumerWorker(BackgroundLoop):
         log.debug("%s: consumer loop failure", self.name, exc_info=True)
 
     def on_exit(self) -> None:
+        try:
+            self._settle(wait_s=5.0)  # what became durable meanwhile need not be read again
+        except Exception:  # noqa: BLE001
+            log.debug("%s: could not commit the waiting batches on exit", self.name, exc_info=True)
+        self._pending.clear()
         self._close_consumer()
 
     def _close_consumer(self) -> None:
@@ -166,33 +195,71 @@ class ConsumerWorker(BackgroundLoop):
     # -- one cycle ------------------------------------------------------------------------------
 
     def run_once(self) -> int:
-        """Poll once, handle what came, commit it; returns how many records were taken care of."""
+        """Poll once, handle what came, make it durable and commit it; returns how many records
+        were taken care of."""
+        return self._cycle(pipelined=False)
+
+    def step(self) -> bool:
+        return bool(self._cycle(pipelined=self.pipeline > 0))
+
+    def _cycle(self, *, pipelined: bool) -> int:
         if self._consumer is None:
             self._consumer = self.log.consumer(self.group, self.topics, from_beginning=self.from_beginning)
         consumer = self._consumer
-        records = consumer.poll(self.poll_timeout_s, self.max_records)
+        if not pipelined:
+            self._settle(wait_s=None)
+        # With batches waiting, only look for more: their commit is waited for below, not in the poll.
+        records = consumer.poll(0.0 if self._pending else self.poll_timeout_s, self.max_records)
         if not records:
+            if self._pending:
+                self._settle(wait_s=self.poll_timeout_s)
+                return 0
             lag = self._observe_lag(consumer)
             if not lag:  # nothing to do (or the log cannot say): idle is healthy
                 self._healthy_at = self._clock()
             return 0
+        durability = None
         if self.batch_handler:
-            self._handle_batch(records)
+            durability = self._handle_batch(records)
         else:
             for record in records:
                 self._handle_record(record)
-        # Every record is now handled or dead-lettered: only now may the group move past them.
-        consumer.commit(records)
-        self.commits += 1
-        self._healthy_at = self._clock()
+        # Every record is now handled or dead-lettered: once durable, the group may move past them.
+        if durability is not None and not pipelined:
+            durability.now()
+            durability = None
+        self._pending.append((records, durability))
+        self._settle(wait_s=None if not pipelined or len(self._pending) > self.pipeline else 0.0)
         self._observe_lag(consumer)
         return len(records)
 
-    def _handle_batch(self, records: list[Record]) -> None:
+    def _settle(self, *, wait_s: float | None) -> None:
+        """Commit, in order, the waiting batches that are durable. `wait_s`: how long to wait for the
+        oldest one (None: until it is, making it durable now when the loop is stopping)."""
+        ready: list[Record] = []
+        while self._pending:
+            records, durability = self._pending[0]
+            if durability is not None and not durability.done():
+                if wait_s is None:
+                    while not durability.wait(0.5):
+                        if self._stop.is_set():
+                            durability.now()
+                            break
+                elif not durability.wait(wait_s):
+                    break
+                wait_s = 0.0  # wait for the oldest only; take whatever else is done already
+            self._pending.popleft()
+            ready += records
+        if ready and self._consumer is not None:
+            self._consumer.commit(ready)
+            self.commits += 1
+            self._healthy_at = self._clock()
+
+    def _handle_batch(self, records: list[Record]) -> Durability | None:
         try:
-            self.handler(records)  # type: ignore[arg-type]
+            result = self.handler(records)  # type: ignore[arg-type]
             self.processed += len(records)
-            return
+            return result if isinstance(result, Durability) else None
         except Exception as exc:  # noqa: BLE001
             log.warning(
                 "%s: batch of %d records failed (%s); handling them one by one",
@@ -200,13 +267,16 @@ class ConsumerWorker(BackgroundLoop):
             )
         for record in records:
             self._handle_record(record)
+        return None
 
     def _handle_record(self, record: Record) -> None:
         attempt = 0
         while True:
             attempt += 1
             try:
-                self.handler([record] if self.batch_handler else record)  # type: ignore[arg-type]
+                result = self.handler([record] if self.batch_handler else record)  # type: ignore[arg-type]
+                if isinstance(result, Durability):
+                    result.now()  # the rare path of a failed batch: one record at a time, durable at once
                 self.processed += 1
                 return
             except Exception as exc:  # noqa: BLE001

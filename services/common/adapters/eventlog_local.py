@@ -39,6 +39,7 @@ of failing on a stale read snapshot. Failures to write raise `services.common.er
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -70,6 +71,11 @@ _COMPACT_LEASE_S = 120.0  # one process compacts at a time; a crashed holder's l
 _TOMBSTONE_DEBOUNCE_S = 1.0  # erasures arriving together are compacted in one pass
 _IDLE_PAUSE_MAX_S = 0.05  # an idle consumer looks at most this long after another process published
 _REBALANCE_EVERY_MS = 500  # a member holding partitions checks the group's membership this often
+# Write transactions committed by this process. `PRAGMA data_version` sees other connections' writes
+# only, and one thread may both publish and poll (tests, a handler publishing): a consumer's idle
+# check compares this too.
+_WRITES = itertools.count(1)
+_last_write = 0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS topics (
@@ -583,6 +589,8 @@ class _write:
         if exc_type is None:
             try:
                 self.conn.execute("COMMIT")
+                global _last_write
+                _last_write = next(_WRITES)
                 return
             except sqlite3.Error:
                 self.conn.execute("ROLLBACK")
@@ -618,9 +626,9 @@ class LocalConsumer:
         self._last_rebalance_ms = 0
         self._rotation = 0
         self._closed = False
-        # (connection, PRAGMA data_version) when the last look found everything read: until another
-        # connection writes to the file, or a heartbeat is due, there is nothing new to look for.
-        self._quiet: tuple[sqlite3.Connection, int] | None = None
+        # (connection, PRAGMA data_version, this process's last write) when the last look found
+        # everything read: until someone writes to the file, or a heartbeat is due, nothing is new.
+        self._quiet: tuple[sqlite3.Connection, int, int] | None = None
         conn = log._conn()
         with _write(conn):
             if not from_beginning:
@@ -762,11 +770,12 @@ class LocalConsumer:
         """Rebalance when due, then fetch; nothing at all when the file has not changed since a look
         that found this member caught up (an idle member costs one pragma read per look)."""
         conn = self._log._conn()
+        written = _last_write
         (version,) = conn.execute("PRAGMA data_version").fetchone()
         now = _now_ms()
         heartbeat_due = now - self._last_heartbeat_ms >= self._ttl_ms // 4
         quiet = self._quiet
-        if not heartbeat_due and quiet is not None and quiet[0] is conn and quiet[1] == version:
+        if not heartbeat_due and quiet is not None and quiet[0] is conn and quiet[1] == version and quiet[2] == written:
             return []
         self._quiet = None
         if heartbeat_due or not self._owned or now - self._last_rebalance_ms >= _REBALANCE_EVERY_MS:
@@ -775,7 +784,7 @@ class LocalConsumer:
         records = self._fetch(max_records)
         if len(records) < max_records:
             # Every partition held was read to the head it had after `version`: caught up.
-            self._quiet = (conn, version)
+            self._quiet = (conn, version, written)
         return records
 
     def _fetch(self, max_records: int) -> list[Record]:
