@@ -198,3 +198,27 @@ def test_bad_input_is_422_naming_the_field(catalogue, body, field):
     assert response.status_code == 422, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
     assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_replay_rebuilds_the_courses_equal_to_the_live_index(matching, tmp_path):
+    from services.matching.index.tantivy import TantivyIndex
+    from services.matching.replay import read_log
+
+    app, _ = matching
+    kept, closed = course_data(), course_data(title="氩弧焊周末班")
+    changed = {**kept, "version": 2, "title": "压力容器焊接（第二期）"}
+    publish(app, course_upserted(kept), course_upserted(closed), course_upserted(changed),
+            course_closed(closed, 2, reason="withdrawn"))
+    drain(app.state.course_consumer)
+    live = {h.id: (h.version, h.source) for h in app.state.index().scan(Kind.courses)}
+    rebuilt = TantivyIndex(tmp_path / "replayed")
+    try:
+        read_log(app.state.runtime.event_log, rebuilt, group=new_id("replay"), first_wait_s=1.0, poll_timeout_s=0.05,
+                 idle_polls=2)
+        rebuilt.refresh()
+        replayed = {h.id: (h.version, h.source) for h in rebuilt.scan(Kind.courses)}
+    finally:
+        rebuilt.close()
+    assert replayed == live
+    assert replayed[kept["id"]][1]["title"] == "压力容器焊接（第二期）"
+    assert replayed[closed["id"]][1]["status"] == "closed"
