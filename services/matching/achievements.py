@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from services.common import taxonomy
 from services.common.contracts import LEVEL_LABELS_ZH, Name, RegionPrefix, SkillLevel, check_region, mask_name
+from services.matching.domain import language_of
 from services.matching.index import Filter, IndexHit, Kind, Range, SearchIndex, SearchQuery, Terms
 from services.matching.index.textcut import default_cutter
 from services.matching.synonyms import canonical, occupation_codes
@@ -195,27 +196,6 @@ def search_achievements(index: SearchIndex, body: AchievementSearch, now: dt.dat
                         language: str = "zh") -> list[dict[str, Any]]:
     hits = index.search(Kind.workers, achievement_query(body))
     return rank_achievements(hits, body, now, language)
-
-
-def language_of(accept_language: str | None) -> str:
-    """`en` when the header prefers English to Chinese (by q), else `zh` (the default)."""
-    best: tuple[float, int, str] | None = None
-    for position, part in enumerate((accept_language or "")[:500].split(",")):
-        tag, _, params = part.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        if primary not in ("en", "zh"):
-            continue
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        if quality > 0 and (best is None or (-quality, position) < (best[0], best[1])):
-            best = (-quality, position, primary)
-    return best[2] if best else "zh"
 
 
 __all__ = ["AchievementSearch", "achievement_query", "holder_summary", "language_of", "rank_achievements",

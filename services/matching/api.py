@@ -31,7 +31,7 @@ from services.common.contracts import PostingKind
 from services.common.errors import Forbidden, Unavailable
 from services.common.web import Caller
 from services.matching import achievements, handlers
-from services.matching.domain import WorkerNotIndexed
+from services.matching.domain import WorkerNotIndexed, language_of
 from services.matching.handlers import PostingSearch, Tuning, WorkerSearch
 from services.matching.index import SearchIndexUnavailable
 from services.matching.index import Kind, SearchIndex
@@ -102,6 +102,11 @@ def _answer(items: list[dict[str, Any]]) -> Response:
     return Response(to_json({"items": items}), media_type="application/json")
 
 
+def _language(request: Request) -> str:
+    """Explanations in Chinese unless the client's Accept-Language prefers English (DESIGN §3)."""
+    return language_of(request.headers.get("accept-language"))
+
+
 def _translated(call: Callable[[], Any]) -> Any:
     """An index that cannot be reached is a 503 (retry later), never a 500."""
     try:
@@ -129,7 +134,7 @@ def posting_candidates(
     if not principal.may_act_for_org(posting["org_id"]):
         raise Forbidden("only the posting's employer, an agency acting for it, or an admin sees its candidates")
     items = _translated(lambda: handlers.rank_candidates(index, posting, context.tuning, context.clock(),
-                                                        limit=limit, min_score=min_score))
+                                                        limit=limit, min_score=min_score, language=_language(request)))
     shown = getattr(request.app.state, "shown_lists", None)  # market outcomes by rank: a queue put, no I/O
     if shown is not None:
         shown.record(posting_id, [item["worker_id"] for item in items], context.tuning.weights)
@@ -156,7 +161,8 @@ def worker_recommendations(
     if not worker.get("matchable"):
         return _answer([])  # no matching consent, or a paused profile: matching leaves it alone
     items = _translated(lambda: handlers.rank_recommendations(index, worker, context.tuning, context.clock(),
-                                                             limit=limit, kind=kind.value if kind else None))
+                                                             limit=limit, kind=kind.value if kind else None,
+                                                             language=_language(request)))
     return _answer(items)
 
 
@@ -166,7 +172,8 @@ def search_workers(request: Request, body: WorkerSearch, principal: Principal = 
     principal.require(Role.employer, Role.agency, Role.admin)
     context = _context(request)
     index = _index(context)
-    return _answer(_translated(lambda: handlers.search_workers(index, body, context.tuning, context.clock())))
+    return _answer(_translated(lambda: handlers.search_workers(index, body, context.tuning, context.clock(),
+                                                               _language(request))))
 
 
 @router.post("/search/postings", response_model=PostingRanking, operation_id="search_postings")
@@ -180,7 +187,8 @@ def search_postings(request: Request, body: PostingSearch, principal: Principal 
     if principal.role is Role.worker:
         hit = _translated(lambda: index.get(Kind.workers, principal.subject))
         me = hit.source if hit is not None and hit.source.get("matchable") else None
-    return _answer(_translated(lambda: handlers.search_postings(index, body, context.tuning, context.clock(), worker=me)))
+    return _answer(_translated(lambda: handlers.search_postings(index, body, context.tuning, context.clock(), worker=me,
+                                                                language=_language(request))))
 
 
 class AchievementHit(BaseModel):
@@ -202,5 +210,4 @@ def search_achievements(request: Request, body: achievements.AchievementSearch, 
     principal.require(Role.employer, Role.agency, Role.admin)
     context = _context(request)
     index = _index(context)
-    language = achievements.language_of(request.headers.get("accept-language"))
-    return _answer(_translated(lambda: achievements.search_achievements(index, body, context.clock(), language)))
+    return _answer(_translated(lambda: achievements.search_achievements(index, body, context.clock(), _language(request))))

@@ -255,6 +255,30 @@ class PostingView:
     extra: dict = field(default_factory=dict)
 
 
+# --- the reader's language (DESIGN §3: texts for people in Chinese unless English is asked for) ---
+
+
+def language_of(accept_language: str | None) -> str:
+    """`en` when an `Accept-Language` header prefers English to Chinese (by q), else `zh` (the default)."""
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate((accept_language or "")[:500].split(",")):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        if primary not in ("en", "zh"):
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0 and (best is None or (-quality, position) < (best[0], best[1])):
+            best = (-quality, position, primary)
+    return best[2] if best else "zh"
+
+
 # --- errors ------------------------------------------------------------------------------------
 
 

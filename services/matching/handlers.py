@@ -50,7 +50,7 @@ from services.common.events import (
 )
 from services.common.ports import KeyValue, Record
 from services.matching.courses.documents import closed_course_doc, course_doc
-from services.matching import store
+from services.matching import inferred, store
 from services.matching.documents import (
     CHINA,
     Declined,
@@ -166,9 +166,10 @@ def _best(
     ranked: Literal["worker", "posting"],
     limit: int,
     min_score: float = 0.0,
+    language: str = "zh",
 ) -> list[tuple[Ranked, IndexHit]]:
     """Score every hit with the one formula, keep the best `limit` at or above `min_score`, and
-    explain only those (the explanation comes from the same qualities as the score)."""
+    explain only those, in `language` (the explanation comes from the same qualities as the score)."""
     if ranked == "worker":  # candidates and worker searches: one posting side, many workers
         side = PostingSide(target, tuning.weights, now)
         scored = [(side.score(_views.worker(h)), side, h) for h in hits]
@@ -179,7 +180,7 @@ def _best(
     scored.sort(key=lambda item: (-item[0], -item[2].relevance, item[2].id))
     # the shown score is rounded to 4 places: compare the threshold with the rounded value too
     kept = [item for item in scored if round(item[0], 4) >= min_score][:limit]
-    explained = [(side.explain(_views.worker(h) if ranked == "worker" else worker), h) for _, side, h in kept]
+    explained = [(side.explain(_views.worker(h) if ranked == "worker" else worker, language), h) for _, side, h in kept]
     return [(r, h) for r, h in explained if r.score >= min_score]
 
 
@@ -257,9 +258,10 @@ def candidate_query(posting: dict[str, Any], depth: int) -> SearchQuery:
         region_fits.append(Terms("modes", (AvailabilityMode.remote_service.value,)))
     filters.append(AnyOf(tuple(region_fits)))
     wanted = [(s.get("canonical") or canonical(s["name"]), bool(s.get("required", True))) for s in posting.get("skills", [])]
+    wanted += [(s["canonical"], True) for s in inferred.skills_of(posting)]  # named only in its text
     skills = list(dict.fromkeys(name for name, _required in wanted))
     boost_terms = [("skills", s) for s in skills]
-    occupation = posting.get("occupation")
+    occupation = posting.get("occupation") or inferred.occupation_of(posting)
     codes = occupation_codes(occupation.get("code"), occupation["name"]) if occupation else []
     if codes:
         boost_terms.append(("occupations", codes[0]))
@@ -323,7 +325,7 @@ def recommendation_query(worker: dict[str, Any], now: dt.datetime, depth: int, k
     if AvailabilityMode.remote_service.value in view.modes:
         region_fits.append(Terms("remote_ok", (True,)))
     filters.append(AnyOf(tuple(region_fits)))
-    skills = list(dict.fromkeys([s.canonical for s in view.skills] + list(view.occupation_names)))
+    skills = list(dict.fromkeys([s.canonical for s in view.skills] + list(view.occupation_names) + list(view.inferred_skills)))
     boost_terms = [("skills", s) for s in skills] + [("occupations", chain[0]) for chain in view.occupation_chains]
     boosts = [Boost(Terms("required_skills", (s,)), 1.0) for s in skills[:20]]
     region_tiers = (("province", province_of(region), 1.5), ("city", city_of(region), 0.5), ("region", region, 0.4))
@@ -341,11 +343,13 @@ def _depth(tuning: Tuning, limit: int) -> int:
 
 
 def rank_candidates(
-    index: SearchIndex, posting: dict[str, Any], tuning: Tuning, now: dt.datetime, *, limit: int, min_score: float = 0.0
+    index: SearchIndex, posting: dict[str, Any], tuning: Tuning, now: dt.datetime, *, limit: int, min_score: float = 0.0,
+    language: str = "zh",
 ) -> list[dict[str, Any]]:
     """Workers for a posting, best first: the engine's first cut (a few dozen), ranked by the formula."""
     hits = index.search(Kind.workers, candidate_query(posting, _depth(tuning, limit)))
-    best = _best(posting_view(posting), hits, tuning, now, ranked="worker", limit=limit, min_score=min_score)
+    best = _best(posting_view(posting), hits, tuning, now, ranked="worker", limit=limit, min_score=min_score,
+                 language=language)
     return [worker_hit(r, h) for r, h in best]
 
 
@@ -358,13 +362,15 @@ def rank_recommendations(
     limit: int,
     kind: str | None = None,
     min_score: float = 0.0,
+    language: str = "zh",
 ) -> list[dict[str, Any]]:
     """Open postings for a worker, best first, ranked by the same formula as candidates."""
     query = recommendation_query(worker, now, _depth(tuning, limit), kind)
     if query is None:
         return []
     hits = index.search(Kind.postings, query)
-    best = _best(worker_view(worker), hits, tuning, now, ranked="posting", limit=limit, min_score=min_score)
+    best = _best(worker_view(worker), hits, tuning, now, ranked="posting", limit=limit, min_score=min_score,
+                 language=language)
     return [posting_hit(r, h) for r, h in best]
 
 
@@ -473,7 +479,8 @@ def posting_search_query(body: PostingSearch, now: dt.datetime, depth: int) -> S
                        require_relevance=bool(text), limit=max(depth, body.limit))
 
 
-def search_workers(index: SearchIndex, body: WorkerSearch, tuning: Tuning, now: dt.datetime) -> list[dict[str, Any]]:
+def search_workers(index: SearchIndex, body: WorkerSearch, tuning: Tuning, now: dt.datetime,
+                   language: str = "zh") -> list[dict[str, Any]]:
     """Workers for a recruiter's criteria, ranked as candidates of a posting made of those criteria."""
     chain, name = _occupation(body.occupation)
     wishes = PostingView(
@@ -487,11 +494,13 @@ def search_workers(index: SearchIndex, body: WorkerSearch, tuning: Tuning, now: 
     )
     # searches have no first cut of their own yet: they rank five times as deep (300 by default)
     hits = index.search(Kind.workers, worker_search_query(body, 5 * _depth(tuning, body.limit)))
-    return [worker_hit(r, h) for r, h in _best(wishes, hits, tuning, now, ranked="worker", limit=body.limit)]
+    return [worker_hit(r, h) for r, h in _best(wishes, hits, tuning, now, ranked="worker", limit=body.limit,
+                                               language=language)]
 
 
 def search_postings(
-    index: SearchIndex, body: PostingSearch, tuning: Tuning, now: dt.datetime, *, worker: dict[str, Any] | None = None
+    index: SearchIndex, body: PostingSearch, tuning: Tuning, now: dt.datetime, *, worker: dict[str, Any] | None = None,
+    language: str = "zh",
 ) -> list[dict[str, Any]]:
     """Open postings for the criteria; ranked against the caller's own profile when a worker has one."""
     if worker is not None:
@@ -508,7 +517,8 @@ def search_postings(
             occupation_names=(name,) if name else (),
         )
     hits = index.search(Kind.postings, posting_search_query(body, now, 5 * _depth(tuning, body.limit)))
-    return [posting_hit(r, h) for r, h in _best(me, hits, tuning, now, ranked="posting", limit=body.limit)]
+    return [posting_hit(r, h) for r, h in _best(me, hits, tuning, now, ranked="posting", limit=body.limit,
+                                                language=language)]
 
 
 # --- ingest: events → index --------------------------------------------------------------------
@@ -615,8 +625,9 @@ def apply_to_index(index: SearchIndex, events: Sequence[CloudEvent]) -> IngestRe
     return apply_changes(index, [change_of(event) for event in events])
 
 
-def apply_changes(index: SearchIndex, changes: Sequence[Change | None]) -> IngestResult:
-    """Fold a batch of changes into version-guarded index writes, then refresh.
+def apply_changes(index: SearchIndex, changes: Sequence[Change | None], *, refresh: bool = True) -> IngestResult:
+    """Fold a batch of changes into version-guarded index writes, then refresh (`refresh=False`:
+    the caller waits for the index's own next commit instead, see `consumers.IndexIngest`).
 
     Per entity only the newest state matters; an older or repeated event changes nothing (the
     index compares versions), so replays and reordering are safe. A closing needs the posting
@@ -677,8 +688,8 @@ def apply_changes(index: SearchIndex, changes: Sequence[Change | None]) -> Inges
             result.upserted += index.upsert(kind, upserts[kind])
         if deletes[kind]:
             result.deleted += index.delete(kind, deletes[kind])
-    # Offsets are committed after we return: the index must hold the batch durably by then.
-    index.refresh()
+    if refresh:  # offsets are committed after we return: the index must hold the batch durably by then
+        index.refresh()
     return result
 
 

@@ -116,6 +116,10 @@ def test_a_prose_posting_ranks_the_welder_first_and_says_which_skills_were_infer
     assert "氩弧焊" in explanation["inferred_skills"]["posting"] and "焊工" not in explanation["inferred_skills"]["posting"]
     assert "岗位技能由标题和描述推断" in explanation["summary"]
     assert all(i["score"] < items[0]["score"] for i in items[1:])
+    english = client.get(f"/v1/postings/{people['prose']['id']}/candidates",
+                         headers={**auth("employer", "u-1", ORG), "Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"}).json()
+    assert [i["score"] for i in english["items"]] == [i["score"] for i in items]
+    assert "skills inferred from the posting's title and description (" in english["items"][0]["explanation"]["summary"]
 
 
 def test_an_erased_worker_vanishes_from_the_achievement_database(world):

@@ -97,7 +97,7 @@ def test_candidates_are_ranked_explained_and_masked(world):
     assert items == sorted(items, key=lambda i: -i["score"])
     hit = items[0]
     assert 0 <= hit["score"] <= 1
-    assert set(hit["explanation"]) == {"factors", "matched_skills", "missing_skills", "summary"}
+    assert set(hit["explanation"]) == {"factors", "matched_skills", "missing_skills", "inferred_skills", "summary"}
     assert sum(hit["explanation"]["factors"].values()) == pytest.approx(hit["score"], abs=1e-3)
     body = response.text
     for secret in ("王建国", "李秀英", "1915000000123", "contact", "phone", "email", "agency-1"):

@@ -161,3 +161,21 @@ def test_a_worker_s_inferred_skill_counts_at_most_the_discount():
     explained = side.explain(WorkerFeatures.from_source(guessed.source)).explanation
     assert explained.inferred_skills == {"posting": [], "worker": ["焊缝返修"]}
     assert "焊缝返修由求职者资料文字推断" in explained.summary
+
+
+def test_explanations_in_english_on_request_with_the_same_score():
+    from services.matching.documents import posting_view
+
+    posting = posting_doc(PostingUpserted.model_validate(prose_posting()))
+    welder = worker_doc_of(trade("张焊", "6-18-02-04", "焊工", [("氩弧焊", 5), ("手工电弧焊", 4)]))
+    side = PostingSide(posting_view(posting.source), Weights(), NOW)
+    chinese = side.explain(WorkerFeatures.from_source(welder.source))
+    english = side.explain(WorkerFeatures.from_source(welder.source), "en")
+    assert english.score == chinese.score and english.explanation.factors == chinese.explanation.factors
+    summary = english.explanation.summary
+    assert summary.startswith("required skills matched ")
+    assert "skills inferred from the posting's title and description (氩弧焊" in summary
+    assert "technician" in summary and "same county" in summary
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in summary.replace("氩弧焊", "").replace("焊缝返修", "")
+                   .replace("手工电弧焊", "").replace("焊工", "").replace("管道焊接", "").replace("焊接", ""))
+    assert side.explain(WorkerFeatures.from_source(welder.source), "fr").explanation.summary == chinese.explanation.summary

@@ -36,7 +36,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -428,19 +428,21 @@ class PostingSide:
             total += share * ((q if q <= 1.0 else 1.0) if q >= 0.0 else 0.0)
         return (total if total <= 1.0 else 1.0) if total >= 0.0 else 0.0
 
-    def explain(self, f: WorkerFeatures) -> Ranked:
-        """The score from the same qualities, with each factor's contribution and a Chinese summary."""
+    def explain(self, f: WorkerFeatures, language: str = "zh") -> Ranked:
+        """The score from the same qualities, with each factor's contribution and a summary in
+        `language` (`zh`, the default, or `en`; skill and trade names stay as written)."""
+        t = TEXTS.get(language, ZH)
         qualities = self.qualities(f)
         contributions = {name: round(share * ((q if q <= 1.0 else 1.0) if q >= 0.0 else 0.0), 4)
                          for name, share, q in zip(FACTORS, self.shares, qualities)}  # noqa: B905
         score = round(min(1.0, max(0.0, sum(contributions.values()))), 4)
         matched, missing = self._matched_missing(f)
         inferred = self._inferred(f)
-        notes = [note for note in (self._skills_note(f, qualities), self._inferred_note(inferred),
-                                   self._level_note(f), self._region_note(f),
-                                   self._wage(f)[1], self._certificates_note(f), self._availability_note(f),
-                                   None if f.wishes else self._honours(f)[1]) if note]
-        summary = "，".join(notes) if notes else "符合基本条件"
+        notes = [note for note in (self._skills_note(f, qualities, t), self._inferred_note(inferred, t),
+                                   self._level_note(f, t), self._region_note(f, t),
+                                   self._wage(f, t)[1], self._certificates_note(f, t), self._availability_note(f, t),
+                                   None if f.wishes else self._honours(f, t)[1]) if note]
+        summary = t["sep"].join(notes) if notes else t["basic"]
         return Ranked(score, Explanation(contributions, matched, missing, summary, inferred))
 
     # --- parts shared by the qualities and the explanation --------------------------------------------
@@ -468,7 +470,7 @@ class PostingSide:
         return region_relation(worker_region=f.region, open_regions=f.open_regions, worker_modes=f.modes,
                                posting_region=self.region, remote_ok=self.remote_ok)
 
-    def _wage(self, f: WorkerFeatures) -> tuple[float, str | None]:
+    def _wage(self, f: WorkerFeatures, t: dict[str, Any] | None = None) -> tuple[float, str | None]:
         offered, expected = self.offered, f.wage
         if not offered or not expected:
             return 0.6, None
@@ -480,11 +482,12 @@ class PostingSide:
             offered_max = monthly_equivalent(offered["max"], offered["unit"], self.duration_days)
             if expected_min is None or offered_max is None:
                 return 0.6, None
-        unit_zh = WAGE_UNIT_ZH.get(unit, "薪资")
+        t = t or ZH
+        unit_name = t["units"].get(unit) or t["units"][None]
         if expected_min <= offered_max:
-            return 1.0, f"{unit_zh}期望在范围内"
+            return 1.0, t["wage_fits"].format(unit=unit_name)
         gap = (expected_min - offered_max) / expected_min if expected_min else 1.0
-        return max(0.0, 1.0 - 4.0 * gap), f"{unit_zh}期望高于报价约{round(gap * 100)}%"
+        return max(0.0, 1.0 - 4.0 * gap), t["wage_above"].format(unit=unit_name, pct=round(gap * 100))
 
     def _availability(self, f: WorkerFeatures) -> tuple[float, int | None, float]:
         """(on time, days late or None, hours enough)."""
@@ -503,7 +506,7 @@ class PostingSide:
         hours = 1.0 if hours_per_week is None or not needed else min(1.0, hours_per_week / needed)
         return on_time, late, hours
 
-    def _honours(self, f: WorkerFeatures) -> tuple[float, str | None]:
+    def _honours(self, f: WorkerFeatures, t: dict[str, Any] | None = None) -> tuple[float, str | None]:
         recent = self.recent_year
         best_award, best_tier = 0.0, None
         for tier, rank_, year in f.awards:
@@ -516,12 +519,13 @@ class PostingSide:
         if f.achievements:
             achieved = min(0.6, sum(ACHIEVEMENT_VALUE.get(kind, 0.15) * (1.0 if year >= recent else 0.6)
                                     for kind, year in f.achievements))
+        t = t or ZH
         notes = []
         if best_tier:
-            notes.append(f"获{AWARD_TIER_ZH[best_tier]}技能竞赛奖项")
+            notes.append(t["award"].format(tier=t["tiers"][best_tier]))
         if f.achievements:
-            notes.append(f"有{len(f.achievements)}项技能成果")
-        return min(1.0, best_award + 0.5 * achieved), "，".join(notes) or None
+            notes.append(t["achievements"].format(n=len(f.achievements)))
+        return min(1.0, best_award + 0.5 * achieved), t["sep"].join(notes) or None
 
     # --- the summary's phrases (only for the hits shown) ---------------------------------------------
 
@@ -533,7 +537,9 @@ class PostingSide:
         missing = [s.name for s in (*required, *nice) if s.canonical not in f.held]
         return matched, missing
 
-    def _skills_note(self, f: WorkerFeatures, qualities: tuple[float, ...]) -> str | None:
+    def _skills_note(self, f: WorkerFeatures, qualities: tuple[float, ...], t: dict[str, Any] = None) -> str | None:
+        t = t or ZH
+        names = t["list"].join
         held = f.held
         skills = self.posting.skills
         required = [s for s in skills if s.required]
@@ -543,26 +549,27 @@ class PostingSide:
         occupation = None if (f.wishes and not held) else self._occupation_fit(f)
         parts: list[str] = []
         if required:
-            listed = f"（{'、'.join(matched_required)}）" if matched_required else ""
-            parts.append(f"匹配必需技能{len(matched_required)}/{len(required)}{listed}")
+            listed = t["listed"].format(names=names(matched_required)) if matched_required else ""
+            parts.append(t["required"].format(m=len(matched_required), n=len(required), listed=listed))
             absent = [s.name for s in required if s.canonical not in held]
             if absent:
-                parts.append(f"缺少{'、'.join(absent)}")
+                parts.append(t["absent"].format(names=names(absent)))
             if matched_nice:
-                parts.append(f"另有加分技能{'、'.join(matched_nice)}")
+                parts.append(t["nice_extra"].format(names=names(matched_nice)))
         elif nice:
-            listed = f"（{'、'.join(matched_nice)}）" if matched_nice else ""
-            parts.append(f"匹配技能{len(matched_nice)}/{len(nice)}{listed}")
+            listed = t["listed"].format(names=names(matched_nice)) if matched_nice else ""
+            parts.append(t["matched"].format(m=len(matched_nice), n=len(nice), listed=listed))
         elif occupation is not None and self.posting.occupation_name:
             if occupation >= 1.0:
-                parts.append(f"同职业（{self.posting.occupation_name}）")
+                parts.append(t["same_occupation"].format(name=self.posting.occupation_name))
             elif occupation > 0:
-                parts.append(f"相近职业（要求{self.posting.occupation_name}）")
-        short = [f"{s.name}{held[s.canonical]}级低于要求{s.min_proficiency}级" for s in (*required, *nice)
+                parts.append(t["near_occupation"].format(name=self.posting.occupation_name))
+        short = [t["short_item"].format(name=s.name, held=held[s.canonical], min=s.min_proficiency)
+                 for s in (*required, *nice)
                  if s.canonical in held and held[s.canonical] is not None and held[s.canonical] < s.min_proficiency]
         if short:
-            parts.append(f"熟练度不足（{'、'.join(short)}）")
-        return "，".join(parts) or None
+            parts.append(t["short"].format(items=names(short)))
+        return t["sep"].join(parts) or None
 
     def _inferred(self, f: WorkerFeatures) -> dict[str, list[str]]:
         """Skills counted that were inferred from free text: the posting's, and the worker's matched ones."""
@@ -571,60 +578,116 @@ class PostingSide:
                 "worker": [s.name for s in skills if s.canonical in f.inferred]}
 
     @staticmethod
-    def _inferred_note(inferred: dict[str, list[str]]) -> str | None:
+    def _inferred_note(inferred: dict[str, list[str]], t: dict[str, Any] | None = None) -> str | None:
+        t = t or ZH
         notes = []
         if inferred["posting"]:
-            notes.append(f"岗位技能由标题和描述推断（{'、'.join(inferred['posting'])}）")
+            notes.append(t["posting_inferred"].format(names=t["list"].join(inferred["posting"])))
         if inferred["worker"]:
-            notes.append(f"{'、'.join(inferred['worker'])}由求职者资料文字推断")
-        return "，".join(notes) or None
+            notes.append(t["worker_inferred"].format(names=t["list"].join(inferred["worker"])))
+        return t["sep"].join(notes) or None
 
-    def _level_note(self, f: WorkerFeatures) -> str | None:
+    def _level_note(self, f: WorkerFeatures, t: dict[str, Any] | None = None) -> str | None:
+        t = t or ZH
         if f.level_rank is None:
             return None
-        level = _LEVEL_BY_RANK[f.level_rank]
-        worker_zh = LEVEL_LABELS_ZH[level]
+        level = t["levels"][_LEVEL_BY_RANK[f.level_rank]]
         gap = f.level_rank - self.min_rank
         if self.posting.min_level is None:
-            return worker_zh
+            return level
+        minimum = t["levels"][self.min_level]
         if gap > 0:
-            return f"{worker_zh}高于要求的{LEVEL_LABELS_ZH[self.min_level]}"
+            return t["level_above"].format(level=level, min=minimum)
         if gap == 0:
-            return f"{worker_zh}符合要求"
-        return f"{worker_zh}低于要求的{LEVEL_LABELS_ZH[self.min_level]}"
+            return t["level_meets"].format(level=level)
+        return t["level_below"].format(level=level, min=minimum)
 
-    def _region_note(self, f: WorkerFeatures) -> str | None:
+    def _region_note(self, f: WorkerFeatures, t: dict[str, Any] | None = None) -> str | None:
         relation = self._region_relation(f)
-        return None if relation is None else relation.label_zh
+        return None if relation is None else (t or ZH)["regions"][relation]
 
-    def _certificates_note(self, f: WorkerFeatures) -> str | None:
+    def _certificates_note(self, f: WorkerFeatures, t: dict[str, Any] | None = None) -> str | None:
+        t = t or ZH
         best = _best_certificates(f.trades)
         if self.certificates:
-            held = [t for t in self.certificates if t in best]
-            absent = [t for t in self.certificates if t not in best]
+            held = [c for c in self.certificates if c in best]
+            absent = [c for c in self.certificates if c not in best]
             notes = []
             if held:
-                verified = all(best[t] >= 1.0 for t in held)
-                notes.append(f"持有{'、'.join(held)}证书" + ("（已核验）" if verified else "（未核验）"))
+                verified = all(best[c] >= 1.0 for c in held)
+                notes.append(t["certs_held"].format(names=t["list"].join(held))
+                             + (t["verified"] if verified else t["unverified"]))
             if absent:
-                notes.append(f"缺少{'、'.join(absent)}证书")
-            return "，".join(notes) or None
+                notes.append(t["certs_absent"].format(names=t["list"].join(absent)))
+            return t["sep"].join(notes) or None
         trade = self.occupation_name
         if trade and trade in best:
-            return f"持有{trade}证书" + ("（已核验）" if best[trade] >= 1.0 else "")
+            return t["certs_held"].format(names=trade) + (t["verified"] if best[trade] >= 1.0 else "")
         return None
 
-    def _availability_note(self, f: WorkerFeatures) -> str | None:
+    def _availability_note(self, f: WorkerFeatures, t: dict[str, Any] | None = None) -> str | None:
+        t = t or ZH
         _on_time, late, hours = self._availability(f)
         note = None
         if late is not None:
             if self.start is not None and late > 0:
-                note = f"到岗晚于开工约{late}天"
+                note = t["late_start"].format(days=late)
             elif self.start is None and late > 14:
-                note = f"{late}天后可到岗"
+                note = t["available_in"].format(days=late)
         if hours < 1.0:
-            note = "，".join(filter(None, [note, f"每周可投入{f.hours_per_week}小时"]))
+            note = t["sep"].join(filter(None, [note, t["hours"].format(hours=f.hours_per_week)]))
         return note
+
+
+# --- the summary's words, by language (DESIGN §3: Chinese by default, English on request) ----------
+
+ZH: dict[str, Any] = {
+    "sep": "，", "list": "、", "listed": "（{names}）", "basic": "符合基本条件",
+    "required": "匹配必需技能{m}/{n}{listed}", "absent": "缺少{names}", "nice_extra": "另有加分技能{names}",
+    "matched": "匹配技能{m}/{n}{listed}", "same_occupation": "同职业（{name}）", "near_occupation": "相近职业（要求{name}）",
+    "short_item": "{name}{held}级低于要求{min}级", "short": "熟练度不足（{items}）",
+    "posting_inferred": "岗位技能由标题和描述推断（{names}）", "worker_inferred": "{names}由求职者资料文字推断",
+    "level_above": "{level}高于要求的{min}", "level_meets": "{level}符合要求", "level_below": "{level}低于要求的{min}",
+    "wage_fits": "{unit}期望在范围内", "wage_above": "{unit}期望高于报价约{pct}%",
+    "certs_held": "持有{names}证书", "verified": "（已核验）", "unverified": "（未核验）", "certs_absent": "缺少{names}证书",
+    "late_start": "到岗晚于开工约{days}天", "available_in": "{days}天后可到岗", "hours": "每周可投入{hours}小时",
+    "award": "获{tier}技能竞赛奖项", "achievements": "有{n}项技能成果",
+    "units": {**WAGE_UNIT_ZH, None: "薪资"},
+    "tiers": AWARD_TIER_ZH,
+    "levels": LEVEL_LABELS_ZH,
+    "regions": {relation: relation.label_zh for relation in RegionRelation},
+}
+EN: dict[str, Any] = {
+    "sep": "; ", "list": ", ", "listed": " ({names})", "basic": "meets the basic conditions",
+    "required": "required skills matched {m}/{n}{listed}", "absent": "missing {names}",
+    "nice_extra": "also has {names} (nice to have)", "matched": "skills matched {m}/{n}{listed}",
+    "same_occupation": "same occupation ({name})", "near_occupation": "related occupation ({name} wanted)",
+    "short_item": "{name} at level {held}, below the {min} asked", "short": "proficiency short ({items})",
+    "posting_inferred": "skills inferred from the posting's title and description ({names})",
+    "worker_inferred": "{names} inferred from the worker's own text",
+    "level_above": "{level}, above the {min} asked", "level_meets": "{level}, as asked",
+    "level_below": "{level}, below the {min} asked",
+    "wage_fits": "expected {unit} within the offer", "wage_above": "expected {unit} about {pct}% above the offer",
+    "certs_held": "holds the {names} certificate", "verified": " (verified)", "unverified": " (not verified)",
+    "certs_absent": "lacks the {names} certificate",
+    "late_start": "available about {days} days after the start", "available_in": "available in {days} days",
+    "hours": "{hours} hours a week",
+    "award": "{tier} skills-competition award", "achievements": "{n} skill achievement(s)",
+    "units": {"hour": "hourly wage", "day": "daily wage", "month": "monthly wage", "project": "project fee", None: "wage"},
+    "tiers": {"national": "national", "provincial": "provincial", "city": "city", "enterprise": "enterprise"},
+    "levels": {
+        SkillLevel.apprentice: "apprentice", SkillLevel.junior: "junior worker",
+        SkillLevel.intermediate: "intermediate worker", SkillLevel.senior: "senior worker",
+        SkillLevel.technician: "technician", SkillLevel.senior_technician: "senior technician",
+        SkillLevel.principal_technician: "principal technician", SkillLevel.chief_technician: "chief technician",
+    },
+    "regions": {
+        RegionRelation.county: "same county", RegionRelation.city: "same city", RegionRelation.province: "same province",
+        RegionRelation.open_region: "willing to work in the region", RegionRelation.remote: "can serve remotely",
+        RegionRelation.none: "region does not fit",
+    },
+}
+TEXTS = {"zh": ZH, "en": EN}
 
 
 class CandidateScorer(PostingSide):
