@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from services.matching.synonyms import canonical, normalize, occupation_code
+from services.matching.synonyms import canonical, groups, normalize, occupation_code
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +93,12 @@ def _from_text(text: str, structured: list[str], *, occupation_known: bool) -> d
     return {"skills": skills, "occupation": occupation, "vocabulary_version": found.get("vocabulary_version")}
 
 
+@lru_cache(maxsize=1)
+def _known_names() -> frozenset[str]:
+    """Every name the synonym groups know: such a skill is folded already, its text adds nothing."""
+    return frozenset(normalize(name) for group in groups() for name in (group.canonical, *group.aliases))
+
+
 def for_posting(data: dict[str, Any]) -> dict[str, Any] | None:
     """What a posting's title and description add (None: enough structured skills, or nothing found)."""
     settings = _settings
@@ -110,7 +116,7 @@ def for_worker(data: dict[str, Any]) -> dict[str, Any] | None:
     if not settings.enabled or len(skills) >= settings.worker_few:
         return None
     occupations = data.get("occupations") or []
-    free = [s["name"] for s in skills if canonical(s["name"]) == normalize(s["name"])]  # names no group folds
+    free = [s["name"] for s in skills if normalize(s["name"]) not in _known_names()]  # names no group knows
     free += [o["name"] for o in occupations if not occupation_code(o.get("code"), o["name"])]
     free += [a["title"] for a in data.get("achievements") or ()]
     free += [a["name"] for a in data.get("awards") or ()]
