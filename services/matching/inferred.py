@@ -54,21 +54,24 @@ def current() -> Enrichment:
     return _settings
 
 
-@lru_cache(maxsize=4096)
-def _enriched(text: str) -> dict[str, Any]:
+def _enrich(text: str) -> dict[str, Any]:
     # Imported here: jieba and the vocabulary load only where enrichment is used.
     from services.matching.vocabulary.enrich import enrich
 
     return enrich(text)
 
 
-def _from_text(text: str, structured: list[str], *, occupation_known: bool) -> dict[str, Any] | None:
+# Postings' texts only: a profile's text is a person's, and erasure must reach every copy, caches too.
+_enriched = lru_cache(maxsize=4096)(_enrich)
+
+
+def _from_text(text: str, structured: list[str], *, occupation_known: bool, cached: bool) -> dict[str, Any] | None:
     settings = _settings
     text = text.strip()
     if not text:
         return None
     try:
-        found = _enriched(text[:4000])
+        found = (_enriched if cached else _enrich)(text[:4000])
     except Exception:  # noqa: BLE001 - enrichment is an extra: a document is indexed without it
         log.exception("enrichment failed; the document is indexed with its structured skills only")
         return None
@@ -106,7 +109,7 @@ def for_posting(data: dict[str, Any]) -> dict[str, Any] | None:
     if not settings.enabled or len(skills) >= settings.posting_few:
         return None
     text = "\n".join(filter(None, [data.get("title") or "", data.get("description") or ""]))
-    return _from_text(text, [s["name"] for s in skills], occupation_known=bool(data.get("occupation")))
+    return _from_text(text, [s["name"] for s in skills], occupation_known=bool(data.get("occupation")), cached=True)
 
 
 def for_worker(data: dict[str, Any]) -> dict[str, Any] | None:
@@ -123,7 +126,7 @@ def for_worker(data: dict[str, Any]) -> dict[str, Any] | None:
     if not free:
         return None
     known = any(occupation_code(o.get("code"), o["name"]) for o in occupations)
-    return _from_text("；".join(free), [s["name"] for s in skills], occupation_known=known)
+    return _from_text("；".join(free), [s["name"] for s in skills], occupation_known=known, cached=False)
 
 
 def skills_of(source: dict[str, Any]) -> list[dict[str, Any]]:
