@@ -108,3 +108,22 @@ def test_growth_texts_in_english() -> None:
     assert rung["competition_route"][0]["text"].startswith("prize winners of a national skills competition")
     assert rung["outstanding_route"]["text"].startswith("front-line workers")
     assert growth(worker, today=TODAY)["next_rung"]["routes"][0]["text"].startswith("取得本职业")
+
+
+def test_a_missing_certificate_is_closed_by_a_course_teaching_its_operation() -> None:
+    from services.matching import handlers
+    from services.matching.courses.handlers import growth_path
+    from tests.fakes_courses import course_upserted
+    from tests.fakes_search import FakeSearchIndex, posting_data, posting_upserted
+
+    index = FakeSearchIndex()
+    posting = posting_data(skills=[{"name": "电气设备安装", "min_proficiency": 3, "required": True}],
+                           certificates=["低压电工作业证"], occupation={"code": "6-31-01-03", "name": "电工"},
+                           min_skill_level="junior")
+    course = course_data(title="低压电工作业取证班", skills=[{"name": "低压电工", "proficiency": 3}],
+                         prepares_for_level=None)
+    handlers.apply_to_index(index, [posting_upserted(posting), course_upserted(course)])
+    worker = worker_data(skills=[{"name": "电气设备安装", "proficiency": 4, "years": 5}], certificates=[])
+    answer = growth_path(index, worker, posting, dt.datetime.now(dt.UTC), "zh")
+    assert [c["canonical"] for c in answer["gaps"]["certificates"]] == ["低压电工作业"]
+    assert [(c["course_id"], c["closes"]) for c in answer["courses"]] == [(course["id"], ["低压电工作业"])]

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
+from pydantic_core import to_json
 
 from services.common.auth import Principal, Role
 from services.common.errors import Forbidden
@@ -111,10 +112,4 @@ def worker_growth(
             raise PostingNotIndexed(f"posting {posting_id} is not open")
     answer = _translated(lambda: handlers.growth_path(index, worker, posting, context.clock(),
                                                       language_of(accept_language), limit=limit))
-    return Response(_json(answer), media_type="application/json")
-
-
-def _json(answer: dict[str, Any]) -> bytes:
-    from pydantic_core import to_json
-
-    return to_json(answer)
+    return Response(to_json(answer), media_type="application/json")  # built in the documented shape (as _answer)

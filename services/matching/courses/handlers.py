@@ -111,6 +111,11 @@ def _question(worker: dict[str, Any], answer: dict[str, Any]) -> Question:
         for gap in gaps["permits"]:  # an operation already wanted as a skill counts once
             if gap["operation"] not in named:
                 wanted.append(Wanted.of(gap["operation"], kind="permit"))
+                named.add(gap["operation"])
+        for gap in gaps["certificates"]:  # a course teaching the trade or operation a certificate names
+            if gap["canonical"] not in named:
+                wanted.append(Wanted.of(gap["canonical"], names=[gap["name"]], kind="certificate"))
+                named.add(gap["canonical"])
         target = gaps["level"]["required"] if gaps["level"] else None
     else:
         target = answer["next_rung"]["level"] if answer.get("next_rung") else None
