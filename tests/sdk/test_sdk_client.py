@@ -226,3 +226,20 @@ def test_the_package_imports_no_service_code():
             "print(bad); sys.exit(1 if bad else 0)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd="/")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_an_optional_body_is_sent_as_given_or_not_at_all():
+    seen = []
+
+    def handler(request):
+        seen.append((request.content, request.headers.get("content-type")))
+        at = "2026-12-01T00:00:00+00:00"
+        return httpx.Response(200, json={"id": "inv_1", "org_id": "employer-1", "posting_id": "p", "worker_id": "w",
+                                         "status": "accepted", "version": 2, "created_at": at, "updated_at": at,
+                                         "expires_at": at})
+
+    tf = client(handler)
+    tf.invitations.accept("inv_1")
+    tf.invitations.accept("inv_1", share_contact=True)
+    assert seen[0] == (b"", None)
+    assert json.loads(seen[1][0]) == {"share_contact": True} and seen[1][1] == "application/json"

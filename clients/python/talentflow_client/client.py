@@ -137,7 +137,16 @@ class _Core:
         if unknown:
             raise TypeError(f"{operation_id} takes no {', '.join(sorted(unknown))}; it takes {', '.join(accepted)}")
         request = module._get_kwargs(**call)
-        request["headers"] = {**request.get("headers", {}), **extra}
+        headers = {**request.get("headers", {}), **extra}
+        if "json" in request:
+            # an optional body is a union in the generated code: a dict goes through untouched, and
+            # no body (the generator's UNSET) is sent as none
+            if isinstance(request["json"], _Json):
+                request["json"] = request["json"].data
+            elif request["json"] is None or type(request["json"]).__name__ == "Unset":
+                del request["json"]
+                headers.pop("Content-Type", None)
+        request["headers"] = headers
         return module, service_of(operation_id), request
 
     @staticmethod
@@ -248,7 +257,7 @@ class Invitations(_Resource):
     """Invitations to the workers an agency manages (a worker's own, with a worker token)."""
 
     def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> Any:
-        """Filters: worker_id, status (`sent`, `accepted`, `declined`, …)."""
+        """Filters: worker_id, status (`pending`, `accepted`, `declined`, `expired`)."""
         return self._call("list_my_invitations", limit=limit, cursor=cursor, **filters)
 
     def get(self, invitation_id: str) -> Any:
