@@ -56,6 +56,14 @@ LINGER_PATCH = (
     "s.OutboxRelay.__init__, linger_s=0.01); "
 )
 QUIET_PATCH = "import logging; logging.getLogger('talentflow.http').setLevel(logging.WARNING); "
+# The write run on the event loop itself (no writer thread, no group commit): SQLite's write lock taken there.
+INLINE_PATCH = (
+    "import services.common.uow as u\n"
+    "async def _inline(self, command, /, *args, **kwargs):\n"
+    "    return command(*args, **kwargs)\n"
+    "u.SqlUnitOfWork.run = _inline\n"
+)
+SERVE = "from services.common.cli import main; import sys; sys.argv = ['talentflow', 'serve', 'profiles', '--port', sys.argv[1]]; main()"
 VARIANTS = {
     "today": "as served today: asyncio loop, the kit's h11 protocol",
     "uvloop": "uvicorn loop='uvloop', http='httptools' (the one-line setting)",
@@ -63,6 +71,8 @@ VARIANTS = {
     "uvloop-linger-quiet": "uvloop + httptools + relay linger, and no access log line per request",
     "minimal": "bench/minimal_write_app.py, uvloop + httptools + orjson",
     "minimal-h11": "bench/minimal_write_app.py, asyncio loop + h11",
+    "inline": "as served, but each write runs on the event loop (no writer thread, no group commit)",
+    "linger": "as served, and the relay lingering 5 ms after a partial batch",
 }
 
 
@@ -70,6 +80,10 @@ def command(variant: str, port: int, home: Path) -> list[str]:
     python = sys.executable
     if variant == "today":
         return [python, "-m", "services.common.cli", "serve", "profiles", "--port", str(port)]
+    if variant == "inline":
+        return [python, "-c", INLINE_PATCH + SERVE, str(port)]
+    if variant == "linger":
+        return [python, "-c", LINGER_PATCH.replace("0.01", "0.005") + SERVE, str(port)]
     if variant == "uvloop":
         return [python, "-c", UVLOOP_LAUNCHER, str(port)]
     if variant == "uvloop-linger":

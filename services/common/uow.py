@@ -22,24 +22,40 @@ A handler says what to change; the unit of work decides the transaction:
 - The state of the open unit is per thread, so one `UnitOfWork` is built per service and shared.
 - `InMemoryUnitOfWork` runs handlers on an in-memory fake store (tests/fakes_*.py): handler unit tests
   need no database. It restores the fake's state on an exception, as a rollback would.
+
+Routes on the write path are `async` and hand the command to the unit of work (issue 15):
+
+    state = await deps.uow.run(handlers.create_worker, deps, principal, worker)
+
+On SQLite (`queue_sqlite_writers`) one writer thread per process runs the commands, each
+acknowledged only after the commit: the commands waiting when it turns to them share one
+transaction (group commit), each in its own SAVEPOINT, so a command that fails leaves no trace and
+never takes its neighbours with it. Elsewhere (PostgreSQL, which takes concurrent writers) `run`
+is the thread pool. Either way the event loop never waits on the database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import contextvars
 import copy
 import functools
+import logging
+import queue
 import threading
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
+import anyio.to_thread
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from services.common.errors import DomainError, Unavailable
 from services.common.events import CloudEvent
-from services.common.store import Outbox
+from services.common.store import Outbox, sqlite_write_lock
+
+log = logging.getLogger(__name__)
 
 S = TypeVar("S")
 C = TypeVar("C", bound=type)
@@ -103,13 +119,16 @@ def translates_driver_errors(cls: C) -> C:
 
 # --- the unit of work ---------------------------------------------------------------------------------
 
-_SQLITE_WRITE_LOCKS: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
-_LOCKS_GUARD = threading.Lock()
+_sqlite_write_lock = sqlite_write_lock  # the name the tests knew
 
 
-def _sqlite_write_lock(engine: Engine) -> threading.Lock:
-    with _LOCKS_GUARD:
-        return _SQLITE_WRITE_LOCKS.setdefault(engine, threading.Lock())
+class _Savepoint:
+    """A command's SAVEPOINT in a group transaction, with what to restore when it rolls back."""
+
+    __slots__ = ("callbacks", "depth", "published")
+
+    def __init__(self, depth: int, published: bool, callbacks: int):
+        self.depth, self.published, self.callbacks = depth, published, callbacks
 
 
 class _Open(Generic[S]):
@@ -123,6 +142,9 @@ class _Open(Generic[S]):
         self.depth = 1
         self.published = False
         self.callbacks: list[Callable[[], None]] = []
+        # a group transaction (several commands, one commit): each command's `with uow:` is a SAVEPOINT
+        self.grouping = False
+        self.savepoints: list[_Savepoint] = []
 
 
 class UnitOfWork(Generic[S]):
@@ -133,7 +155,7 @@ class UnitOfWork(Generic[S]):
         self._local = threading.local()
 
     # subclasses open and close the underlying transaction
-    def _open(self, *, writing: bool) -> _Open[S]:
+    def _open(self, *, writing: bool, connection: Any = None) -> _Open[S]:
         raise NotImplementedError
 
     def _add_to_outbox(self, unit: _Open[S], events: tuple[CloudEvent, ...]) -> None:
@@ -170,15 +192,44 @@ class UnitOfWork(Generic[S]):
             raise RuntimeError("on_commit needs an open unit of work")
         unit.callbacks.append(callback)
 
+    def _savepoint(self, unit: _Open[S], action: str) -> None:
+        """`begin`, `release` or `rollback` the command's SAVEPOINT (group transactions only)."""
+        raise NotImplementedError
+
+    async def run(self, command: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Run a command (a handler and its arguments) off the event loop; its result once committed."""
+        return await anyio.to_thread.run_sync(functools.partial(command, *args, **kwargs))
+
     def __enter__(self) -> UnitOfWork[S]:
         unit = self._unit
         if unit is not None:
             if not unit.writing:
                 raise RuntimeError("a write cannot start inside a read: open `with uow:` first")
             unit.depth += 1
+            if unit.grouping and not unit.savepoints:
+                # a command of a group transaction: its own SAVEPOINT, so its failure undoes it alone
+                self._savepoint(unit, "begin")
+                unit.savepoints.append(_Savepoint(unit.depth, unit.published, len(unit.callbacks)))
             return self
         self._local.unit = self._open(writing=True)
         return self
+
+    @contextlib.contextmanager
+    def group(self, connection: Any = None) -> Iterator[None]:
+        """One write transaction for several commands run inside it on this thread (group commit):
+        each command's `with uow:` is a SAVEPOINT; everything commits at the end of the block."""
+        if self._unit is not None:
+            raise RuntimeError("a group transaction starts outside any unit of work")
+        unit = self._open(writing=True, connection=connection)
+        unit.grouping = True
+        self._local.unit = unit
+        try:
+            yield
+        except BaseException as error:
+            self._close(type(error), error, error.__traceback__)
+            raise
+        else:
+            self._close(None, None, None)
 
     def __exit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
         return self._close(exc_type, exc, tb)
@@ -206,6 +257,15 @@ class UnitOfWork(Generic[S]):
     def _close(self, exc_type: Any, exc: BaseException | None, tb: Any) -> bool:
         unit = self._unit
         assert unit is not None, "unit of work closed twice"
+        if unit.savepoints and unit.savepoints[-1].depth == unit.depth:
+            mark = unit.savepoints.pop()
+            with driver_errors():
+                if exc_type is None:
+                    self._savepoint(unit, "release")
+                else:  # the command failed: its rows, events and after-commit callbacks go
+                    self._savepoint(unit, "rollback")
+                    unit.published = mark.published
+                    del unit.callbacks[mark.callbacks:]
         unit.depth -= 1
         if unit.depth:
             return False  # an inner `with` joined the outer one: the outermost commits
@@ -236,24 +296,52 @@ class SqlUnitOfWork(UnitOfWork[S]):
     """
 
     def __init__(self, engine: Engine, store: Callable[[Connection], S], outbox: Outbox | None, *,
-                 after_commit: Callable[[], None] | None = None, queue_sqlite_writers: bool = False):
+                 after_commit: Callable[[], None] | None = None, queue_sqlite_writers: bool = False,
+                 group_max: int = 64):
         super().__init__(after_commit=after_commit)
         self.engine = engine
         self._make_store = store
         self._outbox = outbox
         self._queue = queue_sqlite_writers and engine.dialect.name == "sqlite"
+        self._writer = GroupWriter(self, max_batch=group_max) if self._queue else None
 
-    def _open(self, *, writing: bool) -> _Open[S]:
+    def _open(self, *, writing: bool, connection: Connection | None = None) -> _Open[S]:
         stack = contextlib.ExitStack()
         try:
             with driver_errors():
                 if writing and self._queue:
-                    stack.enter_context(_sqlite_write_lock(self.engine))
-                conn = stack.enter_context(self.engine.begin() if writing else self.engine.connect())
+                    stack.enter_context(sqlite_write_lock(self.engine))
+                if connection is not None:  # a connection the caller holds (the group writer's)
+                    stack.enter_context(connection.begin())
+                    conn = connection
+                else:
+                    conn = stack.enter_context(self.engine.begin() if writing else self.engine.connect())
         except BaseException:
             stack.close()
             raise
         return _Open(self._make_store(conn), conn, writing=writing, exit_stack=stack)
+
+    def _savepoint(self, unit: _Open[S], action: str) -> None:
+        sql = {"begin": ("SAVEPOINT uow_command",), "release": ("RELEASE SAVEPOINT uow_command",),
+               "rollback": ("ROLLBACK TO SAVEPOINT uow_command", "RELEASE SAVEPOINT uow_command")}[action]
+        cursor = unit.conn.connection.cursor()  # the driver's own: SQLAlchemy need not know of it
+        try:
+            for statement in sql:
+                cursor.execute(statement)
+        except unit.conn.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DBAPIError.instance(sql[0], None, exc, unit.conn.dialect.loaded_dbapi.Error) from None
+        finally:
+            cursor.close()
+
+    async def run(self, command: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        if self._writer is None:
+            return await super().run(command, *args, **kwargs)
+        return await self._writer.submit(functools.partial(command, *args, **kwargs))
+
+    def close(self) -> None:
+        """Stop the group writer (app shutdown); commands already queued are run first."""
+        if self._writer is not None:
+            self._writer.stop()
 
     def _add_to_outbox(self, unit: _Open[S], events: tuple[CloudEvent, ...]) -> None:
         if self._outbox is None:
@@ -273,7 +361,7 @@ class InMemoryUnitOfWork(UnitOfWork[S]):
         self.commits = 0
         self.rollbacks = 0
 
-    def _open(self, *, writing: bool) -> _Open[S]:
+    def _open(self, *, writing: bool, connection: Any = None) -> _Open[S]:
         snapshot = copy.deepcopy(vars(self.fake)) if writing else None
         pending: list[CloudEvent] = []
         stack = contextlib.ExitStack()
@@ -297,8 +385,159 @@ class InMemoryUnitOfWork(UnitOfWork[S]):
     def _add_to_outbox(self, unit: _Open[S], events: tuple[CloudEvent, ...]) -> None:
         unit.conn.extend(events)  # the pending list of this unit
 
+    async def run(self, command: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        return command(*args, **kwargs)  # tests: no thread, no database
+
+
+# --- the group writer: one writer thread per process on SQLite, several commands per commit ----------
+
+
+class _Command:
+    __slots__ = ("call", "context", "error", "future", "loop", "result")
+
+    def __init__(self, call: Callable[[], Any], future: asyncio.Future[Any], loop: asyncio.AbstractEventLoop):
+        self.call, self.future, self.loop = call, future, loop
+        self.context = contextvars.copy_context()  # the request id of the log lines it writes
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+def _settle(commands: list[_Command]) -> None:
+    for command in commands:
+        if command.future.done():  # the client went away (cancelled): the write stands regardless
+            continue
+        if command.error is not None:
+            command.future.set_exception(command.error)
+        else:
+            command.future.set_result(command.result)
+
+
+class GroupWriter:
+    """SQLite's one writer, per process: a thread that runs the commands the event loop hands it.
+
+    It takes every command waiting (up to `max_batch`) into one transaction on a connection it keeps:
+    each command is a SAVEPOINT (`UnitOfWork.group`), the batch commits once, and only then are the
+    commands answered (a failed command at once: its savepoint is gone). When the commit itself fails,
+    every command of the batch gets that error. The loop is woken once per batch. The thread ends after
+    `idle_s` without work (its connection back to the pool) and starts again with the next command.
+    """
+
+    def __init__(self, uow: SqlUnitOfWork[Any], *, max_batch: int = 64, idle_s: float = 5.0):
+        self.uow = uow
+        self.max_batch = max_batch
+        self.idle_s = idle_s
+        self._queue: queue.SimpleQueue[_Command | None] = queue.SimpleQueue()
+        self._guard = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self.batches = 0
+        self.commands = 0
+
+    async def submit(self, call: Callable[[], Any]) -> Any:
+        loop = asyncio.get_running_loop()
+        command = _Command(call, loop.create_future(), loop)
+        self._queue.put(command)
+        if self._thread is None:
+            self._start()
+        return await command.future
+
+    def _start(self) -> None:
+        with self._guard:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._loop, name="uow-writer", daemon=True)
+                self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> None:
+        with self._guard:
+            thread = self._thread
+        if thread is not None:
+            self._queue.put(None)
+            thread.join(timeout_s)
+
+    def _loop(self) -> None:
+        connection: Connection | None = None
+        try:
+            while True:
+                try:
+                    first = self._queue.get(timeout=self.idle_s)
+                except queue.Empty:
+                    with self._guard:  # nothing came: end, unless a command slipped in meanwhile
+                        if self._queue.empty():
+                            self._thread = None
+                            return
+                    continue
+                if first is None:
+                    with self._guard:
+                        self._thread = None
+                    self._drain_after_stop()
+                    return
+                batch = [first]
+                while len(batch) < self.max_batch:
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        self._queue.put(None)  # stop after this batch
+                        break
+                    batch.append(more)
+                if connection is None:
+                    try:
+                        connection = self.uow.engine.connect()
+                    except Exception as exc:  # noqa: BLE001 — every command of the batch is told
+                        self._answer(batch, domain_error(exc) if isinstance(exc, sa.exc.DBAPIError) else exc)
+                        continue
+                if not self._run(batch, connection):
+                    connection.close()  # a failed commit may have left it unusable: take a fresh one
+                    connection = None
+        finally:
+            if connection is not None:
+                connection.close()
+
+    def _drain_after_stop(self) -> None:
+        while True:
+            try:
+                command = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if command is not None:
+                self._answer([command], Unavailable("the service is stopping; retry"))
+
+    def _run(self, batch: list[_Command], connection: Connection) -> bool:
+        """One transaction for the batch; False when it failed as a whole."""
+        try:
+            with self.uow.group(connection):
+                for command in batch:
+                    try:
+                        command.result = command.context.run(command.call)
+                    except Exception as exc:  # the command's own failure: its savepoint is rolled back
+                        command.error = exc
+        except Exception as exc:  # noqa: BLE001 — the commit failed: nothing of the batch was written
+            for command in batch:
+                if command.error is None:
+                    command.error = exc
+            self._answer(batch)
+            return False
+        finally:
+            self.batches += 1
+            self.commands += len(batch)
+        self._answer(batch)
+        return True
+
+    @staticmethod
+    def _answer(batch: list[_Command], error: BaseException | None = None) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[_Command]] = {}
+        for command in batch:
+            if error is not None:
+                command.error = error
+            by_loop.setdefault(command.loop, []).append(command)
+        for loop, commands in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(_settle, commands)
+            except RuntimeError:  # that loop is closed: nobody waits for these answers
+                log.debug("group writer: %d answers for a closed loop", len(commands))
+
 
 __all__ = [
-    "InMemoryUnitOfWork", "SqlUnitOfWork", "StoreConflict", "StoreRefused", "StoreUnavailable", "UnitOfWork",
-    "domain_error", "driver_errors", "translates_driver_errors",
+    "GroupWriter", "InMemoryUnitOfWork", "SqlUnitOfWork", "StoreConflict", "StoreRefused", "StoreUnavailable",
+    "UnitOfWork", "domain_error", "driver_errors", "translates_driver_errors",
 ]

@@ -12,6 +12,7 @@ import re
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 
 from services.common.auth import Principal
 from services.common.contracts import PostingKind, PostingStatus
@@ -52,7 +53,8 @@ Cursor = Annotated[str | None, Query(max_length=400, description="next_cursor of
 MERGE_PATCH = "application/merge-patch+json"
 
 
-def get_deps(request: Request) -> Deps:
+async def get_deps(request: Request) -> Deps:
+    # `async`: FastAPI runs a plain `def` dependency in its thread pool, a hop for every request
     return request.app.state.deps
 
 
@@ -82,9 +84,9 @@ def _tagged(response: Response, version: int) -> None:
 
 
 @router.post("/postings", status_code=201, response_model=Posting, operation_id="create_posting")
-def create_posting(body: PostingCreate, response: Response, deps: Handlers, principal: Principal = Caller) -> Posting:
+async def create_posting(body: PostingCreate, response: Response, deps: Handlers, principal: Principal = Caller) -> Posting:
     """Publish a posting. An employer posts for its own org; an agency or admin names `org_id`."""
-    posting = handlers.create_posting(deps, principal, body)
+    posting = await deps.uow.run(handlers.create_posting, deps, principal, body)
     response.headers["Location"] = f"/v1/postings/{posting.id}"
     _tagged(response, posting.version)
     return posting
@@ -163,12 +165,15 @@ def close_posting(posting_id: PostingId, body: CloseRequest, request: Request, r
 
 @router.post("/postings/{posting_id}/applications", status_code=201, response_model=Application,
              operation_id="apply_to_posting", responses={200: {"model": Application, "description": "already applied"}})
-def apply_to_posting(posting_id: PostingId, request: Request, response: Response, deps: Handlers, principal: Principal = Caller,
-                     body: Annotated[ApplicationIn | None, Body()] = None) -> Application:
+async def apply_to_posting(posting_id: PostingId, request: Request, response: Response, deps: Handlers,
+                           principal: Principal = Caller,
+                           body: Annotated[ApplicationIn | None, Body()] = None) -> Application:
     """A worker applies to an open posting, once: a second try answers the first application (200).
     An agency (or admin) applies for a worker it manages by naming `worker_id` in the body."""
-    application, created = handlers.apply(deps, principal, posting_id, body or ApplicationIn())
-    remember_replay_naming(deps.key_value, application.worker_id, idempotency_replay_key(request))  # its erasure reaches the cached answer
+    application, created = await deps.uow.run(handlers.apply, deps, principal, posting_id, body or ApplicationIn())
+    replay_key = idempotency_replay_key(request)
+    if replay_key:  # its erasure reaches the cached answer
+        await run_in_threadpool(remember_replay_naming, deps.key_value, application.worker_id, replay_key)
     response.status_code = 201 if created else 200
     response.headers["Location"] = f"/v1/postings/{posting_id}/applications/{application.id}"
     _tagged(response, application.version)

@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, RowMapping
 
 from services.common.contracts import PostingStatus
-from services.common.store import Outbox, is_postgres, outbox_table
+from services.common.store import DriverStatement, Outbox, is_postgres, outbox_table
 from services.common.uow import translates_driver_errors
 from services.jobs.courses import store as course_store
 from services.jobs.courses.store import CourseStore
@@ -200,7 +200,9 @@ def posting_values(posting: Posting) -> dict[str, Any]:
 
 
 # Statements built once: parameters travel separately, so SQLAlchemy compiles each a single time.
-_INSERT_POSTING = postings.insert()
+# the hot inserts of the write path run on the driver (services.common.store.DriverStatement)
+_INSERT_POSTING = DriverStatement(postings.insert().values({c.name: sa.bindparam(c.name) for c in postings.c}),
+                                  json_columns=("fields",))
 _UPDATE_POSTING = postings.update().where(
     postings.c.id == sa.bindparam("b_id"),
     postings.c.version == sa.bindparam("b_version"),
@@ -209,7 +211,7 @@ _UPDATE_POSTING = postings.update().where(
 
 
 def insert_posting(conn: Connection, posting: Posting) -> None:
-    conn.execute(_INSERT_POSTING, {**posting_values(posting), "deleted_at": None})
+    _INSERT_POSTING.execute(conn, [{**posting_values(posting), "deleted_at": None}])
 
 
 def get_posting(conn: Connection, posting_id: str, *, lock: bool = False, shared: bool = False) -> Posting | None:
@@ -311,14 +313,15 @@ def _application(row: RowMapping) -> Application:
     )
 
 
-_INSERT_APPLICATION = applications.insert()
+_INSERT_APPLICATION = DriverStatement(
+    applications.insert().values({c.name: sa.bindparam(c.name) for c in applications.c}))
 _UPDATE_APPLICATION = applications.update().where(
     applications.c.id == sa.bindparam("b_id"), applications.c.version == sa.bindparam("b_version")
 )
 
 
 def insert_application(conn: Connection, application: Application) -> None:
-    conn.execute(_INSERT_APPLICATION, application.model_dump())
+    _INSERT_APPLICATION.execute(conn, [application.model_dump()])
 
 
 def get_application(conn: Connection, posting_id: str, application_id: str, *, lock: bool = False) -> Application | None:

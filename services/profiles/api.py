@@ -3,6 +3,10 @@
 Status codes live here and in the exceptions' own classes; the handlers decide nothing about HTTP.
 Answers are serialised straight from the stored JSON (no second validation on the way out); the
 `responses=` declarations keep the OpenAPI document exact.
+
+The writes of one worker (POST, PUT, PATCH, DELETE) are `async` routes that hand their command to
+the unit of work (`await deps.uow.run(handler, deps, …)`): no thread-pool hop for the route or
+its auth dependency, and on SQLite the process's one writer thread commits several at once.
 """
 
 from __future__ import annotations
@@ -103,10 +107,11 @@ WRITE_PROBLEMS = {
 
 @router.post("/workers", status_code=201, response_model=WorkerCreated, responses={**PROBLEMS, 409: {"description": "the worker already has a profile"}},
              operation_id="create_worker")
-def create_worker(request: Request, worker: WorkerIn, principal: Principal = Caller) -> Response:
+async def create_worker(request: Request, worker: WorkerIn, principal: Principal = Caller) -> Response:
     """Create a profile. A worker token creates its own (id = its subject); an agency or admin gets a
     new id and a `worker_token` for the person. Accepts `Idempotency-Key`."""
-    state, token = handlers.create_worker(_deps(request),
+    deps = _deps(request)
+    state, token = await deps.uow.run(handlers.create_worker, deps,
         principal, worker, replay_key=_replay_key(request), traceparent=_traceparent(request)
     )
     return _worker_response(state, 201, {"worker_token": token} if token else None)
@@ -419,9 +424,10 @@ def get_worker(request: Request, worker_id: WorkerId, principal: Principal = Cal
 
 
 @router.put("/workers/{worker_id}", response_model=Worker, responses=WRITE_PROBLEMS, operation_id="replace_worker")
-def replace_worker(request: Request, worker_id: WorkerId, worker: WorkerIn, principal: Principal = Caller) -> Response:
+async def replace_worker(request: Request, worker_id: WorkerId, worker: WorkerIn, principal: Principal = Caller) -> Response:
     """Replace the whole profile (`agency_id` left out keeps the managing agency). Honours If-Match."""
-    state = handlers.replace_worker(_deps(request),
+    deps = _deps(request)
+    state = await deps.uow.run(handlers.replace_worker, deps,
         principal, worker_id, worker, if_match=parse_if_match(request), traceparent=_traceparent(request)
     )
     return _worker_response(state)
@@ -434,10 +440,12 @@ def replace_worker(request: Request, worker_id: WorkerId, worker: WorkerIn, prin
     operation_id="patch_worker",
     openapi_extra={"requestBody": {"content": {"application/merge-patch+json": {"schema": WorkerPatch.model_json_schema()}}}},
 )
-def patch_worker(request: Request, worker_id: WorkerId, patch: dict[str, Any] = Body(...), principal: Principal = Caller) -> Response:
+async def patch_worker(request: Request, worker_id: WorkerId, patch: dict[str, Any] = Body(...),
+                       principal: Principal = Caller) -> Response:
     """RFC 7396 merge patch (`application/merge-patch+json` or JSON): `null` removes a field, objects
     merge, lists replace; the result is validated as a whole profile. Honours If-Match."""
-    state = handlers.patch_worker(_deps(request),
+    deps = _deps(request)
+    state = await deps.uow.run(handlers.patch_worker, deps,
         principal, worker_id, patch, if_match=parse_if_match(request), traceparent=_traceparent(request)
     )
     return _worker_response(state)
@@ -445,10 +453,11 @@ def patch_worker(request: Request, worker_id: WorkerId, patch: dict[str, Any] = 
 
 @router.delete("/workers/{worker_id}", status_code=204, responses={**PROBLEMS, 412: {"description": "stale If-Match"}},
                operation_id="erase_worker")
-def erase_worker(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
+async def erase_worker(request: Request, worker_id: WorkerId, principal: Principal = Caller) -> Response:
     """Erase the person (PIPL/GDPR): the profile and contact data leave the store, `worker.erased` goes
     out; afterwards the id answers 404."""
-    handlers.erase_worker(_deps(request),
+    deps = _deps(request)
+    await deps.uow.run(handlers.erase_worker, deps,
         principal, worker_id, if_match=parse_if_match(request), request_id=request_id_var.get(),
         traceparent=_traceparent(request),
     )

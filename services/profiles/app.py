@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         workers=[relay],
         run_workers=settings.run_workers,
         max_body_bytes=settings.max_body_bytes,
-        on_shutdown=[importer.stop, runtime.close],
+        on_shutdown=[importer.stop, uow.close, runtime.close],
         description="Worker profiles: the source of truth for workers, consent and contact data.",
     )
     app.state.runtime = runtime

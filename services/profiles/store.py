@@ -33,7 +33,7 @@ from sqlalchemy.engine import Connection
 
 from services.common import events
 from services.common.contracts import SkillLevel
-from services.common.store import Outbox, outbox_table
+from services.common.store import DriverStatement, Outbox, outbox_table
 from services.common.uow import translates_driver_errors
 from services.profiles.domain import AgencyContactConsent, AlreadyExists, ContactDisclosure, ProfileState
 
@@ -170,6 +170,14 @@ def _row_values(state: ProfileState) -> dict[str, Any]:
     }
 
 
+_WORKER_COLUMNS = ("id", "agency_id", "status", "region", "skill_level", "level_rank", "matchable", "version",
+                   "document", "contact", "replay_key", "created_at", "updated_at")
+# the hot inserts of the write path, on the driver (services.common.store.DriverStatement)
+_INSERT_WORKER = DriverStatement(workers.insert().values({c: sa.bindparam(c) for c in _WORKER_COLUMNS}))
+_INSERT_OCCUPATION = DriverStatement(worker_occupations.insert().values(
+    worker_id=sa.bindparam("worker_id"), code=sa.bindparam("code")))
+
+
 def insert_workers(conn: Connection, states: Sequence[ProfileState], codes: Sequence[Sequence[str]],
                    replay_keys: Sequence[str | None] | None = None) -> None:
     """Insert new profiles (raises IntegrityError when an id exists)."""
@@ -178,10 +186,10 @@ def insert_workers(conn: Connection, states: Sequence[ProfileState], codes: Sequ
         row = _row_values(state)
         row.update(id=state.id, created_at=state.created_at, replay_key=replay_keys[i] if replay_keys else None)
         rows.append(row)
-    conn.execute(workers.insert(), rows)
+    _INSERT_WORKER.execute(conn, rows)
     occupation_rows = [{"worker_id": s.id, "code": c} for s, cs in zip(states, codes, strict=True) for c in cs]
     if occupation_rows:
-        conn.execute(worker_occupations.insert(), occupation_rows)
+        _INSERT_OCCUPATION.execute(conn, occupation_rows)
 
 
 def update_worker(conn: Connection, state: ProfileState, codes: Sequence[str] | None) -> None:

@@ -115,3 +115,86 @@ def test_events_are_published_from_a_write_only_and_the_state_is_per_thread(setu
         other.join()
         assert uow.active
     assert seen == [False] and not uow.active
+
+
+# --- run(): the group writer (issue 15) ----------------------------------------------------------------
+
+
+def _add_and_publish(uow: SqlUnitOfWork, thing_id: str, *, fail: bool = False, name: str = "x") -> str:
+    """A command as the handlers write them: one `with uow:`, a row and its event."""
+    with uow:
+        uow.store.add(thing_id, name)
+        uow.publish(_event(len(thing_id)))
+        uow.on_commit(lambda: committed.append(thing_id))
+        if fail:
+            raise NotFound(f"{thing_id} fails after writing")
+    return thing_id
+
+
+committed: list[str] = []
+
+
+def test_run_groups_waiting_commands_in_one_commit_and_a_failed_one_leaves_no_trace(setup):
+    """Commands waiting together share a transaction; each is its own SAVEPOINT, so the failed one
+    (a domain error after its write, a driver error) is undone alone and the others commit."""
+    import asyncio
+
+    engine, uow, woken = setup
+    committed.clear()
+
+    async def many() -> list:
+        calls = [uow.run(_add_and_publish, uow, "a"), uow.run(_add_and_publish, uow, "bb", fail=True),
+                 uow.run(_add_and_publish, uow, "a"),  # the id is taken: StoreConflict, alone
+                 uow.run(_add_and_publish, uow, "ccc", name="far too long"),  # PostgreSQL refuses the value
+                 uow.run(_add_and_publish, uow, "dddd")]
+        return await asyncio.gather(*calls, return_exceptions=True)
+
+    answers = asyncio.run(many())
+    assert answers[0] == "a" and answers[4] == "dddd"
+    assert isinstance(answers[1], NotFound) and isinstance(answers[2], StoreConflict)
+    with uow.read():
+        ids = uow.store.ids()
+    if engine.dialect.name == "postgresql":
+        assert isinstance(answers[3], StoreRefused)
+        assert ids == ["a", "dddd"]
+    else:  # SQLite keeps a string longer than its declared length
+        assert answers[3] == "ccc" and ids == ["a", "ccc", "dddd"]
+    assert _outbox(engine) == len(ids)  # events of the undone commands are gone with them
+    assert sorted(committed) == ids  # after-commit callbacks of the undone commands never ran
+    if engine.dialect.name == "sqlite":
+        writer = uow._writer
+        assert writer is not None and writer.commands == 5 and writer.batches < 5  # grouped
+    uow.close()
+
+
+def test_run_answers_only_after_the_commit(setup, monkeypatch):
+    """A command's answer waits for the commit of its group: when the commit fails, every command of
+    the group gets the error and nothing of it was written."""
+    import asyncio
+
+    engine, uow, woken = setup
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL runs each command in the thread pool, one transaction each")
+    real_close = uow._close
+
+    def failing_commit(exc_type, exc, tb):
+        unit = uow._unit
+        if unit is not None and unit.grouping and unit.depth == 1 and exc_type is None:
+            unit.exit_stack.__exit__(RuntimeError, RuntimeError("disk full"), None)  # roll back instead
+            uow._local.unit = None
+            raise StoreRefused("the commit failed")
+        return real_close(exc_type, exc, tb)
+
+    monkeypatch.setattr(uow, "_close", failing_commit)
+
+    async def two() -> list:
+        return await asyncio.gather(uow.run(_add_and_publish, uow, "x1"), uow.run(_add_and_publish, uow, "x2"),
+                                    return_exceptions=True)
+
+    answers = asyncio.run(two())
+    assert all(isinstance(a, StoreRefused) for a in answers), answers
+    monkeypatch.undo()
+    with uow.read():
+        assert uow.store.ids() == []
+    assert _outbox(engine) == 0 and woken == []
+    uow.close()
