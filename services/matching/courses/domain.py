@@ -26,7 +26,9 @@ from services.common import taxonomy
 from services.common.contracts import LEVEL_LABELS_ZH, CourseMode, Name, RegionPrefix, SkillLevel, check_region
 from services.matching.courses.documents import NO_LEVEL, skill_keys
 from services.matching.documents import CHINA, epoch
+from services.matching.domain import language_of as matching_language_of
 from services.matching.index import AllOf, AnyOf, Filter, Range, Terms
+from services.matching.vocabulary.growth import LEVEL_LABELS_EN
 
 Language = Literal["zh", "en"]
 LANGUAGES: tuple[Language, ...] = ("zh", "en")
@@ -41,37 +43,9 @@ BELOW_PROFICIENCY = 0.6  # a course that teaches a wanted skill, but not to the 
 SOON_DAYS = 180  # a course starting today scores 1 on `start`, one starting this many days away 0
 STARTED = 0.3  # a course already running (still joinable until it ends)
 
-LEVEL_LABELS_EN = {
-    SkillLevel.apprentice: "apprentice",
-    SkillLevel.junior: "junior worker (level 5)",
-    SkillLevel.intermediate: "intermediate worker (level 4)",
-    SkillLevel.senior: "senior worker (level 3)",
-    SkillLevel.technician: "technician (level 2)",
-    SkillLevel.senior_technician: "senior technician (level 1)",
-    SkillLevel.principal_technician: "principal technician",
-    SkillLevel.chief_technician: "chief technician",
-}
-
-
 def language_of(accept_language: str | None) -> Language:
-    """`en` when the client's Accept-Language prefers English (by q=), else Chinese."""
-    if not accept_language:
-        return "zh"
-    ranked: list[tuple[float, int, Language]] = []
-    for position, part in enumerate(accept_language[:500].split(",")):
-        tag, _, params = part.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name.strip() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        primary = tag.strip().lower().split("-")[0]
-        if primary in LANGUAGES and quality > 0:
-            ranked.append((-quality, position, primary))  # type: ignore[arg-type]
-    return min(ranked)[2] if ranked else "zh"
+    """`en` when the client's Accept-Language prefers English (by q=), else Chinese: matching's own rule."""
+    return "en" if matching_language_of(accept_language) == "en" else "zh"
 
 
 def level_label(level: str | None, language: Language) -> str | None:
