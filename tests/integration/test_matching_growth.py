@@ -35,6 +35,7 @@ def world(tmp_path_factory):
                                         "issuer": "内蒙古职业技能鉴定中心", "issued_on": "2020-03-01", "verified": True}],
                          awards=[], open_regions=[])
     managed = worker_data(agency_id="agency-1", skill_level="senior", open_regions=[])
+    shy = worker_data(consent={"matching": False, "share_contact": False}, skill_level="senior", open_regions=[])
     posting = posting_data(org_id=ORG, min_skill_level="technician")
     closed_posting = posting_data(org_id=ORG, status="closed")
     # open welding postings: two for seniors, three more for technicians, one for a senior technician
@@ -55,12 +56,12 @@ def world(tmp_path_factory):
         "electric": course_data(title="低压电工作业取证班", skills=[{"name": "低压电工", "proficiency": 3}],
                                 occupation={"code": "6-31-01-03", "name": "电工"}, prepares_for_level=None),
     }
-    events = ([worker_upserted(w) for w in (worker, managed)]
+    events = ([worker_upserted(w) for w in (worker, managed, shy)]
               + [posting_upserted(p) for p in (posting, closed_posting, *ladder)]
               + [course_upserted(c) for c in courses.values()] + [course_closed(courses["closed"], 2)])
     handlers.apply_to_index(app.state.index(), events)
     with TestClient(app) as client:
-        yield client, {"worker": worker, "managed": managed, "posting": posting, "closed_posting": closed_posting,
+        yield client, {"worker": worker, "managed": managed, "shy": shy, "posting": posting, "closed_posting": closed_posting,
                        "courses": courses}
     runtime.close()
 
@@ -181,3 +182,10 @@ def test_a_course_closing_later_leaves_the_growth_path(world, tmp_path):
     handlers.apply_to_index(index, [course_closed(course, 2, status="expired", reason="expired")])
     assert growth_path(index, data["worker"], data["posting"], now, "zh")["courses"] == []
     assert TODAY  # the fixtures' clock
+
+
+def test_a_worker_without_matching_consent_still_sees_its_own_growth_path(world):
+    client, data = world
+    answer = growth(client, data["shy"]["id"], auth("worker", data["shy"]["id"]), f"?posting_id={data['posting']['id']}")
+    assert answer.status_code == 200
+    assert answer.json()["gaps"]["level"]["required"] == "technician"
