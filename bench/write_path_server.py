@@ -118,7 +118,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def run_variant(variant: str, *, seconds: float, connections: int, extra: str | None, profile: bool) -> dict[str, Any]:
+def run_variant(variant: str, *, seconds: float, connections: int, extra: str | None, profile: bool,
+                gil: bool = False) -> dict[str, Any]:
     from services.common.auth import Role, TokenIssuer
 
     home = Path(tempfile.mkdtemp(prefix=f"tf-writepath-{variant}-"))
@@ -138,7 +139,7 @@ def run_variant(variant: str, *, seconds: float, connections: int, extra: str | 
         if profile and extra and Path(extra, "bin", "py-spy").exists():
             raw = home / "py-spy.raw.txt"
             recorder = subprocess.Popen([str(Path(extra, "bin", "py-spy")), "record", "--pid", str(process.pid), "--duration",
-                                         str(max(1, round(seconds) - 1)), "--rate", "250", "--format", "raw", "--nonblocking",
+                                         str(max(1, round(seconds) - 1)), "--rate", "250", "--format", "raw", "--nonblocking", *(["--gil"] if gil else []),
                                          "--output", str(raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         result = measure_writes(base, process.pid, token, templates, connections=connections, duration_s=seconds)
         if recorder is not None:
@@ -168,13 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default="today,uvloop,minimal,minimal-h11")
     parser.add_argument("--extra", help="a folder with uvloop, httptools (and bin/py-spy) to put on PYTHONPATH")
     parser.add_argument("--profile", action="store_true", help="py-spy the `today` variant under load")
+    parser.add_argument("--gil", action="store_true", help="with --profile: only samples holding the GIL (the "
+                        "CPU the threads spend, not their waits for each other)")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
     results = []
     for variant in args.variants.split(","):
         try:
             result = run_variant(variant, seconds=args.seconds, connections=args.connections, extra=args.extra,
-                                 profile=args.profile and variant == "today")
+                                 profile=args.profile and variant == "today", gil=args.gil)
         except Exception as exc:  # one variant failing must not lose the others
             result = {"variant": variant, "error": f"{type(exc).__name__}: {exc}"}
         results.append(result)

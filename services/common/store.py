@@ -154,10 +154,13 @@ def sqlite_write_lock(engine: Engine) -> threading.Lock:
 
 
 def _sqlite_stamp(value: dt.datetime) -> str:
-    # SQLAlchemy's own SQLite DATETIME text (UTC, no offset), so its reads and comparisons hold
-    if value.tzinfo is not None and value.utcoffset():
-        value = value.astimezone(dt.UTC)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    # SQLAlchemy's own SQLite DATETIME text (UTC, no offset, always microseconds), so its reads and
+    # comparisons hold; isoformat is a third of strftime's cost
+    if value.tzinfo is not None:
+        if value.utcoffset():
+            value = value.astimezone(dt.UTC)
+        value = value.replace(tzinfo=None)
+    return value.isoformat(" ", "microseconds")
 
 
 class DriverStatement:
