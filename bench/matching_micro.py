@@ -172,15 +172,27 @@ def phase_ingest(args: argparse.Namespace, holder: Any) -> dict[str, Any]:
     from services.matching.consumers import IndexIngest
 
     ingest = IndexIngest(holder)
-    ingest(posting_records(args.postings))
+    first = ingest(posting_records(args.postings))
+    if first is not None:
+        first.now()
     wall = cpu = 0.0
     batches: list[float] = []
     made = 0
     began_load = load()
+    # As the consumer's thread runs it: a batch's ticket (its index commit) is waited for only
+    # when `pipeline` newer batches are in hand, and every ticket before the clock stops.
+    waiting: list[Any] = []
     with Profiler(args.profile, "ingest"):
         for records in worker_records(args.workers, args.batch):
             t0, c0 = time.perf_counter(), time.process_time()
-            ingest(records)
+            ticket = ingest(records)
+            if ticket is not None:
+                waiting.append(ticket)
+            while len(waiting) > args.pipeline or (waiting and waiting[0].done()):
+                waiting.pop(0).wait(60.0)
+            if made + len(records) >= args.workers:
+                for ticket in waiting:
+                    ticket.wait(60.0)
             w, c = time.perf_counter() - t0, time.process_time() - c0
             wall, cpu, made = wall + w, cpu + c, made + len(records)
             batches.append(w * 1000)
@@ -351,6 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postings", type=int, default=200)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--pipeline", type=int, default=4, help="batches indexed while the oldest waits for its index commit")
     parser.add_argument("--no-http", action="store_true")
     parser.add_argument("--profile", type=Path, default=None, help="write py-spy profiles (speedscope) here")
     parser.add_argument("--keep", type=Path, default=None, help="TALENTFLOW_HOME to use and keep (default: a temp dir)")

@@ -2,8 +2,10 @@
 `ConsumerWorker` commits).
 
 - `matching-index` reads `talentflow.workers` and `talentflow.postings` in batches and keeps the
-  index in step (version-guarded upserts, closings, erasures). It returns only after
-  `index.refresh()`, so no offset is committed before the index holds the batch durably.
+  index in step (version-guarded upserts, closings, erasures). No offset is committed before the
+  index holds the batch durably: on the embedded index the handler returns the index's
+  `CommitTicket` and the worker commits the batch's offsets once the committer thread has committed
+  it, reading and indexing the next batches meanwhile (`pipeline`); on Elasticsearch it refreshes.
 - `matching-reactive` reads the same topics in its own group, waits until the index holds each
   change, and announces strong new pairs as `match.found` through the outbox: a slow announcement
   never holds back ingest.
@@ -29,6 +31,7 @@ from services.common.ports import EventLog, KeyValue, Record
 from services.matching import handlers
 from services.matching.index import SearchIndexUnavailable
 from services.matching.index import SearchIndex
+from services.matching.index.tantivy import CommitTicket, TantivyIndex
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +53,17 @@ class IndexIngest:
     unavailable_wait_s: float = 20.0
     totals: handlers.IngestResult = field(default_factory=handlers.IngestResult)
 
-    def __call__(self, records: list[Record]) -> None:
+    def __call__(self, records: list[Record]) -> CommitTicket | None:
+        """Apply the batch; returns what its durability waits for (the embedded index's next commit),
+        or None when it is durable already."""
         changes = [handlers.change_of_record(r) for r in records]  # all decoded before anything is written
         deadline = time.monotonic() + self.unavailable_wait_s
         delay = 0.2
         while True:
             try:
-                result = handlers.apply_changes(self.index(), changes)
+                index = self.index()
+                deferred = isinstance(index, TantivyIndex) and not index.read_only
+                result = handlers.apply_changes(index, changes, refresh=not deferred)
                 break
             except SearchIndexUnavailable:
                 if time.monotonic() + delay > deadline:
@@ -68,6 +75,7 @@ class IndexIngest:
         self.totals.deleted += result.deleted
         self.totals.erased += result.erased
         self.totals.ignored += result.ignored
+        return index.commit_ticket() if deferred else None
 
 
 @dataclass
@@ -91,10 +99,11 @@ class ReactiveMatching:
 
 
 def index_consumer(log_: EventLog, ingest: IndexIngest, *, group: str = INDEX_GROUP, max_records: int = 2000,
-                   **options: Any) -> ConsumerWorker:
-    """The `matching-index` group: batches (one index commit each), DLQ after the kit's retries."""
+                   pipeline: int = 4, **options: Any) -> ConsumerWorker:
+    """The `matching-index` group: batches, their offsets committed once the index committed them
+    (up to `pipeline` batches indexed meanwhile), DLQ after the kit's retries."""
     return ConsumerWorker(log_, group, TOPICS, ingest, batch_handler=True, max_records=max_records,
-                          name=f"consumer-{group}", **options)
+                          name=f"consumer-{group}", pipeline=pipeline, **options)
 
 
 def reactive_consumer(log_: EventLog, reactive: ReactiveMatching, *, group: str = REACTIVE_GROUP,

@@ -2,7 +2,7 @@
 
 The log is the source of truth (DESIGN §6): reading `talentflow.workers`, `talentflow.postings` and
 `talentflow.courses` from the beginning with a fresh consumer group and folding every batch through the same
-`handlers.apply_to_index` the live consumer uses gives the same documents at the same versions.
+`handlers.change_of_record` and `handlers.apply_changes` the live consumer uses gives the same documents at the same versions.
 
 - Embedded (tantivy): the index lives in `<index root>/generations/<name>/`, and the file
   `<index root>/current` names the generation in use. A replay fills a new generation, closes it,
@@ -25,7 +25,6 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from services.common.events import decode
 from services.common.ports import EventLog
 from services.matching import handlers
 from services.matching.consumers import TOPICS
@@ -64,6 +63,10 @@ def read_log(
 
     The end is three empty polls in a row after the first record (or `first_wait_s` with none:
     an empty log, or Kafka still assigning partitions). Returns how many records were read.
+    Records are read as the live consumer reads them (`handlers.change_of_record`: worker upserts
+    without the models) and written without a commit per batch: the index commits on its own
+    interval, and once at the end. The group is this replay's own and is thrown away, so its
+    offsets need not wait for the index.
     """
     consumer = event_log.consumer(group, [*TOPICS, *COURSE_TOPICS], from_beginning=True)  # courses: their own group live
     read, idle, started = 0, 0, time.monotonic()
@@ -76,30 +79,33 @@ def read_log(
                     break
                 continue
             idle = 0
-            events = []
+            changes = []
             for record in records:
                 try:
-                    events.append(decode(record))
-                except ValueError:
-                    log.warning("replay: skipping an undecodable record at %s[%d]@%d",
+                    changes.append(handlers.change_of_record(record))
+                except ValueError:  # undecodable, or data the models refuse: the live consumer's DLQ
+                    log.warning("replay: skipping an unreadable record at %s[%d]@%d",
                                 record.topic, record.partition, record.offset)
-            _apply(index, events)
+            _apply(index, changes)
             consumer.commit(records)
             read += len(records)
+        if read:
+            index.refresh()
     finally:
         consumer.close()
     return read
 
 
-def _apply(index: SearchIndex, events: list) -> None:
+def _apply(index: SearchIndex, changes: list[handlers.Change | None]) -> None:
     try:
-        handlers.apply_to_index(index, events)
-    except Exception:  # one bad event (the live consumer sent it to the DLQ): apply the rest alone
-        for event in events:
+        handlers.apply_changes(index, changes, refresh=False)
+    except Exception:  # one bad change (the live consumer sent it to the DLQ): apply the rest alone
+        for change in changes:
             try:
-                handlers.apply_to_index(index, [event])
+                handlers.apply_changes(index, [change], refresh=False)
             except Exception as error:  # noqa: BLE001
-                log.warning("replay: skipping %s %s (%s)", event.type, event.id, type(error).__name__)
+                log.warning("replay: skipping %s/%s (%s)", change.kind if change else "-", change.id if change else "-",
+                            type(error).__name__)
 
 
 def _docs(index: SearchIndex, kind: Kind) -> Iterator[IndexDoc]:
@@ -144,6 +150,9 @@ def main(args: argparse.Namespace | None = None) -> int:
     from services.matching.settings import Settings
 
     settings = Settings()
+    from services.matching import inferred
+
+    inferred.configure(settings.enrichment())  # the same documents as the live consumer builds
     event_log = make_event_log(settings, client_id="talentflow-matching-replay")
     try:
         if settings.elasticsearch_url:

@@ -36,6 +36,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -87,6 +88,7 @@ __all__ = [
     "LEGACY_ERASED_VERSION",
     "MAX_RESULT_WINDOW",
     "MAX_VERSION",
+    "CommitTicket",
     "IndexSchemaMismatch",
     "TantivyIndex",
 ]
@@ -110,6 +112,9 @@ SMALL_TERM_SET = 16
 COMMON_WORD_SHARE = 0.05
 COMMON_WORD_MIN_DOCS = 10_000
 COMMIT_RETRY_S = 1.0
+# A read-only index looks at the writer's meta.json at most this often (a stat) and reloads when it
+# changed: tantivy's own OnCommit watcher polls every 500 ms, too slow for event → searchable.
+READER_CHECK_S = 0.01
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +168,31 @@ class _Held:
     doc: IndexDoc | None = None  # only for writes not yet committed (the overlay)
 
 
+class CommitTicket:
+    """Done once the index has committed the writes made before `TantivyIndex.commit_ticket()`."""
+
+    __slots__ = ("_index", "_number")
+
+    def __init__(self, index: TantivyIndex, number: int) -> None:
+        self._index = index
+        self._number = number
+
+    def done(self) -> bool:
+        return self._index._commits >= self._number
+
+    def wait(self, timeout_s: float) -> bool:
+        """Wait up to `timeout_s` for the commit; True when done. A closed index committed on close."""
+        index = self._index
+        with index._lock:
+            return index._committed.wait_for(lambda: index._commits >= self._number or index._closed, timeout_s) \
+                and index._commits >= self._number
+
+    def now(self) -> None:
+        """Commit now unless already done (`refresh()`)."""
+        if not self.done():
+            self._index.refresh()
+
+
 class _KindIndex:
     """One Kind's tantivy index, its writer and the overlay of uncommitted writes."""
 
@@ -199,6 +229,9 @@ class _KindIndex:
         self.float_fields = [n for n, t in self.fields.items() if t is FieldType.float]
         self.pending: dict[str, _Held] = {}
         self.dirty = False
+        self.meta_file = folder / "meta.json"
+        self.meta_seen: tuple[int, int, int] | None = None
+        self.meta_checked_at = 0.0
 
 
 class TantivyIndex:
@@ -246,6 +279,8 @@ class TantivyIndex:
                 _rewrite_legacy_erasures(state)
         self._closed = False
         self._wake = threading.Condition(self._lock)
+        self._committed = threading.Condition(self._lock)  # notified after every commit
+        self._commits = 0  # commits made so far (a `CommitTicket` waits for a number)
         self._first_dirty_at: float | None = None
         self._committer = threading.Thread(target=self._commit_loop, name="tantivy-committer", daemon=True)
         if not read_only:
@@ -320,6 +355,14 @@ class TantivyIndex:
         )
         state.pending[doc_id] = _Held(version, False)
 
+    def commit_ticket(self) -> CommitTicket:
+        """What the writes made so far need to be durable: the next commit if any is pending, else
+        none. The ingest consumer acknowledges a batch once its ticket is done, so the commit itself
+        runs on the committer thread (at most `commit_interval_s` later) while the next batch is read."""
+        with self._lock:
+            dirty = any(state.dirty for state in self._kinds.values())
+            return CommitTicket(self, self._commits + 1 if dirty else self._commits)
+
     def refresh(self) -> None:
         if self.read_only:  # see what the writer process has committed so far
             for state in self._kinds.values():
@@ -338,7 +381,7 @@ class TantivyIndex:
             if not pending.live or pending.doc is None:
                 return None
             return IndexHit(doc_id, pending.version, 0.0, dict(pending.doc.source))
-        searcher = state.index.searcher()
+        searcher = self._searcher(state)
         query = Query.boolean_query(
             [(Occur.Must, Query.term_query(state.schema, "id", doc_id, index_option=_KEYWORD_OPTION)), (Occur.Must, _live(state))]
         )
@@ -357,9 +400,12 @@ class TantivyIndex:
         _check_window(query.limit, query.offset)
         if query.limit == 0:
             return []
-        searcher = state.index.searcher()
+        if state.fields.get(query.text_field) is not FieldType.text:
+            raise ValueError(f"text field {query.text_field!r} is not a text field of {state.kind}")
+        searcher = self._searcher(state)
         words = self._cutter.query_tokens(query.text) if query.text else []
-        common = self._common_words(searcher, words, has_boosts=bool(query.boost_terms)) if query.require_relevance else set()
+        common = (self._common_words(searcher, words, has_boosts=bool(query.boost_terms), field=query.text_field)
+                  if query.require_relevance else set())
         if common:
             # Common words (维修, 操作 …) only score; the rarer words and the boost terms find the
             # candidates, which is what keeps retrieval fast on a large index. When that finds
@@ -370,25 +416,26 @@ class TantivyIndex:
         result = searcher.search(self._compile(state, query, words), limit=query.limit, offset=query.offset, count=False)
         return self._hits(searcher, result.hits)
 
-    def _common_words(self, searcher: tantivy.Searcher, words: list[str], *, has_boosts: bool) -> set[str]:
+    def _common_words(self, searcher: tantivy.Searcher, words: list[str], *, has_boosts: bool,
+                      field: str = "text") -> set[str]:
         """Query words in more than COMMON_WORD_SHARE of the documents, when something rarer
         (another word or a boost term) is there to find the candidates instead (as Lucene's
         former cutoff_frequency): BM25 gives such words little weight anyway."""
         total = searcher.num_docs
         if total < self.common_word_min_docs or not words:
             return set()
-        common = {word for word in words if searcher.doc_freq("text", word) > self.common_word_share * total}
+        common = {word for word in words if searcher.doc_freq(field, word) > self.common_word_share * total}
         return common if (has_boosts or len(common) < len(words)) else set()
 
     def count(self, kind: Kind, filters: Sequence[Filter] = ()) -> int:
         state = self._state(kind)
-        searcher = state.index.searcher()
+        searcher = self._searcher(state)
         return searcher.search(self._filter_query(state, filters), limit=1, count=True).count
 
     def scan(self, kind: Kind) -> Iterator[IndexHit]:
         """Every live document of one committed snapshot, a page of `_key` space at a time."""
         state = self._state(kind)
-        searcher = state.index.searcher()
+        searcher = self._searcher(state)
         live = _live(state)
         total = searcher.search(live, limit=1, count=True).count
         if total == 0:
@@ -422,6 +469,7 @@ class TantivyIndex:
                 self._commit_locked()
             self._closed = True
             self._wake.notify_all()
+            self._committed.notify_all()
         if self.read_only:
             return
         self._committer.join(timeout=5)
@@ -471,8 +519,27 @@ class TantivyIndex:
                 state.pending.clear()
                 state.dirty = False
         self._first_dirty_at = None
+        self._commits += 1
+        self._committed.notify_all()
 
     # --- helpers --------------------------------------------------------------------------------
+
+    def _searcher(self, state: _KindIndex) -> tantivy.Searcher:
+        """The searcher of the last commit; a reader first reloads when the writer committed since
+        it last looked (at most every READER_CHECK_S; a stat of meta.json, which each commit replaces)."""
+        if self.read_only:
+            now = time.monotonic()
+            if now - state.meta_checked_at >= READER_CHECK_S:
+                state.meta_checked_at = now
+                try:
+                    stat = os.stat(state.meta_file)
+                    mark = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+                except OSError:
+                    mark = None
+                if mark != state.meta_seen:
+                    state.index.reload()
+                    state.meta_seen = mark
+        return state.index.searcher()
 
     def _state(self, kind: Kind) -> _KindIndex:
         try:
@@ -568,7 +635,7 @@ class TantivyIndex:
         relevance: list[Query] = []
         for word in words:
             if word not in common:
-                relevance.append(Query.term_query(state.schema, "text", word, index_option=_TEXT_OPTION))
+                relevance.append(Query.term_query(state.schema, query.text_field, word, index_option=_TEXT_OPTION))
         for field_name, value in query.boost_terms:
             if state.fields.get(field_name) is not FieldType.keyword:
                 raise ValueError(f"boost term field {field_name!r} is not a keyword field of {state.kind}")
@@ -586,7 +653,8 @@ class TantivyIndex:
             any_relevant = relevance[0] if len(relevance) == 1 else Query.boolean_query([(Occur.Should, c) for c in relevance])
             clauses.append((Occur.Must if required else Occur.Should, any_relevant))
         if common:
-            scoring_only = [Query.term_query(state.schema, "text", word, index_option=_TEXT_OPTION) for word in common]
+            scoring_only = [Query.term_query(state.schema, query.text_field, word, index_option=_TEXT_OPTION)
+                            for word in common]
             clauses.extend((Occur.Should, clause) for clause in scoring_only)
         if query.boosts:
             # The first cut of ranking: each boost only adds its weight, it never admits a document.
