@@ -32,10 +32,10 @@ from typing import Any
 
 SERVICES = {"profiles": 8001, "jobs": 8002, "matching": 8003, "notify": 8004}
 
-# Services that serve from one process whatever --processes says when their index is embedded:
-# matching's tantivy index has one writer, and readers in other processes are not ready yet
-# (issue 15). With Elasticsearch (ELASTICSEARCH_URL) every process reads the same cluster.
-SINGLE_PROCESS_WHEN_EMBEDDED = {"matching"}
+# Services that serve from one process whatever --processes says when their index is embedded.
+# None since issue 14: matching's HTTP processes open the tantivy index read-only (reloading on the
+# writer's commits) and its one writer runs with the loops in the supervising process.
+SINGLE_PROCESS_WHEN_EMBEDDED: set[str] = set()
 
 
 def _processes_for(service: str, wanted: int) -> int:
@@ -434,7 +434,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--crash-limit", type=_positive(int), default=5, help="give a service up after this many crashes ...")
     p.add_argument("--crash-window", type=_positive(float), default=60.0, help="... within this many seconds")
     p.add_argument("--processes", type=_positive(int), default=_env_processes(),
-                   help="HTTP processes per service (TALENTFLOW_PROCESSES; matching stays at 1)")
+                   help="HTTP processes per service (TALENTFLOW_PROCESSES)")
     p.set_defaults(func=cmd_up)
 
     p = sub.add_parser("serve", help="run one service's HTTP API")

@@ -141,7 +141,7 @@ def test_processes_option_and_matching_staying_at_one(monkeypatch):
     assert cli.build_parser().parse_args(["serve", "jobs"]).processes == 4
     assert cli._processes_for("jobs", 4) == 4
     monkeypatch.delenv("ELASTICSEARCH_URL", raising=False)
-    assert cli._processes_for("matching", 4) == 1  # one writer of the embedded index
+    assert cli._processes_for("matching", 4) == 4  # HTTP processes read the embedded index, one writer
     monkeypatch.setenv("ELASTICSEARCH_URL", "http://search:9200")
     assert cli._processes_for("matching", 4) == 4  # every process reads the cluster
     with pytest.raises(SystemExit):
