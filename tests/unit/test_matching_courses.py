@@ -127,3 +127,42 @@ def test_a_missing_certificate_is_closed_by_a_course_teaching_its_operation() ->
     answer = growth_path(index, worker, posting, dt.datetime.now(dt.UTC), "zh")
     assert [c["canonical"] for c in answer["gaps"]["certificates"]] == ["低压电工作业"]
     assert [(c["course_id"], c["closes"]) for c in answer["courses"]] == [(course["id"], ["低压电工作业"])]
+
+
+def test_every_course_query_and_document_translates_for_elasticsearch() -> None:
+    """What courses send to the index, through the Elasticsearch adapter's pure translation (the
+    server-side behaviour is the conformance suite's, with ELASTICSEARCH_URL)."""
+    from services.matching import handlers
+    from services.matching.courses.handlers import growth_path, search_courses
+    from services.matching.index import Kind
+    from services.matching.index.elastic import filters_query, search_body, upsert_actions
+    from tests.fakes_courses import course_upserted
+    from tests.fakes_search import FakeSearchIndex, posting_data, posting_upserted
+
+    sent: list[tuple[str, object]] = []
+
+    class Recording(FakeSearchIndex):
+        def search(self, kind, query):
+            sent.append(("search", search_body(kind, query)))
+            return super().search(kind, query)
+
+        def count(self, kind, filters=()):
+            sent.append(("count", filters_query(kind, filters)))
+            return super().count(kind, filters)
+
+        def upsert(self, kind, docs):
+            sent.append(("upsert", upsert_actions("talentflow-courses-v1", kind, docs)))
+            return super().upsert(kind, docs)
+
+    index = Recording()
+    posting = posting_data(min_skill_level="technician")
+    handlers.apply_to_index(index, [posting_upserted(posting), course_upserted(course_data())])
+    now = dt.datetime.now(dt.UTC)
+    worker = worker_data(skill_level="senior", open_regions=["1502", "11", "150603"])
+    assert growth_path(index, worker, posting, now, "en")["courses"]
+    growth_path(index, worker, None, now, "zh")
+    search_courses(index, CourseSearch(skills=["TIG焊"], occupation="焊工", level="technician", modes=["remote"],
+                                       region="15", starts_after=TODAY, subsidy_eligible=True, text="焊接"), now, "zh")
+    search_courses(index, CourseSearch(), now, "zh", worker=worker)
+    kinds = [what for what, _ in sent]
+    assert kinds.count("search") == 4 and kinds.count("count") == 4 and "upsert" in kinds
