@@ -15,6 +15,7 @@ from fastapi import FastAPI
 
 from services.common.runtime import Runtime, build_runtime
 from services.common.store import OutboxRelay, ping, run_migrations
+from services.common.uow import SqlUnitOfWork
 from services.common.web import create_service_app
 from services.matching import api, inferred, store
 from services.matching.consumers import IndexIngest, ReactiveMatching, index_consumer, reactive_consumer
@@ -50,6 +51,8 @@ def create_app(
         holder = index if isinstance(index, IndexHolder) else IndexHolder.fixed(index)
     tuning = settings.tuning()
     relay = OutboxRelay(runtime.engine, store.outbox, runtime.event_log, name=SERVICE)
+    # one transaction per command: announced pairs and their match.found events, erasures
+    uow = SqlUnitOfWork(runtime.engine, store.MatchingStore, store.OUTBOX, after_commit=relay.wake)
     ingest = IndexIngest(holder)
     index_worker = index_consumer(runtime.event_log, ingest, max_records=settings.index_batch)
     routers = [api.router, vocabulary_api.router, courses_api.router]  # taxonomy, enrichment, courses, growth (issue 16)
@@ -58,7 +61,7 @@ def create_app(
     workers = [relay, index_worker, course_worker]
     reactive = reactive_worker = None
     if settings.reactive:
-        reactive = ReactiveMatching(holder, runtime.engine, runtime.key_value, tuning, on_announced=relay.wake)
+        reactive = ReactiveMatching(holder, uow, runtime.key_value, tuning, on_announced=relay.wake)
         reactive_worker = reactive_consumer(runtime.event_log, reactive)
         workers.append(reactive_worker)
     # market: router and workers are added here
@@ -85,6 +88,7 @@ def create_app(
     )
     app.state.runtime = runtime
     app.state.relay = relay
+    app.state.uow = uow
     app.state.shown_lists = next((w for w in market_workers if isinstance(w, ShownLists)), None)
     app.state.settings = settings
     app.state.index = holder

@@ -23,11 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.engine import Engine
-
 from services.common.consuming import ConsumerWorker
 from services.common.events import POSTINGS, WORKERS, decode
 from services.common.ports import EventLog, KeyValue, Record
+from services.common.uow import UnitOfWork
 from services.matching import handlers
 from services.matching.index import SearchIndexUnavailable
 from services.matching.index import SearchIndex
@@ -83,7 +82,7 @@ class ReactiveMatching:
     """The batch handler of the reactive consumer: announce strong new pairs, then wake the relay."""
 
     index: Callable[[], SearchIndex]
-    engine: Engine
+    uow: UnitOfWork[Any]  # matching's store (announced pairs) and its outbox
     key_value: KeyValue
     tuning: handlers.Tuning
     on_announced: Callable[[], None] = lambda: None  # wakes the outbox relay
@@ -92,7 +91,7 @@ class ReactiveMatching:
 
     def __call__(self, records: list[Record]) -> None:
         events = [decode(r) for r in records]
-        result = handlers.react(self.index(), self.engine, self.key_value, events, self.tuning, self.clock())
+        result = handlers.react(self.index(), self.uow, self.key_value, events, self.tuning, self.clock())
         if result.announced:
             self.announced += result.announced
             self.on_announced()

@@ -21,7 +21,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 from pydantic_core import from_json
-from sqlalchemy.engine import Engine
 
 from services.common import taxonomy
 from services.common.contracts import (
@@ -49,6 +48,7 @@ from services.common.events import (
     schema_version,
 )
 from services.common.ports import KeyValue, Record
+from services.common.uow import UnitOfWork
 from services.matching.courses.documents import closed_course_doc, course_doc
 from services.matching import inferred, store
 from services.matching.documents import (
@@ -721,7 +721,7 @@ def dedupe_key(worker_id: str, posting_id: str, recipient_kind: str = "worker") 
 
 
 def announce(
-    engine: Engine,
+    uow: UnitOfWork[store.MatchingStore],
     key_value: KeyValue,
     tuning: Tuning,
     *,
@@ -748,12 +748,12 @@ def announce(
         entityversion=version,
     )
     try:
-        with engine.begin() as conn:
-            claimed = store.claim_announcement(conn, worker_id=worker_id, posting_id=posting_id,
-                                               recipient_kind=recipient_kind, recipient_id=recipient, score=score,
-                                               event_id=event.id, at=now)
+        with uow:  # the claimed pair and its event: one transaction
+            claimed = uow.store.claim_announcement(worker_id=worker_id, posting_id=posting_id,
+                                                   recipient_kind=recipient_kind, recipient_id=recipient,
+                                                   score=score, event_id=event.id, at=now)
             if claimed:
-                store.OUTBOX.add(conn, event)
+                uow.publish(event)
     except Exception:
         key_value.delete(key)  # nothing was stored: let a retry claim the pair
         raise
@@ -768,7 +768,7 @@ class ReactiveResult:
 
 def react(
     index: SearchIndex,
-    engine: Engine,
+    uow: UnitOfWork[store.MatchingStore],
     key_value: KeyValue,
     events: Sequence[CloudEvent],
     tuning: Tuning,
@@ -786,7 +786,7 @@ def react(
             held = index.get(Kind.workers, data.id)
             if held is not None and held.version > event.entityversion:
                 continue  # an old erasure delivered again after the person came back: a no-op
-            forget_worker(engine, key_value, data.id)
+            forget_worker(uow, key_value, data.id)
             newest.pop(key, None)
             continue
         if isinstance(data, WorkerUpserted):
@@ -810,9 +810,9 @@ def react(
         index.refresh()
     for kind, hit in waited:
         if kind is Kind.postings:
-            result.announced += _announce_for_posting(index, engine, key_value, hit, tuning, now)
+            result.announced += _announce_for_posting(index, uow, key_value, hit, tuning, now)
         else:
-            result.announced += _announce_for_worker(index, engine, key_value, hit, tuning, now)
+            result.announced += _announce_for_worker(index, uow, key_value, hit, tuning, now)
     return result
 
 
@@ -821,7 +821,7 @@ def _posting_is_open(source: dict[str, Any], now: dt.datetime) -> bool:
     return source.get("status") == "open" and (not deadline or dt.date.fromisoformat(deadline) >= today_in_china(now))
 
 
-def _announce_for_posting(index, engine, key_value, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> int:
+def _announce_for_posting(index, uow, key_value, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> int:
     posting = hit.source
     if not _posting_is_open(posting, now):
         return 0
@@ -829,7 +829,7 @@ def _announce_for_posting(index, engine, key_value, hit: IndexHit, tuning: Tunin
     # Both sides of a strong pair are told, whichever event found it: when a worker and a posting
     # arrive together, only one of their events may see the other in the index.
     return sum(
-        announce(engine, key_value, tuning, worker_id=h["worker_id"], posting_id=hit.id, org_id=posting["org_id"],
+        announce(uow, key_value, tuning, worker_id=h["worker_id"], posting_id=hit.id, org_id=posting["org_id"],
                  recipient_kind=side, score=h["score"], summary=h["explanation"]["summary"],
                  version=hit.version, now=now)
         for h in best
@@ -837,13 +837,13 @@ def _announce_for_posting(index, engine, key_value, hit: IndexHit, tuning: Tunin
     )
 
 
-def _announce_for_worker(index, engine, key_value, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> int:
+def _announce_for_worker(index, uow, key_value, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> int:
     worker = hit.source
     if not worker.get("matchable"):
         return 0
     best = rank_recommendations(index, worker, tuning, now, limit=tuning.match_top_n, min_score=tuning.match_threshold)
     return sum(
-        announce(engine, key_value, tuning, worker_id=hit.id, posting_id=h["posting_id"],
+        announce(uow, key_value, tuning, worker_id=hit.id, posting_id=h["posting_id"],
                  org_id=h["posting"]["org_id"], recipient_kind=side, score=h["score"],
                  summary=h["explanation"]["summary"], version=hit.version, now=now)
         for h in best
@@ -851,8 +851,8 @@ def _announce_for_worker(index, engine, key_value, hit: IndexHit, tuning: Tuning
     )
 
 
-def forget_worker(engine: Engine, key_value: KeyValue, worker_id: str) -> None:
+def forget_worker(uow: UnitOfWork[store.MatchingStore], key_value: KeyValue, worker_id: str) -> None:
     """Erasure reaches matching's own copies: announced pairs and their key-value markers."""
-    with engine.begin() as conn:
-        store.forget_worker(conn, worker_id)
+    with uow:
+        uow.store.forget_worker(worker_id)
     key_value.delete_prefix(f"announced:{worker_id}:")

@@ -258,14 +258,14 @@ def test_a_restart_with_an_empty_key_value_store_does_not_announce_again(matchin
     events = [worker_upserted(worker), posting_upserted(posting)]
     publish(matching, *events)
     drain(matching.state.index_consumer)
-    first = handlers.react(index_of(matching), matching.state.runtime.engine, MemoryKeyValue(), events,
+    first = handlers.react(index_of(matching), matching.state.uow, MemoryKeyValue(), events,
                            matching.state.matching.tuning)
-    again = handlers.react(index_of(matching), matching.state.runtime.engine, MemoryKeyValue(), events,
+    again = handlers.react(index_of(matching), matching.state.uow, MemoryKeyValue(), events,
                            matching.state.matching.tuning)
     # each side told once: the employer about the worker, the worker about the posting
     assert first.announced == 2 and again.announced == 0
     with matching.state.runtime.engine.connect() as conn:
-        assert store.announced(conn, worker["id"], posting["id"])
+        assert store.MatchingStore(conn).announced(worker["id"], posting["id"])
         kinds = conn.execute(sa.select(store.announced_matches.c.recipient_kind).where(
             store.announced_matches.c.worker_id == worker["id"])).scalars().all()
     assert sorted(kinds) == ["org", "worker"]
@@ -275,7 +275,7 @@ def test_the_reactive_step_waits_for_the_index(matching):
     posting = posting_data()
     tuning = handlers.Tuning(index_wait_s=0.1)
     with pytest.raises(handlers.IndexBehind):
-        handlers.react(index_of(matching), matching.state.runtime.engine, MemoryKeyValue(),
+        handlers.react(index_of(matching), matching.state.uow, MemoryKeyValue(),
                        [posting_upserted(posting)], tuning)
 
 

@@ -40,7 +40,7 @@ def test_a_pair_written_but_not_yet_committed_is_announced_both_ways(matching):
         index.upsert(change.kind, [change.doc])  # the index consumer mid-batch: written, not refreshed
     assert index.get(handlers.Kind.workers, worker["id"]) is not None
 
-    result = handlers.react(index, matching.state.runtime.engine, MemoryKeyValue(), events,
+    result = handlers.react(index, matching.state.uow, MemoryKeyValue(), events,
                             matching.state.matching.tuning)
     # the employer is told about the worker and the worker about the posting
     assert result.announced == 2
@@ -72,7 +72,7 @@ def test_a_document_written_while_the_reactive_step_looks_is_not_taken_for_delet
     event = posting_upserted(posting)
     racing = WrittenAfterFirstGet(index, [handlers.change_of(event)])
 
-    result = handlers.react(racing, matching.state.runtime.engine, MemoryKeyValue(), [event],
+    result = handlers.react(racing, matching.state.uow, MemoryKeyValue(), [event],
                             matching.state.matching.tuning)
     # the welder is told about the new posting, and its employer about the welder
     assert (result.skipped, result.announced) == (0, 2)

@@ -36,8 +36,7 @@ def offenders(service: str, root: Path = SERVICES) -> list[str]:
     "jobs",
     "jobs/courses",
     "notify",
-    pytest.param("matching", marks=pytest.mark.xfail(
-        strict=False, reason="matching adopts the unit of work after its restructuring")),
+    "matching",
 ])
 def test_handlers_and_routes_leave_transactions_and_sql_to_the_unit_of_work(service: str) -> None:
     assert offenders(service) == []
