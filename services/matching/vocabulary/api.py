@@ -25,7 +25,7 @@ from services.common.contracts import Strict
 from services.common.errors import InvalidInput, NotFound
 from services.common.web import Caller
 from services.matching.vocabulary import taxonomy
-from services.matching.vocabulary.enrich import MAX_TEXT, enrich_cached
+from services.matching.vocabulary.enrich import MAX_TEXT, enrich_json
 
 CACHE_CONTROL = "private, max-age=3600"
 
@@ -92,4 +92,4 @@ def changes(request: Request, since: VersionQuery, until: VersionQuery | None = 
 
 @router.post("/v1/enrich", operation_id="enrich")
 def enrich(body: EnrichRequest, _caller: Principal = Caller) -> Response:
-    return Response(enrich_cached(body.text), media_type="application/json", headers={"Cache-Control": "no-store"})
+    return Response(enrich_json(body.text), media_type="application/json", headers={"Cache-Control": "no-store"})

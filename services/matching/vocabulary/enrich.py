@@ -21,7 +21,6 @@ import re
 import sys
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -285,9 +284,9 @@ def inferred_skills(
     ]
 
 
-@lru_cache(maxsize=256)
-def enrich_cached(text: str) -> str:
-    """enrich() as JSON text, cached by text (for the HTTP layer)."""
+def enrich_json(text: str) -> str:
+    """enrich() as JSON text, for the HTTP layer. Not cached: a submitted text may be a person's own
+    words (a self-description), and a cache keyed by it is a copy that erasure could not reach."""
     return json.dumps(enrich(text), ensure_ascii=False)
 
 
