@@ -77,7 +77,7 @@ def test_the_score_adds_up_and_the_explanation_names_what_is_closed() -> None:
     source = course_doc(CourseUpserted.model_validate(course_data(skills=[{"name": "TIG焊", "proficiency": 3}]))).source
     question = Question(wanted=(Wanted.of("氩弧焊", min_proficiency=4), Wanted.of("叉车驾驶", weight=0.25)),
                         level="technician", current_level="senior", home="150602")
-    result = score(source, question, TODAY, "zh")
+    result = score(source, question, TODAY, "zh").summarised(source, TODAY, "zh")
     assert 0 < result.score <= 1
     assert sum(result.explanation["factors"].values()) == pytest.approx(result.score, abs=1e-3)
     assert result.closes == ["氩弧焊"]
@@ -85,7 +85,7 @@ def test_the_score_adds_up_and_the_explanation_names_what_is_closed() -> None:
     assert result.explanation["summary"].startswith("可补足：氩弧焊（教到3级熟练度）；面向技师评价（正是所需等级）")
     better = score({**source, "skills": [{"name": "TIG焊", "proficiency": 5}]}, question, TODAY, "zh")
     assert better.score > result.score  # taught to the wanted proficiency
-    english = score(source, question, TODAY, "en").explanation["summary"]
+    english = score(source, question, TODAY, "en").summarised(source, TODAY, "en").explanation["summary"]
     assert english.startswith("closes: 氩弧焊 (to proficiency 3); prepares for the technician (level 2) evaluation you need")
 
 
@@ -93,7 +93,8 @@ def test_a_course_that_has_started_says_so_and_scores_less_on_start() -> None:
     started = course_data(start_on=(TODAY - dt.timedelta(days=3)).isoformat())
     soon = course_data(start_on=TODAY.isoformat())
     q = Question()
-    a = score(course_doc(CourseUpserted.model_validate(started)).source, q, TODAY, "zh")
+    started_source = course_doc(CourseUpserted.model_validate(started)).source
+    a = score(started_source, q, TODAY, "zh").summarised(started_source, TODAY, "zh")
     b = score(course_doc(CourseUpserted.model_validate(soon)).source, q, TODAY, "zh")
     assert a.score < b.score and "已于" in a.explanation["summary"]
 

@@ -228,8 +228,14 @@ def _start(source: dict[str, Any], today: dt.date) -> float:
 @dataclass
 class Scored:
     score: float
-    explanation: dict[str, Any]
+    explanation: dict[str, Any]  # without its summary until `summarised` (written for the hits shown only)
     closes: list[str]
+    matched: list[tuple[Wanted, int]]
+    prepares: bool
+
+    def summarised(self, source: dict[str, Any], today: dt.date, language: Language) -> Scored:
+        self.explanation["summary"] = _summary(source, self.matched, self.prepares, today, language)
+        return self
 
 
 def score(source: dict[str, Any], question: Question, today: dt.date, language: Language,
@@ -270,9 +276,8 @@ def score(source: dict[str, Any], question: Question, today: dt.date, language: 
         "matched_skills": [w.label for w, _ in matched],
         "missing_skills": [w.label for w in missing],
         "prepares_for_level": course_level,
-        "summary": _summary(source, matched, prepares, today, language),
     }
-    return Scored(total_score, explanation, [w.label for w, _ in matched])
+    return Scored(total_score, explanation, [w.label for w, _ in matched], matched, prepares)
 
 
 def _fee_text(source: dict[str, Any], language: Language) -> str:

@@ -53,7 +53,7 @@ def _ranked(hits: Sequence[IndexHit], question: Question, today: dt.date, langua
         if keep(result):
             scored.append((result, hit))
     scored.sort(key=lambda pair: (-pair[0].score, str(pair[1].source.get("start_on") or ""), pair[1].id))
-    return scored[:limit]
+    return [(result.summarised(hit.source, today, language), hit) for result, hit in scored[:limit]]
 
 
 def course_hit(result: Scored, hit: IndexHit) -> dict[str, Any]:
