@@ -82,7 +82,7 @@ def generate_operations(tools: Path) -> list[str]:
             os.unlink(config.name)
         if done.returncode != 0:
             sys.exit(f"openapi-python-client failed for {service}:\n{done.stdout}\n{done.stderr}")
-        warnings += [f"{service}: {line}" for line in done.stdout.splitlines() if line.startswith("WARNING")]
+        warnings += [f"{service}: {line}" for line in (done.stdout + done.stderr).splitlines() if line.startswith("WARNING")]
     return warnings
 
 

@@ -9,6 +9,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Data(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
     id: Annotated[str, Field(title='Id')]
     posting_id: Annotated[str, Field(title='Posting Id')]
     org_id: Annotated[str, Field(title='Org Id')]

@@ -30,10 +30,16 @@ class CourseSkill(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     name: Annotated[
-        str, Field(max_length=100, min_length=1, pattern='^[^\\x00]*$', title='Name')
+        str,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Name',
+        ),
     ]
     proficiency: Annotated[int, Field(ge=1, le=5, title='Proficiency')]
 
@@ -56,7 +62,7 @@ class Fee(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     amount: Annotated[int | float, Field(title='Amount')]
     currency: Annotated[str | None, Field(pattern='^[A-Z]{3}$', title='Currency')] = (
@@ -76,11 +82,17 @@ class Occupation(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     code: Annotated[Code | None, Field(title='Code')] = None
     name: Annotated[
-        str, Field(max_length=100, min_length=1, pattern='^[^\\x00]*$', title='Name')
+        str,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Name',
+        ),
     ]
 
 
@@ -104,11 +116,25 @@ class Data(BaseModel):
     A training course's whole current state (DESIGN §3 "A course as written" plus what the server adds).
     """
 
+    model_config = ConfigDict(
+        extra='allow',
+    )
     title: Annotated[
-        str, Field(max_length=200, min_length=1, pattern='^[^\\x00]*$', title='Title')
+        str,
+        Field(
+            max_length=200,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Title',
+        ),
     ]
     description: Annotated[
-        str | None, Field(max_length=5000, pattern='^[^\\x00]*$', title='Description')
+        str | None,
+        Field(
+            max_length=5000,
+            pattern='^[^\\x00\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Description',
+        ),
     ] = ''
     occupation: Occupation | None = None
     skills: Annotated[

@@ -33,6 +33,9 @@ class Data(BaseModel):
     results are, and each created worker's token is issued by POST /v1/workers/{id}/token.
     """
 
+    model_config = ConfigDict(
+        extra='allow',
+    )
     id: Annotated[str, Field(title='Id')]
     owner_role: Annotated[OwnerRole, Field(title='Owner Role')]
     org_id: Annotated[str | None, Field(title='Org Id')] = None

@@ -16,6 +16,9 @@ class Answer(StrEnum):
 
 
 class Data(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
     id: Annotated[str, Field(title='Id')]
     posting_id: Annotated[str, Field(title='Posting Id')]
     org_id: Annotated[str, Field(title='Org Id')]

@@ -9,6 +9,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Data(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
     id: Annotated[str, Field(title='Id')]
     period: Annotated[str, Field(title='Period')]
     title: Annotated[str, Field(title='Title')]

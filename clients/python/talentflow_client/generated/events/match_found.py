@@ -19,6 +19,9 @@ class Data(BaseModel):
     A strong new match, addressed to one recipient: a worker, or the employer org of a posting.
     """
 
+    model_config = ConfigDict(
+        extra='allow',
+    )
     recipient_kind: Annotated[RecipientKind, Field(title='Recipient Kind')]
     recipient_id: Annotated[str, Field(title='Recipient Id')]
     worker_id: Annotated[str, Field(title='Worker Id')]

@@ -11,7 +11,14 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 
 class Certificate(RootModel[str]):
-    root: Annotated[str, Field(max_length=100, min_length=1, pattern='^[^\\x00]*$')]
+    root: Annotated[
+        str,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+        ),
+    ]
 
 
 class DurationDays(RootModel[int]):
@@ -20,7 +27,7 @@ class DurationDays(RootModel[int]):
 
 class Location(BaseModel):
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     lat: Annotated[int | float, Field(title='Lat')]
     lon: Annotated[int | float, Field(title='Lon')]
@@ -38,11 +45,17 @@ class Occupation(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     code: Annotated[Code | None, Field(title='Code')] = None
     name: Annotated[
-        str, Field(max_length=100, min_length=1, pattern='^[^\\x00]*$', title='Name')
+        str,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Name',
+        ),
     ]
 
 
@@ -78,10 +91,16 @@ class SkillLevel(StrEnum):
 
 class SkillRequirement(BaseModel):
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     name: Annotated[
-        str, Field(max_length=100, min_length=1, pattern='^[^\\x00]*$', title='Name')
+        str,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Name',
+        ),
     ]
     min_proficiency: Annotated[
         int | None, Field(ge=1, le=5, title='Min Proficiency')
@@ -102,7 +121,7 @@ class Wage(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     min: Annotated[int | float, Field(title='Min')]
     max: Annotated[int | float, Field(title='Max')]
@@ -110,12 +129,26 @@ class Wage(BaseModel):
 
 
 class Data(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
     kind: PostingKind
     title: Annotated[
-        str, Field(max_length=200, min_length=1, pattern='^[^\\x00]*$', title='Title')
+        str,
+        Field(
+            max_length=200,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Title',
+        ),
     ]
     description: Annotated[
-        str | None, Field(max_length=5000, pattern='^[^\\x00]*$', title='Description')
+        str | None,
+        Field(
+            max_length=5000,
+            pattern='^[^\\x00\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Description',
+        ),
     ] = ''
     occupation: Occupation | None = None
     skills: Annotated[

@@ -9,6 +9,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 
 class Data(BaseModel):
+    model_config = ConfigDict(
+        extra='allow',
+    )
     id: Annotated[str, Field(title='Id')]
     erased_at: Annotated[AwareDatetime, Field(title='Erased At')]
 

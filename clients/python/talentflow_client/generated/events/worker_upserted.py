@@ -51,13 +51,19 @@ class AwardTier(StrEnum):
 
 class Issuer(RootModel[str]):
     root: Annotated[
-        str, Field(max_length=100, min_length=1, pattern='^[^\\x00]*$', title='Issuer')
+        str,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Issuer',
+        ),
     ] = None
 
 
 class Consent(BaseModel):
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     matching: Annotated[bool | None, Field(title='Matching')] = False
     share_contact: Annotated[bool | None, Field(title='Share Contact')] = False
@@ -65,7 +71,7 @@ class Consent(BaseModel):
 
 class Location(BaseModel):
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     lat: Annotated[int | float, Field(title='Lat')]
     lon: Annotated[int | float, Field(title='Lon')]
@@ -83,20 +89,32 @@ class Occupation(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     code: Annotated[Code | None, Field(title='Code')] = None
     name: Annotated[
-        str, Field(max_length=100, min_length=1, pattern='^[^\\x00]*$', title='Name')
+        str,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Name',
+        ),
     ]
 
 
 class Skill(BaseModel):
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     name: Annotated[
-        str, Field(max_length=100, min_length=1, pattern='^[^\\x00]*$', title='Name')
+        str,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Name',
+        ),
     ]
     proficiency: Annotated[int, Field(ge=1, le=5, title='Proficiency')]
     years: Annotated[int | float | None, Field(title='Years')] = 0
@@ -131,18 +149,24 @@ class WorkerStatus(StrEnum):
 
 class Achievement(BaseModel):
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     kind: AchievementKind
     title: Annotated[
-        str, Field(max_length=200, min_length=1, pattern='^[^\\x00]*$', title='Title')
+        str,
+        Field(
+            max_length=200,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Title',
+        ),
     ]
     year: Annotated[int, Field(ge=1950, le=2100, title='Year')]
 
 
 class Availability(BaseModel):
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     modes: Annotated[
         list[AvailabilityMode], Field(max_length=4, min_length=1, title='Modes')
@@ -153,10 +177,16 @@ class Availability(BaseModel):
 
 class Award(BaseModel):
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     name: Annotated[
-        str, Field(max_length=200, min_length=1, pattern='^[^\\x00]*$', title='Name')
+        str,
+        Field(
+            max_length=200,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Name',
+        ),
     ]
     tier: AwardTier
     rank: Annotated[Rank | None, Field(title='Rank')] = None
@@ -165,14 +195,21 @@ class Award(BaseModel):
 
 class Certificate(BaseModel):
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     occupation: Annotated[
         str,
-        Field(max_length=100, min_length=1, pattern='^[^\\x00]*$', title='Occupation'),
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Occupation',
+        ),
     ]
     level: SkillLevel
-    number: Annotated[str, Field(max_length=40, min_length=1, title='Number')]
+    number: Annotated[
+        str, Field(max_length=40, min_length=1, pattern='^[^\\x00]*$', title='Number')
+    ]
     issuer: Annotated[Issuer | None, Field(title='Issuer')] = None
     issued_on: Annotated[date | None, Field(title='Issued On')] = None
     verified: Annotated[bool | None, Field(title='Verified')] = False
@@ -184,7 +221,7 @@ class Wage(BaseModel):
     """
 
     model_config = ConfigDict(
-        extra='forbid',
+        extra='allow',
     )
     min: Annotated[int | float, Field(title='Min')]
     max: Annotated[int | float, Field(title='Max')]
@@ -200,8 +237,17 @@ class Data(BaseModel):
     masks and rounds whatever it is given, so no reader ever sees more (idempotent on v3 data).
     """
 
+    model_config = ConfigDict(
+        extra='allow',
+    )
     name: Annotated[
-        str, Field(max_length=100, min_length=1, pattern='^[^\\x00]*$', title='Name')
+        str,
+        Field(
+            max_length=100,
+            min_length=1,
+            pattern='^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069\\s][^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]*$',
+            title='Name',
+        ),
     ]
     region: Annotated[str, Field(pattern='^\\d{6}$', title='Region')]
     location: Location | None = None

@@ -25,11 +25,10 @@ from .course_patch_occupation_type_0 import CoursePatchOccupationType0
 from .course_skill import CourseSkill
 from .course_status import CourseStatus
 from .fee import Fee
-from .http_validation_error import HTTPValidationError
+from .health import Health
 from .invitation import Invitation
 from .invitation_in import InvitationIn
 from .invitation_status import InvitationStatus
-from .jobs_healthz_response_jobs_healthz import JobsHealthzResponseJobsHealthz
 from .location import Location
 from .occupation import Occupation
 from .page_application import PageApplication
@@ -46,10 +45,14 @@ from .posting_patch_location_type_0 import PostingPatchLocationType0
 from .posting_patch_occupation_type_0 import PostingPatchOccupationType0
 from .posting_patch_wage_type_0 import PostingPatchWageType0
 from .posting_status import PostingStatus
+from .problem import Problem
+from .problem_field import ProblemField
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .readiness_pipeline import ReadinessPipeline
+from .readiness_status import ReadinessStatus
 from .skill_level import SkillLevel
 from .skill_requirement import SkillRequirement
-from .validation_error import ValidationError
-from .validation_error_context import ValidationErrorContext
 from .wage import Wage
 from .wage_unit import WageUnit
 
@@ -79,11 +82,10 @@ __all__ = (
     "CourseSkill",
     "CourseStatus",
     "Fee",
-    "HTTPValidationError",
+    "Health",
     "Invitation",
     "InvitationIn",
     "InvitationStatus",
-    "JobsHealthzResponseJobsHealthz",
     "Location",
     "Occupation",
     "PageApplication",
@@ -100,10 +102,14 @@ __all__ = (
     "PostingPatchOccupationType0",
     "PostingPatchWageType0",
     "PostingStatus",
+    "Problem",
+    "ProblemField",
+    "Readiness",
+    "ReadinessChecks",
+    "ReadinessPipeline",
+    "ReadinessStatus",
     "SkillLevel",
     "SkillRequirement",
-    "ValidationError",
-    "ValidationErrorContext",
     "Wage",
     "WageUnit",
 )

@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.explanation_factors import ExplanationFactors
+    from ..models.explanation_inferred_skills import ExplanationInferredSkills
 
 
 T = TypeVar("T", bound="Explanation")
@@ -21,12 +24,15 @@ class Explanation:
         matched_skills (list[str]):
         missing_skills (list[str]):
         summary (str): one line a person can read
+        inferred_skills (ExplanationInferredSkills | Unset): skills counted that were inferred from free text: `posting`
+            (its title and description), `worker` (the profile's free text)
     """
 
     factors: ExplanationFactors
     matched_skills: list[str]
     missing_skills: list[str]
     summary: str
+    inferred_skills: ExplanationInferredSkills | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -38,6 +44,10 @@ class Explanation:
 
         summary = self.summary
 
+        inferred_skills: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.inferred_skills, Unset):
+            inferred_skills = self.inferred_skills.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -48,12 +58,15 @@ class Explanation:
                 "summary": summary,
             }
         )
+        if inferred_skills is not UNSET:
+            field_dict["inferred_skills"] = inferred_skills
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.explanation_factors import ExplanationFactors
+        from ..models.explanation_inferred_skills import ExplanationInferredSkills
 
         d = dict(src_dict)
         factors = ExplanationFactors.from_dict(d.pop("factors"))
@@ -64,11 +77,19 @@ class Explanation:
 
         summary = d.pop("summary")
 
+        _inferred_skills = d.pop("inferred_skills", UNSET)
+        inferred_skills: ExplanationInferredSkills | Unset
+        if isinstance(_inferred_skills, Unset):
+            inferred_skills = UNSET
+        else:
+            inferred_skills = ExplanationInferredSkills.from_dict(_inferred_skills)
+
         explanation = cls(
             factors=factors,
             matched_skills=matched_skills,
             missing_skills=missing_skills,
             summary=summary,
+            inferred_skills=inferred_skills,
         )
 
         explanation.additional_properties = d

@@ -5,6 +5,7 @@ from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.subscription_in_event_types_item import SubscriptionInEventTypesItem
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SubscriptionIn")
@@ -14,19 +15,22 @@ T = TypeVar("T", bound="SubscriptionIn")
 class SubscriptionIn:
     """
     Attributes:
-        event_types (list[str]): types to receive, or ["*"] for all
+        event_types (list[SubscriptionInEventTypesItem]): distinct types to receive, or ["*"] alone for all
         url (str): http(s) endpoint that receives the webhooks
         description (str | Unset):  Default: ''.
         org_id (None | str | Unset): the org it is for: your own (default), or one an agency acts for
     """
 
-    event_types: list[str]
+    event_types: list[SubscriptionInEventTypesItem]
     url: str
     description: str | Unset = ""
     org_id: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        event_types = self.event_types
+        event_types = []
+        for event_types_item_data in self.event_types:
+            event_types_item = event_types_item_data.value
+            event_types.append(event_types_item)
 
         url = self.url
 
@@ -56,7 +60,12 @@ class SubscriptionIn:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        event_types = cast(list[str], d.pop("event_types"))
+        event_types = []
+        _event_types = d.pop("event_types")
+        for event_types_item_data in _event_types:
+            event_types_item = SubscriptionInEventTypesItem(event_types_item_data)
+
+            event_types.append(event_types_item)
 
         url = d.pop("url")
 

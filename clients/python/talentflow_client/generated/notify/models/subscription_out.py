@@ -7,6 +7,7 @@ from typing import Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.subscription_out_event_types_item import SubscriptionOutEventTypesItem
 from ..models.subscription_status import SubscriptionStatus
 
 T = TypeVar("T", bound="SubscriptionOut")
@@ -20,7 +21,7 @@ class SubscriptionOut:
         description (str):
         disabled_at (datetime.datetime | None):
         disabled_reason (None | str):
-        event_types (list[str]):
+        event_types (list[SubscriptionOutEventTypesItem]):
         failing_since (datetime.datetime | None):
         id (str):
         org_id (str):
@@ -35,7 +36,7 @@ class SubscriptionOut:
     description: str
     disabled_at: datetime.datetime | None
     disabled_reason: None | str
-    event_types: list[str]
+    event_types: list[SubscriptionOutEventTypesItem]
     failing_since: datetime.datetime | None
     id: str
     org_id: str
@@ -60,7 +61,10 @@ class SubscriptionOut:
         disabled_reason: None | str
         disabled_reason = self.disabled_reason
 
-        event_types = self.event_types
+        event_types = []
+        for event_types_item_data in self.event_types:
+            event_types_item = event_types_item_data.value
+            event_types.append(event_types_item)
 
         failing_since: None | str
         if isinstance(self.failing_since, datetime.datetime):
@@ -137,7 +141,12 @@ class SubscriptionOut:
 
         disabled_reason = _parse_disabled_reason(d.pop("disabled_reason"))
 
-        event_types = cast(list[str], d.pop("event_types"))
+        event_types = []
+        _event_types = d.pop("event_types")
+        for event_types_item_data in _event_types:
+            event_types_item = SubscriptionOutEventTypesItem(event_types_item_data)
+
+            event_types.append(event_types_item)
 
         def _parse_failing_since(data: object) -> datetime.datetime | None:
             if data is None:

@@ -8,6 +8,9 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.subscription_status import SubscriptionStatus
+from ..models.subscription_with_secret_event_types_item import (
+    SubscriptionWithSecretEventTypesItem,
+)
 
 T = TypeVar("T", bound="SubscriptionWithSecret")
 
@@ -20,7 +23,7 @@ class SubscriptionWithSecret:
         description (str):
         disabled_at (datetime.datetime | None):
         disabled_reason (None | str):
-        event_types (list[str]):
+        event_types (list[SubscriptionWithSecretEventTypesItem]):
         failing_since (datetime.datetime | None):
         id (str):
         org_id (str):
@@ -36,7 +39,7 @@ class SubscriptionWithSecret:
     description: str
     disabled_at: datetime.datetime | None
     disabled_reason: None | str
-    event_types: list[str]
+    event_types: list[SubscriptionWithSecretEventTypesItem]
     failing_since: datetime.datetime | None
     id: str
     org_id: str
@@ -62,7 +65,10 @@ class SubscriptionWithSecret:
         disabled_reason: None | str
         disabled_reason = self.disabled_reason
 
-        event_types = self.event_types
+        event_types = []
+        for event_types_item_data in self.event_types:
+            event_types_item = event_types_item_data.value
+            event_types.append(event_types_item)
 
         failing_since: None | str
         if isinstance(self.failing_since, datetime.datetime):
@@ -142,7 +148,14 @@ class SubscriptionWithSecret:
 
         disabled_reason = _parse_disabled_reason(d.pop("disabled_reason"))
 
-        event_types = cast(list[str], d.pop("event_types"))
+        event_types = []
+        _event_types = d.pop("event_types")
+        for event_types_item_data in _event_types:
+            event_types_item = SubscriptionWithSecretEventTypesItem(
+                event_types_item_data
+            )
+
+            event_types.append(event_types_item)
 
         def _parse_failing_since(data: object) -> datetime.datetime | None:
             if data is None:

@@ -21,6 +21,7 @@ from .disclosure_offer import DisclosureOffer
 from .disclosure_offer_basis import DisclosureOfferBasis
 from .disclosure_request import DisclosureRequest
 from .disclosure_request_viewer_role import DisclosureRequestViewerRole
+from .health import Health
 from .import_job_view import ImportJobView
 from .import_result import ImportResult
 from .import_result_errors_item import ImportResultErrorsItem
@@ -29,10 +30,28 @@ from .import_token import ImportToken
 from .import_token_page import ImportTokenPage
 from .location import Location
 from .occupation import Occupation
-from .patch_worker_json_patch import PatchWorkerJsonPatch
-from .profiles_healthz_response_profiles_healthz import (
-    ProfilesHealthzResponseProfilesHealthz,
+from .patch_worker_json_worker_patch import PatchWorkerJsonWorkerPatch
+from .patch_worker_json_worker_patch_availability_type_0 import (
+    PatchWorkerJsonWorkerPatchAvailabilityType0,
 )
+from .patch_worker_json_worker_patch_consent_type_0 import (
+    PatchWorkerJsonWorkerPatchConsentType0,
+)
+from .patch_worker_json_worker_patch_contact_type_0 import (
+    PatchWorkerJsonWorkerPatchContactType0,
+)
+from .patch_worker_json_worker_patch_location_type_0 import (
+    PatchWorkerJsonWorkerPatchLocationType0,
+)
+from .patch_worker_json_worker_patch_wage_expectation_type_0 import (
+    PatchWorkerJsonWorkerPatchWageExpectationType0,
+)
+from .problem import Problem
+from .problem_field import ProblemField
+from .readiness import Readiness
+from .readiness_checks import ReadinessChecks
+from .readiness_pipeline import ReadinessPipeline
+from .readiness_status import ReadinessStatus
 from .skill import Skill
 from .skill_level import SkillLevel
 from .wage import Wage
@@ -66,6 +85,7 @@ __all__ = (
     "DisclosureOfferBasis",
     "DisclosureRequest",
     "DisclosureRequestViewerRole",
+    "Health",
     "ImportJobView",
     "ImportResult",
     "ImportResultErrorsItem",
@@ -74,8 +94,18 @@ __all__ = (
     "ImportTokenPage",
     "Location",
     "Occupation",
-    "PatchWorkerJsonPatch",
-    "ProfilesHealthzResponseProfilesHealthz",
+    "PatchWorkerJsonWorkerPatch",
+    "PatchWorkerJsonWorkerPatchAvailabilityType0",
+    "PatchWorkerJsonWorkerPatchConsentType0",
+    "PatchWorkerJsonWorkerPatchContactType0",
+    "PatchWorkerJsonWorkerPatchLocationType0",
+    "PatchWorkerJsonWorkerPatchWageExpectationType0",
+    "Problem",
+    "ProblemField",
+    "Readiness",
+    "ReadinessChecks",
+    "ReadinessPipeline",
+    "ReadinessStatus",
     "Skill",
     "SkillLevel",
     "Wage",

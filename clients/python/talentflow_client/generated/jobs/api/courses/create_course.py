@@ -7,15 +7,18 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.course import Course
 from ...models.course_create import CourseCreate
-from ...models.http_validation_error import HTTPValidationError
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: CourseCreate,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -32,16 +35,46 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Course | HTTPValidationError | None:
+) -> Course | Problem | None:
     if response.status_code == 201:
         response_201 = Course.from_dict(response.json())
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -51,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Course | HTTPValidationError]:
+) -> Response[Course | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,15 +95,17 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CourseCreate,
-) -> Response[Course | HTTPValidationError]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Course | Problem]:
     """Create Course
 
      Publish a training course. A training school (employer token) or agency publishes for its
     own org, or names `org_id` of an org it acts for; an admin names `org_id`.
 
     Args:
+        idempotency_key (str | Unset):
         body (CourseCreate): `CourseIn` plus the provider org: an employer's or agency's own org
             by default; an agency may
             name an org it acts for, and an admin must name one.
@@ -80,11 +115,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Course | HTTPValidationError]
+        Response[Course | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -96,15 +132,17 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CourseCreate,
-) -> Course | HTTPValidationError | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Course | Problem | None:
     """Create Course
 
      Publish a training course. A training school (employer token) or agency publishes for its
     own org, or names `org_id` of an org it acts for; an admin names `org_id`.
 
     Args:
+        idempotency_key (str | Unset):
         body (CourseCreate): `CourseIn` plus the provider org: an employer's or agency's own org
             by default; an agency may
             name an org it acts for, and an admin must name one.
@@ -114,26 +152,29 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Course | HTTPValidationError
+        Course | Problem
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CourseCreate,
-) -> Response[Course | HTTPValidationError]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Course | Problem]:
     """Create Course
 
      Publish a training course. A training school (employer token) or agency publishes for its
     own org, or names `org_id` of an org it acts for; an admin names `org_id`.
 
     Args:
+        idempotency_key (str | Unset):
         body (CourseCreate): `CourseIn` plus the provider org: an employer's or agency's own org
             by default; an agency may
             name an org it acts for, and an admin must name one.
@@ -143,11 +184,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Course | HTTPValidationError]
+        Response[Course | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -157,15 +199,17 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CourseCreate,
-) -> Course | HTTPValidationError | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Course | Problem | None:
     """Create Course
 
      Publish a training course. A training school (employer token) or agency publishes for its
     own org, or names `org_id` of an org it acts for; an admin names `org_id`.
 
     Args:
+        idempotency_key (str | Unset):
         body (CourseCreate): `CourseIn` plus the provider org: an employer's or agency's own org
             by default; an agency may
             name an org it acts for, and an admin must name one.
@@ -175,12 +219,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Course | HTTPValidationError
+        Course | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

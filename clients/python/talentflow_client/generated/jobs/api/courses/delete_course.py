@@ -6,13 +6,18 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     course_id: str,
+    *,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "delete",
@@ -21,20 +26,56 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | HTTPValidationError | None:
+) -> Any | Problem | None:
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -44,7 +85,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | HTTPValidationError]:
+) -> Response[Any | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -56,23 +97,26 @@ def _build_response(
 def sync_detailed(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | HTTPValidationError]:
+    client: AuthenticatedClient,
+    if_match: str | Unset = UNSET,
+) -> Response[Any | Problem]:
     """Delete Course
 
     Args:
         course_id (str): a course id
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
         course_id=course_id,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -85,47 +129,53 @@ def sync_detailed(
 def sync(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | HTTPValidationError | None:
+    client: AuthenticatedClient,
+    if_match: str | Unset = UNSET,
+) -> Any | Problem | None:
     """Delete Course
 
     Args:
         course_id (str): a course id
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError
+        Any | Problem
     """
 
     return sync_detailed(
         course_id=course_id,
         client=client,
+        if_match=if_match,
     ).parsed
 
 
 async def asyncio_detailed(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | HTTPValidationError]:
+    client: AuthenticatedClient,
+    if_match: str | Unset = UNSET,
+) -> Response[Any | Problem]:
     """Delete Course
 
     Args:
         course_id (str): a course id
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
         course_id=course_id,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -136,24 +186,27 @@ async def asyncio_detailed(
 async def asyncio(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | HTTPValidationError | None:
+    client: AuthenticatedClient,
+    if_match: str | Unset = UNSET,
+) -> Any | Problem | None:
     """Delete Course
 
     Args:
         course_id (str): a course id
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError
+        Any | Problem
     """
 
     return (
         await asyncio_detailed(
             course_id=course_id,
             client=client,
+            if_match=if_match,
         )
     ).parsed

@@ -7,13 +7,18 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.course import Course
-from ...models.http_validation_error import HTTPValidationError
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     course_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -22,12 +27,13 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Course | HTTPValidationError | None:
+) -> Any | Course | Problem | None:
     if response.status_code == 200:
         response_200 = Course.from_dict(response.json())
 
@@ -37,10 +43,30 @@ def _parse_response(
         response_304 = cast(Any, None)
         return response_304
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -50,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Course | HTTPValidationError]:
+) -> Response[Any | Course | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,23 +88,26 @@ def _build_response(
 def sync_detailed(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | Course | HTTPValidationError]:
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Course | Problem]:
     """Get Course
 
     Args:
         course_id (str): a course id
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Course | HTTPValidationError]
+        Response[Any | Course | Problem]
     """
 
     kwargs = _get_kwargs(
         course_id=course_id,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -91,47 +120,53 @@ def sync_detailed(
 def sync(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | Course | HTTPValidationError | None:
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Any | Course | Problem | None:
     """Get Course
 
     Args:
         course_id (str): a course id
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Course | HTTPValidationError
+        Any | Course | Problem
     """
 
     return sync_detailed(
         course_id=course_id,
         client=client,
+        if_none_match=if_none_match,
     ).parsed
 
 
 async def asyncio_detailed(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | Course | HTTPValidationError]:
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Course | Problem]:
     """Get Course
 
     Args:
         course_id (str): a course id
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Course | HTTPValidationError]
+        Response[Any | Course | Problem]
     """
 
     kwargs = _get_kwargs(
         course_id=course_id,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -142,24 +177,27 @@ async def asyncio_detailed(
 async def asyncio(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | Course | HTTPValidationError | None:
+    client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
+) -> Any | Course | Problem | None:
     """Get Course
 
     Args:
         course_id (str): a course id
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Course | HTTPValidationError
+        Any | Course | Problem
     """
 
     return (
         await asyncio_detailed(
             course_id=course_id,
             client=client,
+            if_none_match=if_none_match,
         )
     ).parsed

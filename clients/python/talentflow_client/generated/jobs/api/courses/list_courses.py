@@ -7,8 +7,8 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.course_mode import CourseMode
 from ...models.course_status import CourseStatus
-from ...models.http_validation_error import HTTPValidationError
 from ...models.page_course import PageCourse
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -94,16 +94,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PageCourse | None:
+) -> PageCourse | Problem | None:
     if response.status_code == 200:
         response_200 = PageCourse.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -113,7 +128,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PageCourse]:
+) -> Response[PageCourse | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -124,7 +139,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     org_id: None | str | Unset = UNSET,
     status: CourseStatus | None | Unset = UNSET,
     mode: CourseMode | None | Unset = UNSET,
@@ -133,7 +148,7 @@ def sync_detailed(
     skill: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageCourse]:
+) -> Response[PageCourse | Problem]:
     """List Courses
 
      Courses newest first: open ones for everyone, the others of the orgs the caller manages.
@@ -153,7 +168,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageCourse]
+        Response[PageCourse | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -176,7 +191,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     org_id: None | str | Unset = UNSET,
     status: CourseStatus | None | Unset = UNSET,
     mode: CourseMode | None | Unset = UNSET,
@@ -185,7 +200,7 @@ def sync(
     skill: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageCourse | None:
+) -> PageCourse | Problem | None:
     """List Courses
 
      Courses newest first: open ones for everyone, the others of the orgs the caller manages.
@@ -205,7 +220,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageCourse
+        PageCourse | Problem
     """
 
     return sync_detailed(
@@ -223,7 +238,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     org_id: None | str | Unset = UNSET,
     status: CourseStatus | None | Unset = UNSET,
     mode: CourseMode | None | Unset = UNSET,
@@ -232,7 +247,7 @@ async def asyncio_detailed(
     skill: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageCourse]:
+) -> Response[PageCourse | Problem]:
     """List Courses
 
      Courses newest first: open ones for everyone, the others of the orgs the caller manages.
@@ -252,7 +267,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageCourse]
+        Response[PageCourse | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -273,7 +288,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     org_id: None | str | Unset = UNSET,
     status: CourseStatus | None | Unset = UNSET,
     mode: CourseMode | None | Unset = UNSET,
@@ -282,7 +297,7 @@ async def asyncio(
     skill: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageCourse | None:
+) -> PageCourse | Problem | None:
     """List Courses
 
      Courses newest first: open ones for everyone, the others of the orgs the caller manages.
@@ -302,7 +317,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageCourse
+        PageCourse | Problem
     """
 
     return (

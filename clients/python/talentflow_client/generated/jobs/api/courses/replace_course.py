@@ -8,16 +8,19 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.course import Course
 from ...models.course_in import CourseIn
-from ...models.http_validation_error import HTTPValidationError
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     course_id: str,
     *,
     body: CourseIn,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "put",
@@ -36,16 +39,61 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Course | HTTPValidationError | None:
+) -> Course | Problem | None:
     if response.status_code == 200:
         response_200 = Course.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -55,7 +103,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Course | HTTPValidationError]:
+) -> Response[Course | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,15 +115,17 @@ def _build_response(
 def sync_detailed(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CourseIn,
-) -> Response[Course | HTTPValidationError]:
+    if_match: str | Unset = UNSET,
+) -> Response[Course | Problem]:
     """Replace Course
 
      Replace the client-written fields; honours If-Match (412 on a stale version).
 
     Args:
         course_id (str): a course id
+        if_match (str | Unset):
         body (CourseIn): A course as its provider writes it; each rule is a field validator, so a
             refusal names its field.
 
@@ -84,12 +134,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Course | HTTPValidationError]
+        Response[Course | Problem]
     """
 
     kwargs = _get_kwargs(
         course_id=course_id,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -102,15 +153,17 @@ def sync_detailed(
 def sync(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CourseIn,
-) -> Course | HTTPValidationError | None:
+    if_match: str | Unset = UNSET,
+) -> Course | Problem | None:
     """Replace Course
 
      Replace the client-written fields; honours If-Match (412 on a stale version).
 
     Args:
         course_id (str): a course id
+        if_match (str | Unset):
         body (CourseIn): A course as its provider writes it; each rule is a field validator, so a
             refusal names its field.
 
@@ -119,28 +172,31 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Course | HTTPValidationError
+        Course | Problem
     """
 
     return sync_detailed(
         course_id=course_id,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
 async def asyncio_detailed(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CourseIn,
-) -> Response[Course | HTTPValidationError]:
+    if_match: str | Unset = UNSET,
+) -> Response[Course | Problem]:
     """Replace Course
 
      Replace the client-written fields; honours If-Match (412 on a stale version).
 
     Args:
         course_id (str): a course id
+        if_match (str | Unset):
         body (CourseIn): A course as its provider writes it; each rule is a field validator, so a
             refusal names its field.
 
@@ -149,12 +205,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Course | HTTPValidationError]
+        Response[Course | Problem]
     """
 
     kwargs = _get_kwargs(
         course_id=course_id,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -165,15 +222,17 @@ async def asyncio_detailed(
 async def asyncio(
     course_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: CourseIn,
-) -> Course | HTTPValidationError | None:
+    if_match: str | Unset = UNSET,
+) -> Course | Problem | None:
     """Replace Course
 
      Replace the client-written fields; honours If-Match (412 on a stale version).
 
     Args:
         course_id (str): a course id
+        if_match (str | Unset):
         body (CourseIn): A course as its provider writes it; each rule is a field validator, so a
             refusal names its field.
 
@@ -182,7 +241,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Course | HTTPValidationError
+        Course | Problem
     """
 
     return (
@@ -190,5 +249,6 @@ async def asyncio(
             course_id=course_id,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

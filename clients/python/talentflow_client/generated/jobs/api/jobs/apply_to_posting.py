@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.application import Application
 from ...models.application_in import ApplicationIn
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -16,8 +16,11 @@ def _get_kwargs(
     posting_id: str,
     *,
     body: ApplicationIn | None | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -39,7 +42,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Application | HTTPValidationError | None:
+) -> Application | Problem | None:
     if response.status_code == 200:
         response_200 = Application.from_dict(response.json())
 
@@ -50,10 +53,45 @@ def _parse_response(
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -63,7 +101,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Application | HTTPValidationError]:
+) -> Response[Application | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,9 +113,10 @@ def _build_response(
 def sync_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApplicationIn | None | Unset = UNSET,
-) -> Response[Application | HTTPValidationError]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Application | Problem]:
     """Apply To Posting
 
      A worker applies to an open posting, once: a second try answers the first application (200).
@@ -85,6 +124,7 @@ def sync_detailed(
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (ApplicationIn | None | Unset):
 
     Raises:
@@ -92,12 +132,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Application | HTTPValidationError]
+        Response[Application | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -110,9 +151,10 @@ def sync_detailed(
 def sync(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApplicationIn | None | Unset = UNSET,
-) -> Application | HTTPValidationError | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Application | Problem | None:
     """Apply To Posting
 
      A worker applies to an open posting, once: a second try answers the first application (200).
@@ -120,6 +162,7 @@ def sync(
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (ApplicationIn | None | Unset):
 
     Raises:
@@ -127,22 +170,24 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Application | HTTPValidationError
+        Application | Problem
     """
 
     return sync_detailed(
         posting_id=posting_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApplicationIn | None | Unset = UNSET,
-) -> Response[Application | HTTPValidationError]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Application | Problem]:
     """Apply To Posting
 
      A worker applies to an open posting, once: a second try answers the first application (200).
@@ -150,6 +195,7 @@ async def asyncio_detailed(
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (ApplicationIn | None | Unset):
 
     Raises:
@@ -157,12 +203,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Application | HTTPValidationError]
+        Response[Application | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -173,9 +220,10 @@ async def asyncio_detailed(
 async def asyncio(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApplicationIn | None | Unset = UNSET,
-) -> Application | HTTPValidationError | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Application | Problem | None:
     """Apply To Posting
 
      A worker applies to an open posting, once: a second try answers the first application (200).
@@ -183,6 +231,7 @@ async def asyncio(
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (ApplicationIn | None | Unset):
 
     Raises:
@@ -190,7 +239,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Application | HTTPValidationError
+        Application | Problem
     """
 
     return (
@@ -198,5 +247,6 @@ async def asyncio(
             posting_id=posting_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -8,8 +8,8 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.application import Application
 from ...models.application_change import ApplicationChange
-from ...models.http_validation_error import HTTPValidationError
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
@@ -17,8 +17,11 @@ def _get_kwargs(
     application_id: str,
     *,
     body: ApplicationChange,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -38,16 +41,61 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Application | HTTPValidationError | None:
+) -> Application | Problem | None:
     if response.status_code == 200:
         response_200 = Application.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -57,7 +105,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Application | HTTPValidationError]:
+) -> Response[Application | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,9 +118,10 @@ def sync_detailed(
     posting_id: str,
     application_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApplicationChange,
-) -> Response[Application | HTTPValidationError]:
+    if_match: str | Unset = UNSET,
+) -> Response[Application | Problem]:
     """Change Application
 
      The employer side: submitted → shortlisted → hired | rejected; the worker: → withdrawn.
@@ -80,6 +129,7 @@ def sync_detailed(
     Args:
         posting_id (str): a posting id
         application_id (str): an application id
+        if_match (str | Unset):
         body (ApplicationChange):
 
     Raises:
@@ -87,13 +137,14 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Application | HTTPValidationError]
+        Response[Application | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         application_id=application_id,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -107,9 +158,10 @@ def sync(
     posting_id: str,
     application_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApplicationChange,
-) -> Application | HTTPValidationError | None:
+    if_match: str | Unset = UNSET,
+) -> Application | Problem | None:
     """Change Application
 
      The employer side: submitted → shortlisted → hired | rejected; the worker: → withdrawn.
@@ -117,6 +169,7 @@ def sync(
     Args:
         posting_id (str): a posting id
         application_id (str): an application id
+        if_match (str | Unset):
         body (ApplicationChange):
 
     Raises:
@@ -124,7 +177,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Application | HTTPValidationError
+        Application | Problem
     """
 
     return sync_detailed(
@@ -132,6 +185,7 @@ def sync(
         application_id=application_id,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
@@ -139,9 +193,10 @@ async def asyncio_detailed(
     posting_id: str,
     application_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApplicationChange,
-) -> Response[Application | HTTPValidationError]:
+    if_match: str | Unset = UNSET,
+) -> Response[Application | Problem]:
     """Change Application
 
      The employer side: submitted → shortlisted → hired | rejected; the worker: → withdrawn.
@@ -149,6 +204,7 @@ async def asyncio_detailed(
     Args:
         posting_id (str): a posting id
         application_id (str): an application id
+        if_match (str | Unset):
         body (ApplicationChange):
 
     Raises:
@@ -156,13 +212,14 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Application | HTTPValidationError]
+        Response[Application | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         application_id=application_id,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -174,9 +231,10 @@ async def asyncio(
     posting_id: str,
     application_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ApplicationChange,
-) -> Application | HTTPValidationError | None:
+    if_match: str | Unset = UNSET,
+) -> Application | Problem | None:
     """Change Application
 
      The employer side: submitted → shortlisted → hired | rejected; the worker: → withdrawn.
@@ -184,6 +242,7 @@ async def asyncio(
     Args:
         posting_id (str): a posting id
         application_id (str): an application id
+        if_match (str | Unset):
         body (ApplicationChange):
 
     Raises:
@@ -191,7 +250,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Application | HTTPValidationError
+        Application | Problem
     """
 
     return (
@@ -200,5 +259,6 @@ async def asyncio(
             application_id=application_id,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

@@ -6,14 +6,19 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.invitation import Invitation
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     invitation_id: str,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,21 +27,47 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | Invitation | None:
+) -> Invitation | Problem | None:
     if response.status_code == 200:
         response_200 = Invitation.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +77,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | Invitation]:
+) -> Response[Invitation | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,23 +89,26 @@ def _build_response(
 def sync_detailed(
     invitation_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | Invitation]:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Invitation | Problem]:
     """Decline Invitation
 
     Args:
         invitation_id (str): an invitation id
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Invitation]
+        Response[Invitation | Problem]
     """
 
     kwargs = _get_kwargs(
         invitation_id=invitation_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -87,47 +121,53 @@ def sync_detailed(
 def sync(
     invitation_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | Invitation | None:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> Invitation | Problem | None:
     """Decline Invitation
 
     Args:
         invitation_id (str): an invitation id
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Invitation
+        Invitation | Problem
     """
 
     return sync_detailed(
         invitation_id=invitation_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     invitation_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | Invitation]:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Invitation | Problem]:
     """Decline Invitation
 
     Args:
         invitation_id (str): an invitation id
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Invitation]
+        Response[Invitation | Problem]
     """
 
     kwargs = _get_kwargs(
         invitation_id=invitation_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -138,24 +178,27 @@ async def asyncio_detailed(
 async def asyncio(
     invitation_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | Invitation | None:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> Invitation | Problem | None:
     """Decline Invitation
 
     Args:
         invitation_id (str): an invitation id
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Invitation
+        Invitation | Problem
     """
 
     return (
         await asyncio_detailed(
             invitation_id=invitation_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.application import Application
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -29,16 +29,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Application | HTTPValidationError | None:
+) -> Application | Problem | None:
     if response.status_code == 200:
         response_200 = Application.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -48,7 +68,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Application | HTTPValidationError]:
+) -> Response[Application | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -61,8 +81,8 @@ def sync_detailed(
     posting_id: str,
     application_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Application | HTTPValidationError]:
+    client: AuthenticatedClient,
+) -> Response[Application | Problem]:
     """Get Application
 
     Args:
@@ -74,7 +94,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Application | HTTPValidationError]
+        Response[Application | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -93,8 +113,8 @@ def sync(
     posting_id: str,
     application_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Application | HTTPValidationError | None:
+    client: AuthenticatedClient,
+) -> Application | Problem | None:
     """Get Application
 
     Args:
@@ -106,7 +126,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Application | HTTPValidationError
+        Application | Problem
     """
 
     return sync_detailed(
@@ -120,8 +140,8 @@ async def asyncio_detailed(
     posting_id: str,
     application_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Application | HTTPValidationError]:
+    client: AuthenticatedClient,
+) -> Response[Application | Problem]:
     """Get Application
 
     Args:
@@ -133,7 +153,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Application | HTTPValidationError]
+        Response[Application | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -150,8 +170,8 @@ async def asyncio(
     posting_id: str,
     application_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Application | HTTPValidationError | None:
+    client: AuthenticatedClient,
+) -> Application | Problem | None:
     """Get Application
 
     Args:
@@ -163,7 +183,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Application | HTTPValidationError
+        Application | Problem
     """
 
     return (

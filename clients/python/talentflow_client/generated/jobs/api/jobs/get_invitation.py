@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.invitation import Invitation
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -27,16 +27,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | Invitation | None:
+) -> Invitation | Problem | None:
     if response.status_code == 200:
         response_200 = Invitation.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +66,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | Invitation]:
+) -> Response[Invitation | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,8 +78,8 @@ def _build_response(
 def sync_detailed(
     invitation_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | Invitation]:
+    client: AuthenticatedClient,
+) -> Response[Invitation | Problem]:
     """Get Invitation
 
     Args:
@@ -70,7 +90,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Invitation]
+        Response[Invitation | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -87,8 +107,8 @@ def sync_detailed(
 def sync(
     invitation_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | Invitation | None:
+    client: AuthenticatedClient,
+) -> Invitation | Problem | None:
     """Get Invitation
 
     Args:
@@ -99,7 +119,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Invitation
+        Invitation | Problem
     """
 
     return sync_detailed(
@@ -111,8 +131,8 @@ def sync(
 async def asyncio_detailed(
     invitation_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | Invitation]:
+    client: AuthenticatedClient,
+) -> Response[Invitation | Problem]:
     """Get Invitation
 
     Args:
@@ -123,7 +143,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Invitation]
+        Response[Invitation | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -138,8 +158,8 @@ async def asyncio_detailed(
 async def asyncio(
     invitation_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | Invitation | None:
+    client: AuthenticatedClient,
+) -> Invitation | Problem | None:
     """Get Invitation
 
     Args:
@@ -150,7 +170,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Invitation
+        Invitation | Problem
     """
 
     return (

@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.posting_contact import PostingContact
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -29,16 +29,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PostingContact | None:
+) -> PostingContact | Problem | None:
     if response.status_code == 200:
         response_200 = PostingContact.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -48,7 +68,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PostingContact]:
+) -> Response[PostingContact | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -61,8 +81,8 @@ def sync_detailed(
     posting_id: str,
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | PostingContact]:
+    client: AuthenticatedClient,
+) -> Response[PostingContact | Problem]:
     """Get Worker Contact
 
      A worker's contact data, to the posting's org only, after mutual interest (403
@@ -78,7 +98,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PostingContact]
+        Response[PostingContact | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -97,8 +117,8 @@ def sync(
     posting_id: str,
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | PostingContact | None:
+    client: AuthenticatedClient,
+) -> PostingContact | Problem | None:
     """Get Worker Contact
 
      A worker's contact data, to the posting's org only, after mutual interest (403
@@ -114,7 +134,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PostingContact
+        PostingContact | Problem
     """
 
     return sync_detailed(
@@ -128,8 +148,8 @@ async def asyncio_detailed(
     posting_id: str,
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | PostingContact]:
+    client: AuthenticatedClient,
+) -> Response[PostingContact | Problem]:
     """Get Worker Contact
 
      A worker's contact data, to the posting's org only, after mutual interest (403
@@ -145,7 +165,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PostingContact]
+        Response[PostingContact | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -162,8 +182,8 @@ async def asyncio(
     posting_id: str,
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | PostingContact | None:
+    client: AuthenticatedClient,
+) -> PostingContact | Problem | None:
     """Get Worker Contact
 
      A worker's contact data, to the posting's org only, after mutual interest (403
@@ -179,7 +199,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PostingContact
+        PostingContact | Problem
     """
 
     return (

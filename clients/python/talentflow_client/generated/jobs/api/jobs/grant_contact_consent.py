@@ -8,7 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.contact_consent import ContactConsent
 from ...models.contact_consent_in import ContactConsentIn
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -16,8 +16,11 @@ def _get_kwargs(
     posting_id: str,
     *,
     body: ContactConsentIn | None | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -39,16 +42,51 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ContactConsent | HTTPValidationError | None:
+) -> ContactConsent | Problem | None:
     if response.status_code == 200:
         response_200 = ContactConsent.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -58,7 +96,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ContactConsent | HTTPValidationError]:
+) -> Response[ContactConsent | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,9 +108,10 @@ def _build_response(
 def sync_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ContactConsentIn | None | Unset = UNSET,
-) -> Response[ContactConsent | HTTPValidationError]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ContactConsent | Problem]:
     """Grant Contact Consent
 
      The worker consents (later than its application or acceptance) to give this posting's org
@@ -81,6 +120,7 @@ def sync_detailed(
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (ContactConsentIn | None | Unset):
 
     Raises:
@@ -88,12 +128,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ContactConsent | HTTPValidationError]
+        Response[ContactConsent | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -106,9 +147,10 @@ def sync_detailed(
 def sync(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ContactConsentIn | None | Unset = UNSET,
-) -> ContactConsent | HTTPValidationError | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ContactConsent | Problem | None:
     """Grant Contact Consent
 
      The worker consents (later than its application or acceptance) to give this posting's org
@@ -117,6 +159,7 @@ def sync(
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (ContactConsentIn | None | Unset):
 
     Raises:
@@ -124,22 +167,24 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ContactConsent | HTTPValidationError
+        ContactConsent | Problem
     """
 
     return sync_detailed(
         posting_id=posting_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ContactConsentIn | None | Unset = UNSET,
-) -> Response[ContactConsent | HTTPValidationError]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ContactConsent | Problem]:
     """Grant Contact Consent
 
      The worker consents (later than its application or acceptance) to give this posting's org
@@ -148,6 +193,7 @@ async def asyncio_detailed(
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (ContactConsentIn | None | Unset):
 
     Raises:
@@ -155,12 +201,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ContactConsent | HTTPValidationError]
+        Response[ContactConsent | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,9 +218,10 @@ async def asyncio_detailed(
 async def asyncio(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: ContactConsentIn | None | Unset = UNSET,
-) -> ContactConsent | HTTPValidationError | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ContactConsent | Problem | None:
     """Grant Contact Consent
 
      The worker consents (later than its application or acceptance) to give this posting's org
@@ -182,6 +230,7 @@ async def asyncio(
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (ContactConsentIn | None | Unset):
 
     Raises:
@@ -189,7 +238,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ContactConsent | HTTPValidationError
+        ContactConsent | Problem
     """
 
     return (
@@ -197,5 +246,6 @@ async def asyncio(
             posting_id=posting_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -6,18 +6,21 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.invitation import Invitation
 from ...models.invitation_in import InvitationIn
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     posting_id: str,
     *,
     body: InvitationIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -36,7 +39,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | Invitation | None:
+) -> Invitation | Problem | None:
     if response.status_code == 200:
         response_200 = Invitation.from_dict(response.json())
 
@@ -47,10 +50,45 @@ def _parse_response(
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -60,7 +98,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | Invitation]:
+) -> Response[Invitation | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -72,13 +110,15 @@ def _build_response(
 def sync_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: InvitationIn,
-) -> Response[HTTPValidationError | Invitation]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Invitation | Problem]:
     """Invite Worker
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (InvitationIn):
 
     Raises:
@@ -86,12 +126,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Invitation]
+        Response[Invitation | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -104,13 +145,15 @@ def sync_detailed(
 def sync(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: InvitationIn,
-) -> HTTPValidationError | Invitation | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Invitation | Problem | None:
     """Invite Worker
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (InvitationIn):
 
     Raises:
@@ -118,26 +161,29 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Invitation
+        Invitation | Problem
     """
 
     return sync_detailed(
         posting_id=posting_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: InvitationIn,
-) -> Response[HTTPValidationError | Invitation]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Invitation | Problem]:
     """Invite Worker
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (InvitationIn):
 
     Raises:
@@ -145,12 +191,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Invitation]
+        Response[Invitation | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -161,13 +208,15 @@ async def asyncio_detailed(
 async def asyncio(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: InvitationIn,
-) -> HTTPValidationError | Invitation | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Invitation | Problem | None:
     """Invite Worker
 
     Args:
         posting_id (str): a posting id
+        idempotency_key (str | Unset):
         body (InvitationIn):
 
     Raises:
@@ -175,7 +224,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Invitation
+        Invitation | Problem
     """
 
     return (
@@ -183,5 +232,6 @@ async def asyncio(
             posting_id=posting_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -6,8 +6,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.application_status import ApplicationStatus
-from ...models.http_validation_error import HTTPValidationError
 from ...models.page_application import PageApplication
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -59,16 +59,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PageApplication | None:
+) -> PageApplication | Problem | None:
     if response.status_code == 200:
         response_200 = PageApplication.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -78,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PageApplication]:
+) -> Response[PageApplication | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -89,12 +104,12 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageApplication]:
+) -> Response[PageApplication | Problem]:
     """List My Applications
 
      A worker's own applications (an agency's for a worker it manages, an admin's for anyone, named by
@@ -111,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageApplication]
+        Response[PageApplication | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -130,12 +145,12 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageApplication | None:
+) -> PageApplication | Problem | None:
     """List My Applications
 
      A worker's own applications (an agency's for a worker it manages, an admin's for anyone, named by
@@ -152,7 +167,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageApplication
+        PageApplication | Problem
     """
 
     return sync_detailed(
@@ -166,12 +181,12 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageApplication]:
+) -> Response[PageApplication | Problem]:
     """List My Applications
 
      A worker's own applications (an agency's for a worker it manages, an admin's for anyone, named by
@@ -188,7 +203,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageApplication]
+        Response[PageApplication | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -205,12 +220,12 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageApplication | None:
+) -> PageApplication | Problem | None:
     """List My Applications
 
      A worker's own applications (an agency's for a worker it manages, an admin's for anyone, named by
@@ -227,7 +242,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageApplication
+        PageApplication | Problem
     """
 
     return (

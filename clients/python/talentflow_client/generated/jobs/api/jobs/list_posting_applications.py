@@ -7,8 +7,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.application_status import ApplicationStatus
-from ...models.http_validation_error import HTTPValidationError
 from ...models.page_application import PageApplication
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -55,16 +55,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PageApplication | None:
+) -> PageApplication | Problem | None:
     if response.status_code == 200:
         response_200 = PageApplication.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -74,7 +94,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PageApplication]:
+) -> Response[PageApplication | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -86,11 +106,11 @@ def _build_response(
 def sync_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageApplication]:
+) -> Response[PageApplication | Problem]:
     """List Posting Applications
 
     Args:
@@ -104,7 +124,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageApplication]
+        Response[PageApplication | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -124,11 +144,11 @@ def sync_detailed(
 def sync(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageApplication | None:
+) -> PageApplication | Problem | None:
     """List Posting Applications
 
     Args:
@@ -142,7 +162,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageApplication
+        PageApplication | Problem
     """
 
     return sync_detailed(
@@ -157,11 +177,11 @@ def sync(
 async def asyncio_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageApplication]:
+) -> Response[PageApplication | Problem]:
     """List Posting Applications
 
     Args:
@@ -175,7 +195,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageApplication]
+        Response[PageApplication | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -193,11 +213,11 @@ async def asyncio_detailed(
 async def asyncio(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     status: ApplicationStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageApplication | None:
+) -> PageApplication | Problem | None:
     """List Posting Applications
 
     Args:
@@ -211,7 +231,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageApplication
+        PageApplication | Problem
     """
 
     return (

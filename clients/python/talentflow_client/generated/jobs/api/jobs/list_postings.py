@@ -5,10 +5,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.page_posting import PagePosting
 from ...models.posting_kind import PostingKind
 from ...models.posting_status import PostingStatus
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -86,16 +86,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PagePosting | None:
+) -> PagePosting | Problem | None:
     if response.status_code == 200:
         response_200 = PagePosting.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -105,7 +120,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PagePosting]:
+) -> Response[PagePosting | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -116,7 +131,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     org_id: None | str | Unset = UNSET,
     status: None | PostingStatus | Unset = UNSET,
     kind: None | PostingKind | Unset = UNSET,
@@ -124,7 +139,7 @@ def sync_detailed(
     occupation: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PagePosting]:
+) -> Response[PagePosting | Problem]:
     """List Postings
 
      Postings newest first: open ones for everyone, the others of the orgs the caller manages.
@@ -143,7 +158,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PagePosting]
+        Response[PagePosting | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -165,7 +180,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     org_id: None | str | Unset = UNSET,
     status: None | PostingStatus | Unset = UNSET,
     kind: None | PostingKind | Unset = UNSET,
@@ -173,7 +188,7 @@ def sync(
     occupation: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PagePosting | None:
+) -> PagePosting | Problem | None:
     """List Postings
 
      Postings newest first: open ones for everyone, the others of the orgs the caller manages.
@@ -192,7 +207,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PagePosting
+        PagePosting | Problem
     """
 
     return sync_detailed(
@@ -209,7 +224,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     org_id: None | str | Unset = UNSET,
     status: None | PostingStatus | Unset = UNSET,
     kind: None | PostingKind | Unset = UNSET,
@@ -217,7 +232,7 @@ async def asyncio_detailed(
     occupation: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PagePosting]:
+) -> Response[PagePosting | Problem]:
     """List Postings
 
      Postings newest first: open ones for everyone, the others of the orgs the caller manages.
@@ -236,7 +251,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PagePosting]
+        Response[PagePosting | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -256,7 +271,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     org_id: None | str | Unset = UNSET,
     status: None | PostingStatus | Unset = UNSET,
     kind: None | PostingKind | Unset = UNSET,
@@ -264,7 +279,7 @@ async def asyncio(
     occupation: None | str | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PagePosting | None:
+) -> PagePosting | Problem | None:
     """List Postings
 
      Postings newest first: open ones for everyone, the others of the orgs the caller manages.
@@ -283,7 +298,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PagePosting
+        PagePosting | Problem
     """
 
     return (

@@ -6,18 +6,21 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.posting import Posting
 from ...models.posting_patch import PostingPatch
-from ...types import UNSET, Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     posting_id: str,
     *,
     body: PostingPatch | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -41,16 +44,61 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | Posting | None:
+) -> Posting | Problem | None:
     if response.status_code == 200:
         response_200 = Posting.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -60,7 +108,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | Posting]:
+) -> Response[Posting | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -72,15 +120,17 @@ def _build_response(
 def sync_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PostingPatch | Unset = UNSET,
-) -> Response[HTTPValidationError | Posting]:
+    if_match: str | Unset = UNSET,
+) -> Response[Posting | Problem]:
     """Patch Posting
 
      JSON merge patch (RFC 7396); the merged posting is validated as a whole.
 
     Args:
         posting_id (str): a posting id
+        if_match (str | Unset):
         body (PostingPatch): A JSON merge patch (RFC 7396) of a posting: present keys replace,
             `null` resets to the
             default, objects merge key by key. Only the merged whole is validated (as `PostingIn`).
@@ -93,12 +143,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Posting]
+        Response[Posting | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -111,15 +162,17 @@ def sync_detailed(
 def sync(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PostingPatch | Unset = UNSET,
-) -> HTTPValidationError | Posting | None:
+    if_match: str | Unset = UNSET,
+) -> Posting | Problem | None:
     """Patch Posting
 
      JSON merge patch (RFC 7396); the merged posting is validated as a whole.
 
     Args:
         posting_id (str): a posting id
+        if_match (str | Unset):
         body (PostingPatch): A JSON merge patch (RFC 7396) of a posting: present keys replace,
             `null` resets to the
             default, objects merge key by key. Only the merged whole is validated (as `PostingIn`).
@@ -132,28 +185,31 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Posting
+        Posting | Problem
     """
 
     return sync_detailed(
         posting_id=posting_id,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
 async def asyncio_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PostingPatch | Unset = UNSET,
-) -> Response[HTTPValidationError | Posting]:
+    if_match: str | Unset = UNSET,
+) -> Response[Posting | Problem]:
     """Patch Posting
 
      JSON merge patch (RFC 7396); the merged posting is validated as a whole.
 
     Args:
         posting_id (str): a posting id
+        if_match (str | Unset):
         body (PostingPatch): A JSON merge patch (RFC 7396) of a posting: present keys replace,
             `null` resets to the
             default, objects merge key by key. Only the merged whole is validated (as `PostingIn`).
@@ -166,12 +222,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | Posting]
+        Response[Posting | Problem]
     """
 
     kwargs = _get_kwargs(
         posting_id=posting_id,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -182,15 +239,17 @@ async def asyncio_detailed(
 async def asyncio(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PostingPatch | Unset = UNSET,
-) -> HTTPValidationError | Posting | None:
+    if_match: str | Unset = UNSET,
+) -> Posting | Problem | None:
     """Patch Posting
 
      JSON merge patch (RFC 7396); the merged posting is validated as a whole.
 
     Args:
         posting_id (str): a posting id
+        if_match (str | Unset):
         body (PostingPatch): A JSON merge patch (RFC 7396) of a posting: present keys replace,
             `null` resets to the
             default, objects merge key by key. Only the merged whole is validated (as `PostingIn`).
@@ -203,7 +262,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | Posting
+        Posting | Problem
     """
 
     return (
@@ -211,5 +270,6 @@ async def asyncio(
             posting_id=posting_id,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

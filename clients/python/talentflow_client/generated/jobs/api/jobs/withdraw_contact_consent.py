@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.contact_consent import ContactConsent
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -41,16 +41,41 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ContactConsent | HTTPValidationError | None:
+) -> ContactConsent | Problem | None:
     if response.status_code == 200:
         response_200 = ContactConsent.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -60,7 +85,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ContactConsent | HTTPValidationError]:
+) -> Response[ContactConsent | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -72,9 +97,9 @@ def _build_response(
 def sync_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
-) -> Response[ContactConsent | HTTPValidationError]:
+) -> Response[ContactConsent | Problem]:
     """Withdraw Contact Consent
 
      Withdraw the consent for this posting: its org is refused the contact from now on, whatever
@@ -89,7 +114,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ContactConsent | HTTPValidationError]
+        Response[ContactConsent | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -107,9 +132,9 @@ def sync_detailed(
 def sync(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
-) -> ContactConsent | HTTPValidationError | None:
+) -> ContactConsent | Problem | None:
     """Withdraw Contact Consent
 
      Withdraw the consent for this posting: its org is refused the contact from now on, whatever
@@ -124,7 +149,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ContactConsent | HTTPValidationError
+        ContactConsent | Problem
     """
 
     return sync_detailed(
@@ -137,9 +162,9 @@ def sync(
 async def asyncio_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
-) -> Response[ContactConsent | HTTPValidationError]:
+) -> Response[ContactConsent | Problem]:
     """Withdraw Contact Consent
 
      Withdraw the consent for this posting: its org is refused the contact from now on, whatever
@@ -154,7 +179,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ContactConsent | HTTPValidationError]
+        Response[ContactConsent | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -170,9 +195,9 @@ async def asyncio_detailed(
 async def asyncio(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
-) -> ContactConsent | HTTPValidationError | None:
+) -> ContactConsent | Problem | None:
     """Withdraw Contact Consent
 
      Withdraw the consent for this posting: its org is refused the contact from now on, whatever
@@ -187,7 +212,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ContactConsent | HTTPValidationError
+        ContactConsent | Problem
     """
 
     return (

@@ -5,9 +5,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_flows_level_type_0 import MarketFlowsLevelType0
 from ...models.market_flows_response_market_flows import MarketFlowsResponseMarketFlows
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -75,16 +75,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketFlowsResponseMarketFlows | None:
+) -> MarketFlowsResponseMarketFlows | Problem | None:
     if response.status_code == 200:
         response_200 = MarketFlowsResponseMarketFlows.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -94,7 +109,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketFlowsResponseMarketFlows]:
+) -> Response[MarketFlowsResponseMarketFlows | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -105,14 +120,14 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
     occupation: None | str | Unset = UNSET,
     level: MarketFlowsLevelType0 | None | Unset = UNSET,
     region: None | str | Unset = UNSET,
     depth: int | Unset = 1,
     limit: int | None | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketFlowsResponseMarketFlows]:
+) -> Response[MarketFlowsResponseMarketFlows | Problem]:
     """Flows
 
      Regional flows (区域合作, 柔性流动): matches shown, invitations, applications and hires counted
@@ -134,7 +149,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketFlowsResponseMarketFlows]
+        Response[MarketFlowsResponseMarketFlows | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -155,14 +170,14 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
     occupation: None | str | Unset = UNSET,
     level: MarketFlowsLevelType0 | None | Unset = UNSET,
     region: None | str | Unset = UNSET,
     depth: int | Unset = 1,
     limit: int | None | Unset = UNSET,
-) -> HTTPValidationError | MarketFlowsResponseMarketFlows | None:
+) -> MarketFlowsResponseMarketFlows | Problem | None:
     """Flows
 
      Regional flows (区域合作, 柔性流动): matches shown, invitations, applications and hires counted
@@ -184,7 +199,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketFlowsResponseMarketFlows
+        MarketFlowsResponseMarketFlows | Problem
     """
 
     return sync_detailed(
@@ -200,14 +215,14 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
     occupation: None | str | Unset = UNSET,
     level: MarketFlowsLevelType0 | None | Unset = UNSET,
     region: None | str | Unset = UNSET,
     depth: int | Unset = 1,
     limit: int | None | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketFlowsResponseMarketFlows]:
+) -> Response[MarketFlowsResponseMarketFlows | Problem]:
     """Flows
 
      Regional flows (区域合作, 柔性流动): matches shown, invitations, applications and hires counted
@@ -229,7 +244,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketFlowsResponseMarketFlows]
+        Response[MarketFlowsResponseMarketFlows | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -248,14 +263,14 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
     occupation: None | str | Unset = UNSET,
     level: MarketFlowsLevelType0 | None | Unset = UNSET,
     region: None | str | Unset = UNSET,
     depth: int | Unset = 1,
     limit: int | None | Unset = UNSET,
-) -> HTTPValidationError | MarketFlowsResponseMarketFlows | None:
+) -> MarketFlowsResponseMarketFlows | Problem | None:
     """Flows
 
      Regional flows (区域合作, 柔性流动): matches shown, invitations, applications and hires counted
@@ -277,7 +292,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketFlowsResponseMarketFlows
+        MarketFlowsResponseMarketFlows | Problem
     """
 
     return (

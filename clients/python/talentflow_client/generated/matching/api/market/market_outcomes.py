@@ -5,10 +5,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_outcomes_response_market_outcomes import (
     MarketOutcomesResponseMarketOutcomes,
 )
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -39,16 +39,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketOutcomesResponseMarketOutcomes | None:
+) -> MarketOutcomesResponseMarketOutcomes | Problem | None:
     if response.status_code == 200:
         response_200 = MarketOutcomesResponseMarketOutcomes.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -58,7 +73,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]:
+) -> Response[MarketOutcomesResponseMarketOutcomes | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,9 +84,9 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]:
+) -> Response[MarketOutcomesResponseMarketOutcomes | Problem]:
     """Outcomes
 
      What matching led to in a period: invitations, applications, shortlists, hires, time from
@@ -86,7 +101,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]
+        Response[MarketOutcomesResponseMarketOutcomes | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -102,9 +117,9 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketOutcomesResponseMarketOutcomes | None:
+) -> MarketOutcomesResponseMarketOutcomes | Problem | None:
     """Outcomes
 
      What matching led to in a period: invitations, applications, shortlists, hires, time from
@@ -119,7 +134,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketOutcomesResponseMarketOutcomes
+        MarketOutcomesResponseMarketOutcomes | Problem
     """
 
     return sync_detailed(
@@ -130,9 +145,9 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]:
+) -> Response[MarketOutcomesResponseMarketOutcomes | Problem]:
     """Outcomes
 
      What matching led to in a period: invitations, applications, shortlists, hires, time from
@@ -147,7 +162,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketOutcomesResponseMarketOutcomes]
+        Response[MarketOutcomesResponseMarketOutcomes | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -161,9 +176,9 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketOutcomesResponseMarketOutcomes | None:
+) -> MarketOutcomesResponseMarketOutcomes | Problem | None:
     """Outcomes
 
      What matching led to in a period: invitations, applications, shortlists, hires, time from
@@ -178,7 +193,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketOutcomesResponseMarketOutcomes
+        MarketOutcomesResponseMarketOutcomes | Problem
     """
 
     return (

@@ -5,10 +5,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_ranking_variants_response_market_ranking_variants import (
     MarketRankingVariantsResponseMarketRankingVariants,
 )
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -39,7 +39,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants | None:
+) -> MarketRankingVariantsResponseMarketRankingVariants | Problem | None:
     if response.status_code == 200:
         response_200 = MarketRankingVariantsResponseMarketRankingVariants.from_dict(
             response.json()
@@ -47,10 +47,25 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -60,7 +75,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants]:
+) -> Response[MarketRankingVariantsResponseMarketRankingVariants | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -71,9 +86,9 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants]:
+) -> Response[MarketRankingVariantsResponseMarketRankingVariants | Problem]:
     """Ranking Variants
 
      Hire rate per ranking-weights fingerprint (admins): compares ranking variants on real outcomes.
@@ -87,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants]
+        Response[MarketRankingVariantsResponseMarketRankingVariants | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -103,9 +118,9 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants | None:
+) -> MarketRankingVariantsResponseMarketRankingVariants | Problem | None:
     """Ranking Variants
 
      Hire rate per ranking-weights fingerprint (admins): compares ranking variants on real outcomes.
@@ -119,7 +134,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants
+        MarketRankingVariantsResponseMarketRankingVariants | Problem
     """
 
     return sync_detailed(
@@ -130,9 +145,9 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants]:
+) -> Response[MarketRankingVariantsResponseMarketRankingVariants | Problem]:
     """Ranking Variants
 
      Hire rate per ranking-weights fingerprint (admins): compares ranking variants on real outcomes.
@@ -146,7 +161,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants]
+        Response[MarketRankingVariantsResponseMarketRankingVariants | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -160,9 +175,9 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants | None:
+) -> MarketRankingVariantsResponseMarketRankingVariants | Problem | None:
     """Ranking Variants
 
      Hire rate per ranking-weights fingerprint (admins): compares ranking variants on real outcomes.
@@ -176,7 +191,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketRankingVariantsResponseMarketRankingVariants
+        MarketRankingVariantsResponseMarketRankingVariants | Problem
     """
 
     return (

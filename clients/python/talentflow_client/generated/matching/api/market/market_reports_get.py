@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_reports_get_format import MarketReportsGetFormat
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -40,13 +40,18 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | HTTPValidationError | None:
+) -> Any | Problem | None:
     if response.status_code == 200:
         response_200 = response.json()
         return response_200
 
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
 
@@ -58,7 +63,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | HTTPValidationError]:
+) -> Response[Any | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -72,7 +77,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     format_: MarketReportsGetFormat | Unset = MarketReportsGetFormat.JSON,
-) -> Response[Any | HTTPValidationError]:
+) -> Response[Any | Problem]:
     """Get Report
 
      One published report: its tables as JSON, or as CSV (`.csv` or `?format=csv`).
@@ -86,7 +91,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -106,7 +111,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     format_: MarketReportsGetFormat | Unset = MarketReportsGetFormat.JSON,
-) -> Any | HTTPValidationError | None:
+) -> Any | Problem | None:
     """Get Report
 
      One published report: its tables as JSON, or as CSV (`.csv` or `?format=csv`).
@@ -120,7 +125,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError
+        Any | Problem
     """
 
     return sync_detailed(
@@ -135,7 +140,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     format_: MarketReportsGetFormat | Unset = MarketReportsGetFormat.JSON,
-) -> Response[Any | HTTPValidationError]:
+) -> Response[Any | Problem]:
     """Get Report
 
      One published report: its tables as JSON, or as CSV (`.csv` or `?format=csv`).
@@ -149,7 +154,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -167,7 +172,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     format_: MarketReportsGetFormat | Unset = MarketReportsGetFormat.JSON,
-) -> Any | HTTPValidationError | None:
+) -> Any | Problem | None:
     """Get Report
 
      One published report: its tables as JSON, or as CSV (`.csv` or `?format=csv`).
@@ -181,7 +186,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError
+        Any | Problem
     """
 
     return (

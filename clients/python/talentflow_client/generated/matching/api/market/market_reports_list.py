@@ -5,10 +5,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_reports_list_response_market_reports_list import (
     MarketReportsListResponseMarketReportsList,
 )
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -50,7 +50,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketReportsListResponseMarketReportsList | None:
+) -> MarketReportsListResponseMarketReportsList | Problem | None:
     if response.status_code == 200:
         response_200 = MarketReportsListResponseMarketReportsList.from_dict(
             response.json()
@@ -59,7 +59,7 @@ def _parse_response(
         return response_200
 
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
 
@@ -71,7 +71,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketReportsListResponseMarketReportsList]:
+) -> Response[MarketReportsListResponseMarketReportsList | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -86,7 +86,7 @@ def sync_detailed(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketReportsListResponseMarketReportsList]:
+) -> Response[MarketReportsListResponseMarketReportsList | Problem]:
     """List Reports
 
      Published reports, newest first (public: 定期发布).
@@ -102,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketReportsListResponseMarketReportsList]
+        Response[MarketReportsListResponseMarketReportsList | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -124,7 +124,7 @@ def sync(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketReportsListResponseMarketReportsList | None:
+) -> MarketReportsListResponseMarketReportsList | Problem | None:
     """List Reports
 
      Published reports, newest first (public: 定期发布).
@@ -140,7 +140,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketReportsListResponseMarketReportsList
+        MarketReportsListResponseMarketReportsList | Problem
     """
 
     return sync_detailed(
@@ -157,7 +157,7 @@ async def asyncio_detailed(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketReportsListResponseMarketReportsList]:
+) -> Response[MarketReportsListResponseMarketReportsList | Problem]:
     """List Reports
 
      Published reports, newest first (public: 定期发布).
@@ -173,7 +173,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketReportsListResponseMarketReportsList]
+        Response[MarketReportsListResponseMarketReportsList | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -193,7 +193,7 @@ async def asyncio(
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketReportsListResponseMarketReportsList | None:
+) -> MarketReportsListResponseMarketReportsList | Problem | None:
     """List Reports
 
      Published reports, newest first (public: 定期发布).
@@ -209,7 +209,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketReportsListResponseMarketReportsList
+        MarketReportsListResponseMarketReportsList | Problem
     """
 
     return (

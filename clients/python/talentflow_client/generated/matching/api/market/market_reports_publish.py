@@ -5,10 +5,10 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_reports_publish_response_market_reports_publish import (
     MarketReportsPublishResponseMarketReportsPublish,
 )
+from ...models.problem import Problem
 from ...models.report_request import ReportRequest
 from ...types import UNSET, Response, Unset
 
@@ -16,8 +16,11 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     body: None | ReportRequest | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -37,7 +40,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish | None:
+) -> MarketReportsPublishResponseMarketReportsPublish | Problem | None:
     if response.status_code == 201:
         response_201 = MarketReportsPublishResponseMarketReportsPublish.from_dict(
             response.json()
@@ -45,10 +48,40 @@ def _parse_response(
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -58,7 +91,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish]:
+) -> Response[MarketReportsPublishResponseMarketReportsPublish | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -69,14 +102,16 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReportRequest | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[MarketReportsPublishResponseMarketReportsPublish | Problem]:
     """Publish Report
 
      Publish a report of the market now (admins only); announced as market.report_published.
 
     Args:
+        idempotency_key (str | Unset):
         body (None | ReportRequest | Unset):
 
     Raises:
@@ -84,11 +119,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish]
+        Response[MarketReportsPublishResponseMarketReportsPublish | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -100,14 +136,16 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReportRequest | Unset = UNSET,
-) -> HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish | None:
+    idempotency_key: str | Unset = UNSET,
+) -> MarketReportsPublishResponseMarketReportsPublish | Problem | None:
     """Publish Report
 
      Publish a report of the market now (admins only); announced as market.report_published.
 
     Args:
+        idempotency_key (str | Unset):
         body (None | ReportRequest | Unset):
 
     Raises:
@@ -115,25 +153,28 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish
+        MarketReportsPublishResponseMarketReportsPublish | Problem
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReportRequest | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[MarketReportsPublishResponseMarketReportsPublish | Problem]:
     """Publish Report
 
      Publish a report of the market now (admins only); announced as market.report_published.
 
     Args:
+        idempotency_key (str | Unset):
         body (None | ReportRequest | Unset):
 
     Raises:
@@ -141,11 +182,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish]
+        Response[MarketReportsPublishResponseMarketReportsPublish | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -155,14 +197,16 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: None | ReportRequest | Unset = UNSET,
-) -> HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish | None:
+    idempotency_key: str | Unset = UNSET,
+) -> MarketReportsPublishResponseMarketReportsPublish | Problem | None:
     """Publish Report
 
      Publish a report of the market now (admins only); announced as market.report_published.
 
     Args:
+        idempotency_key (str | Unset):
         body (None | ReportRequest | Unset):
 
     Raises:
@@ -170,12 +214,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketReportsPublishResponseMarketReportsPublish
+        MarketReportsPublishResponseMarketReportsPublish | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

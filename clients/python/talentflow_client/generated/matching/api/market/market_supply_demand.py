@@ -5,11 +5,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_supply_demand_level_type_0 import MarketSupplyDemandLevelType0
 from ...models.market_supply_demand_response_market_supply_demand import (
     MarketSupplyDemandResponseMarketSupplyDemand,
 )
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -66,7 +66,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand | None:
+) -> MarketSupplyDemandResponseMarketSupplyDemand | Problem | None:
     if response.status_code == 200:
         response_200 = MarketSupplyDemandResponseMarketSupplyDemand.from_dict(
             response.json()
@@ -74,10 +74,25 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -87,7 +102,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand]:
+) -> Response[MarketSupplyDemandResponseMarketSupplyDemand | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -98,12 +113,12 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketSupplyDemandLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand]:
+) -> Response[MarketSupplyDemandResponseMarketSupplyDemand | Problem]:
     """Supply Demand
 
      Seekers, openings (headcount of open postings) and the job-seeker ratio (求人倍率).
@@ -122,7 +137,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand]
+        Response[MarketSupplyDemandResponseMarketSupplyDemand | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -141,12 +156,12 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketSupplyDemandLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand | None:
+) -> MarketSupplyDemandResponseMarketSupplyDemand | Problem | None:
     """Supply Demand
 
      Seekers, openings (headcount of open postings) and the job-seeker ratio (求人倍率).
@@ -165,7 +180,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand
+        MarketSupplyDemandResponseMarketSupplyDemand | Problem
     """
 
     return sync_detailed(
@@ -179,12 +194,12 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketSupplyDemandLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand]:
+) -> Response[MarketSupplyDemandResponseMarketSupplyDemand | Problem]:
     """Supply Demand
 
      Seekers, openings (headcount of open postings) and the job-seeker ratio (求人倍率).
@@ -203,7 +218,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand]
+        Response[MarketSupplyDemandResponseMarketSupplyDemand | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -220,12 +235,12 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketSupplyDemandLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand | None:
+) -> MarketSupplyDemandResponseMarketSupplyDemand | Problem | None:
     """Supply Demand
 
      Seekers, openings (headcount of open postings) and the job-seeker ratio (求人倍率).
@@ -244,7 +259,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketSupplyDemandResponseMarketSupplyDemand
+        MarketSupplyDemandResponseMarketSupplyDemand | Problem
     """
 
     return (

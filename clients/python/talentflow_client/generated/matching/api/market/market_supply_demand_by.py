@@ -6,7 +6,6 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_supply_demand_by_dimension import MarketSupplyDemandByDimension
 from ...models.market_supply_demand_by_level_type_0 import (
     MarketSupplyDemandByLevelType0,
@@ -14,6 +13,7 @@ from ...models.market_supply_demand_by_level_type_0 import (
 from ...models.market_supply_demand_by_response_market_supply_demand_by import (
     MarketSupplyDemandByResponseMarketSupplyDemandBy,
 )
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -81,7 +81,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy | None:
+) -> MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem | None:
     if response.status_code == 200:
         response_200 = MarketSupplyDemandByResponseMarketSupplyDemandBy.from_dict(
             response.json()
@@ -89,10 +89,30 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -102,7 +122,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy]:
+) -> Response[MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -114,13 +134,13 @@ def _build_response(
 def sync_detailed(
     dimension: MarketSupplyDemandByDimension,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketSupplyDemandByLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
     depth: int | None | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy]:
+) -> Response[MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem]:
     """Supply Demand By
 
      The same figures for each occupation, region or skill level inside the filters.
@@ -142,7 +162,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy]
+        Response[MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -164,13 +184,13 @@ def sync_detailed(
 def sync(
     dimension: MarketSupplyDemandByDimension,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketSupplyDemandByLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
     depth: int | None | Unset = UNSET,
-) -> HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy | None:
+) -> MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem | None:
     """Supply Demand By
 
      The same figures for each occupation, region or skill level inside the filters.
@@ -192,7 +212,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy
+        MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem
     """
 
     return sync_detailed(
@@ -209,13 +229,13 @@ def sync(
 async def asyncio_detailed(
     dimension: MarketSupplyDemandByDimension,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketSupplyDemandByLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
     depth: int | None | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy]:
+) -> Response[MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem]:
     """Supply Demand By
 
      The same figures for each occupation, region or skill level inside the filters.
@@ -237,7 +257,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy]
+        Response[MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -257,13 +277,13 @@ async def asyncio_detailed(
 async def asyncio(
     dimension: MarketSupplyDemandByDimension,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketSupplyDemandByLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
     depth: int | None | Unset = UNSET,
-) -> HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy | None:
+) -> MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem | None:
     """Supply Demand By
 
      The same figures for each occupation, region or skill level inside the filters.
@@ -285,7 +305,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketSupplyDemandByResponseMarketSupplyDemandBy
+        MarketSupplyDemandByResponseMarketSupplyDemandBy | Problem
     """
 
     return (

@@ -5,11 +5,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_trends_level_type_0 import MarketTrendsLevelType0
 from ...models.market_trends_response_market_trends import (
     MarketTrendsResponseMarketTrends,
 )
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -66,16 +66,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketTrendsResponseMarketTrends | None:
+) -> MarketTrendsResponseMarketTrends | Problem | None:
     if response.status_code == 200:
         response_200 = MarketTrendsResponseMarketTrends.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -85,7 +100,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketTrendsResponseMarketTrends]:
+) -> Response[MarketTrendsResponseMarketTrends | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,12 +111,12 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketTrendsLevelType0 | None | Unset = UNSET,
     until: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketTrendsResponseMarketTrends]:
+) -> Response[MarketTrendsResponseMarketTrends | Problem]:
     """Trends
 
      Each figure over the last periods from published reports, and next period's openings forecast.
@@ -119,7 +134,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketTrendsResponseMarketTrends]
+        Response[MarketTrendsResponseMarketTrends | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -138,12 +153,12 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketTrendsLevelType0 | None | Unset = UNSET,
     until: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketTrendsResponseMarketTrends | None:
+) -> MarketTrendsResponseMarketTrends | Problem | None:
     """Trends
 
      Each figure over the last periods from published reports, and next period's openings forecast.
@@ -161,7 +176,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketTrendsResponseMarketTrends
+        MarketTrendsResponseMarketTrends | Problem
     """
 
     return sync_detailed(
@@ -175,12 +190,12 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketTrendsLevelType0 | None | Unset = UNSET,
     until: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketTrendsResponseMarketTrends]:
+) -> Response[MarketTrendsResponseMarketTrends | Problem]:
     """Trends
 
      Each figure over the last periods from published reports, and next period's openings forecast.
@@ -198,7 +213,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketTrendsResponseMarketTrends]
+        Response[MarketTrendsResponseMarketTrends | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -215,12 +230,12 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketTrendsLevelType0 | None | Unset = UNSET,
     until: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketTrendsResponseMarketTrends | None:
+) -> MarketTrendsResponseMarketTrends | Problem | None:
     """Trends
 
      Each figure over the last periods from published reports, and next period's openings forecast.
@@ -238,7 +253,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketTrendsResponseMarketTrends
+        MarketTrendsResponseMarketTrends | Problem
     """
 
     return (

@@ -5,11 +5,11 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_wage_guide_level_type_0 import MarketWageGuideLevelType0
 from ...models.market_wage_guide_response_market_wage_guide import (
     MarketWageGuideResponseMarketWageGuide,
 )
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -66,16 +66,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketWageGuideResponseMarketWageGuide | None:
+) -> MarketWageGuideResponseMarketWageGuide | Problem | None:
     if response.status_code == 200:
         response_200 = MarketWageGuideResponseMarketWageGuide.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -85,7 +100,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketWageGuideResponseMarketWageGuide]:
+) -> Response[MarketWageGuideResponseMarketWageGuide | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -96,12 +111,12 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketWageGuideLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketWageGuideResponseMarketWageGuide]:
+) -> Response[MarketWageGuideResponseMarketWageGuide | Problem]:
     """Wage Guide Route
 
      P10/P25/P50/P75/P90 of offered monthly-equivalent wages (工资指导价位) with the sample size.
@@ -120,7 +135,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketWageGuideResponseMarketWageGuide]
+        Response[MarketWageGuideResponseMarketWageGuide | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -139,12 +154,12 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketWageGuideLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketWageGuideResponseMarketWageGuide | None:
+) -> MarketWageGuideResponseMarketWageGuide | Problem | None:
     """Wage Guide Route
 
      P10/P25/P50/P75/P90 of offered monthly-equivalent wages (工资指导价位) with the sample size.
@@ -163,7 +178,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketWageGuideResponseMarketWageGuide
+        MarketWageGuideResponseMarketWageGuide | Problem
     """
 
     return sync_detailed(
@@ -177,12 +192,12 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketWageGuideLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketWageGuideResponseMarketWageGuide]:
+) -> Response[MarketWageGuideResponseMarketWageGuide | Problem]:
     """Wage Guide Route
 
      P10/P25/P50/P75/P90 of offered monthly-equivalent wages (工资指导价位) with the sample size.
@@ -201,7 +216,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketWageGuideResponseMarketWageGuide]
+        Response[MarketWageGuideResponseMarketWageGuide | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -218,12 +233,12 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketWageGuideLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
-) -> HTTPValidationError | MarketWageGuideResponseMarketWageGuide | None:
+) -> MarketWageGuideResponseMarketWageGuide | Problem | None:
     """Wage Guide Route
 
      P10/P25/P50/P75/P90 of offered monthly-equivalent wages (工资指导价位) with the sample size.
@@ -242,7 +257,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketWageGuideResponseMarketWageGuide
+        MarketWageGuideResponseMarketWageGuide | Problem
     """
 
     return (

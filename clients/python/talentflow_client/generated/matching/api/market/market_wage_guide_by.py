@@ -6,12 +6,12 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.market_wage_guide_by_dimension import MarketWageGuideByDimension
 from ...models.market_wage_guide_by_level_type_0 import MarketWageGuideByLevelType0
 from ...models.market_wage_guide_by_response_market_wage_guide_by import (
     MarketWageGuideByResponseMarketWageGuideBy,
 )
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -79,7 +79,7 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy | None:
+) -> MarketWageGuideByResponseMarketWageGuideBy | Problem | None:
     if response.status_code == 200:
         response_200 = MarketWageGuideByResponseMarketWageGuideBy.from_dict(
             response.json()
@@ -87,10 +87,30 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -100,7 +120,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy]:
+) -> Response[MarketWageGuideByResponseMarketWageGuideBy | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -112,13 +132,13 @@ def _build_response(
 def sync_detailed(
     dimension: MarketWageGuideByDimension,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketWageGuideByLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
     depth: int | None | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy]:
+) -> Response[MarketWageGuideByResponseMarketWageGuideBy | Problem]:
     """Wage Guide By
 
     Args:
@@ -138,7 +158,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy]
+        Response[MarketWageGuideByResponseMarketWageGuideBy | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -160,13 +180,13 @@ def sync_detailed(
 def sync(
     dimension: MarketWageGuideByDimension,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketWageGuideByLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
     depth: int | None | Unset = UNSET,
-) -> HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy | None:
+) -> MarketWageGuideByResponseMarketWageGuideBy | Problem | None:
     """Wage Guide By
 
     Args:
@@ -186,7 +206,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy
+        MarketWageGuideByResponseMarketWageGuideBy | Problem
     """
 
     return sync_detailed(
@@ -203,13 +223,13 @@ def sync(
 async def asyncio_detailed(
     dimension: MarketWageGuideByDimension,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketWageGuideByLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
     depth: int | None | Unset = UNSET,
-) -> Response[HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy]:
+) -> Response[MarketWageGuideByResponseMarketWageGuideBy | Problem]:
     """Wage Guide By
 
     Args:
@@ -229,7 +249,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy]
+        Response[MarketWageGuideByResponseMarketWageGuideBy | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -249,13 +269,13 @@ async def asyncio_detailed(
 async def asyncio(
     dimension: MarketWageGuideByDimension,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     occupation: None | str | Unset = UNSET,
     region: None | str | Unset = UNSET,
     level: MarketWageGuideByLevelType0 | None | Unset = UNSET,
     period: None | str | Unset = UNSET,
     depth: int | None | Unset = UNSET,
-) -> HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy | None:
+) -> MarketWageGuideByResponseMarketWageGuideBy | Problem | None:
     """Wage Guide By
 
     Args:
@@ -275,7 +295,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | MarketWageGuideByResponseMarketWageGuideBy
+        MarketWageGuideByResponseMarketWageGuideBy | Problem
     """
 
     return (

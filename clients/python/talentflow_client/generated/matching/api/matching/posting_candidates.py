@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...models.worker_ranking import WorkerRanking
 from ...types import UNSET, Response, Unset
 
@@ -39,16 +39,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | WorkerRanking | None:
+) -> Problem | WorkerRanking | None:
     if response.status_code == 200:
         response_200 = WorkerRanking.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -58,7 +78,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | WorkerRanking]:
+) -> Response[Problem | WorkerRanking]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,10 +90,10 @@ def _build_response(
 def sync_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     min_score: float | Unset = 0.0,
-) -> Response[HTTPValidationError | WorkerRanking]:
+) -> Response[Problem | WorkerRanking]:
     """Posting Candidates
 
      Workers ranked for a posting: the hard filters of DESIGN §5, then the ranking formula.
@@ -88,7 +108,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | WorkerRanking]
+        Response[Problem | WorkerRanking]
     """
 
     kwargs = _get_kwargs(
@@ -107,10 +127,10 @@ def sync_detailed(
 def sync(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     min_score: float | Unset = 0.0,
-) -> HTTPValidationError | WorkerRanking | None:
+) -> Problem | WorkerRanking | None:
     """Posting Candidates
 
      Workers ranked for a posting: the hard filters of DESIGN §5, then the ranking formula.
@@ -125,7 +145,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | WorkerRanking
+        Problem | WorkerRanking
     """
 
     return sync_detailed(
@@ -139,10 +159,10 @@ def sync(
 async def asyncio_detailed(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     min_score: float | Unset = 0.0,
-) -> Response[HTTPValidationError | WorkerRanking]:
+) -> Response[Problem | WorkerRanking]:
     """Posting Candidates
 
      Workers ranked for a posting: the hard filters of DESIGN §5, then the ranking formula.
@@ -157,7 +177,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | WorkerRanking]
+        Response[Problem | WorkerRanking]
     """
 
     kwargs = _get_kwargs(
@@ -174,10 +194,10 @@ async def asyncio_detailed(
 async def asyncio(
     posting_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     min_score: float | Unset = 0.0,
-) -> HTTPValidationError | WorkerRanking | None:
+) -> Problem | WorkerRanking | None:
     """Posting Candidates
 
      Workers ranked for a posting: the hard filters of DESIGN §5, then the ranking formula.
@@ -192,7 +212,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | WorkerRanking
+        Problem | WorkerRanking
     """
 
     return (

@@ -5,17 +5,20 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.posting_ranking import PostingRanking
 from ...models.posting_search import PostingSearch
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: PostingSearch,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -32,16 +35,46 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PostingRanking | None:
+) -> PostingRanking | Problem | None:
     if response.status_code == 200:
         response_200 = PostingRanking.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -51,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PostingRanking]:
+) -> Response[PostingRanking | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,14 +95,16 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PostingSearch,
-) -> Response[HTTPValidationError | PostingRanking]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[PostingRanking | Problem]:
     """Search Postings
 
      Open postings by structured filters and free text; a worker's hits are ranked against its profile.
 
     Args:
+        idempotency_key (str | Unset):
         body (PostingSearch): Find open postings whose deadline has not passed.
 
     Raises:
@@ -77,11 +112,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PostingRanking]
+        Response[PostingRanking | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -93,14 +129,16 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PostingSearch,
-) -> HTTPValidationError | PostingRanking | None:
+    idempotency_key: str | Unset = UNSET,
+) -> PostingRanking | Problem | None:
     """Search Postings
 
      Open postings by structured filters and free text; a worker's hits are ranked against its profile.
 
     Args:
+        idempotency_key (str | Unset):
         body (PostingSearch): Find open postings whose deadline has not passed.
 
     Raises:
@@ -108,25 +146,28 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PostingRanking
+        PostingRanking | Problem
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PostingSearch,
-) -> Response[HTTPValidationError | PostingRanking]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[PostingRanking | Problem]:
     """Search Postings
 
      Open postings by structured filters and free text; a worker's hits are ranked against its profile.
 
     Args:
+        idempotency_key (str | Unset):
         body (PostingSearch): Find open postings whose deadline has not passed.
 
     Raises:
@@ -134,11 +175,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PostingRanking]
+        Response[PostingRanking | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -148,14 +190,16 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PostingSearch,
-) -> HTTPValidationError | PostingRanking | None:
+    idempotency_key: str | Unset = UNSET,
+) -> PostingRanking | Problem | None:
     """Search Postings
 
      Open postings by structured filters and free text; a worker's hits are ranked against its profile.
 
     Args:
+        idempotency_key (str | Unset):
         body (PostingSearch): Find open postings whose deadline has not passed.
 
     Raises:
@@ -163,12 +207,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PostingRanking
+        PostingRanking | Problem
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

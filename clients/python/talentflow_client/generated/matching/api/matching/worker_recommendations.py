@@ -6,9 +6,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.posting_kind import PostingKind
 from ...models.posting_ranking import PostingRanking
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -47,16 +47,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PostingRanking | None:
+) -> PostingRanking | Problem | None:
     if response.status_code == 200:
         response_200 = PostingRanking.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -66,7 +86,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PostingRanking]:
+) -> Response[PostingRanking | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -78,10 +98,10 @@ def _build_response(
 def sync_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     kind: None | PostingKind | Unset = UNSET,
-) -> Response[HTTPValidationError | PostingRanking]:
+) -> Response[PostingRanking | Problem]:
     """Worker Recommendations
 
      Open postings ranked for a worker, by the same formula that ranks candidates.
@@ -96,7 +116,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PostingRanking]
+        Response[PostingRanking | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -115,10 +135,10 @@ def sync_detailed(
 def sync(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     kind: None | PostingKind | Unset = UNSET,
-) -> HTTPValidationError | PostingRanking | None:
+) -> PostingRanking | Problem | None:
     """Worker Recommendations
 
      Open postings ranked for a worker, by the same formula that ranks candidates.
@@ -133,7 +153,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PostingRanking
+        PostingRanking | Problem
     """
 
     return sync_detailed(
@@ -147,10 +167,10 @@ def sync(
 async def asyncio_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     kind: None | PostingKind | Unset = UNSET,
-) -> Response[HTTPValidationError | PostingRanking]:
+) -> Response[PostingRanking | Problem]:
     """Worker Recommendations
 
      Open postings ranked for a worker, by the same formula that ranks candidates.
@@ -165,7 +185,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PostingRanking]
+        Response[PostingRanking | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -182,10 +202,10 @@ async def asyncio_detailed(
 async def asyncio(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     kind: None | PostingKind | Unset = UNSET,
-) -> HTTPValidationError | PostingRanking | None:
+) -> PostingRanking | Problem | None:
     """Worker Recommendations
 
      Open postings ranked for a worker, by the same formula that ranks candidates.
@@ -200,7 +220,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PostingRanking
+        PostingRanking | Problem
     """
 
     return (

@@ -1,11 +1,11 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -13,7 +13,11 @@ def _get_kwargs(
     *,
     q: str,
     limit: int | Unset = 10,
+    if_none_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
 
     params: dict[str, Any] = {}
 
@@ -29,20 +33,40 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | HTTPValidationError | None:
+) -> Any | Problem | None:
     if response.status_code == 200:
         response_200 = response.json()
         return response_200
 
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -52,7 +76,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | HTTPValidationError]:
+) -> Response[Any | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -63,27 +87,30 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     q: str,
     limit: int | Unset = 10,
-) -> Response[Any | HTTPValidationError]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Problem]:
     """Skills
 
     Args:
         q (str): a prefix: code, name, colloquial name, pinyin or its initials
         limit (int | Unset): at most this many hits Default: 10.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
         q=q,
         limit=limit,
+        if_none_match=if_none_match,
     )
 
     response = client.get_httpx_client().request(
@@ -95,54 +122,60 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     q: str,
     limit: int | Unset = 10,
-) -> Any | HTTPValidationError | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Problem | None:
     """Skills
 
     Args:
         q (str): a prefix: code, name, colloquial name, pinyin or its initials
         limit (int | Unset): at most this many hits Default: 10.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError
+        Any | Problem
     """
 
     return sync_detailed(
         client=client,
         q=q,
         limit=limit,
+        if_none_match=if_none_match,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     q: str,
     limit: int | Unset = 10,
-) -> Response[Any | HTTPValidationError]:
+    if_none_match: str | Unset = UNSET,
+) -> Response[Any | Problem]:
     """Skills
 
     Args:
         q (str): a prefix: code, name, colloquial name, pinyin or its initials
         limit (int | Unset): at most this many hits Default: 10.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | HTTPValidationError]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
         q=q,
         limit=limit,
+        if_none_match=if_none_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -152,22 +185,24 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     q: str,
     limit: int | Unset = 10,
-) -> Any | HTTPValidationError | None:
+    if_none_match: str | Unset = UNSET,
+) -> Any | Problem | None:
     """Skills
 
     Args:
         q (str): a prefix: code, name, colloquial name, pinyin or its initials
         limit (int | Unset): at most this many hits Default: 10.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | HTTPValidationError
+        Any | Problem
     """
 
     return (
@@ -175,5 +210,6 @@ async def asyncio(
             client=client,
             q=q,
             limit=limit,
+            if_none_match=if_none_match,
         )
     ).parsed

@@ -5,17 +5,20 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...models.subscription_in import SubscriptionIn
 from ...models.subscription_with_secret import SubscriptionWithSecret
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: SubscriptionIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -32,16 +35,46 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | SubscriptionWithSecret | None:
+) -> Problem | SubscriptionWithSecret | None:
     if response.status_code == 201:
         response_201 = SubscriptionWithSecret.from_dict(response.json())
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -51,7 +84,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | SubscriptionWithSecret]:
+) -> Response[Problem | SubscriptionWithSecret]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -62,14 +95,16 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SubscriptionIn,
-) -> Response[HTTPValidationError | SubscriptionWithSecret]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | SubscriptionWithSecret]:
     """Create Subscription
 
      Register a webhook endpoint. The signing secret is in this answer only: keep it.
 
     Args:
+        idempotency_key (str | Unset):
         body (SubscriptionIn):
 
     Raises:
@@ -77,11 +112,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | SubscriptionWithSecret]
+        Response[Problem | SubscriptionWithSecret]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -93,14 +129,16 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SubscriptionIn,
-) -> HTTPValidationError | SubscriptionWithSecret | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | SubscriptionWithSecret | None:
     """Create Subscription
 
      Register a webhook endpoint. The signing secret is in this answer only: keep it.
 
     Args:
+        idempotency_key (str | Unset):
         body (SubscriptionIn):
 
     Raises:
@@ -108,25 +146,28 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | SubscriptionWithSecret
+        Problem | SubscriptionWithSecret
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SubscriptionIn,
-) -> Response[HTTPValidationError | SubscriptionWithSecret]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | SubscriptionWithSecret]:
     """Create Subscription
 
      Register a webhook endpoint. The signing secret is in this answer only: keep it.
 
     Args:
+        idempotency_key (str | Unset):
         body (SubscriptionIn):
 
     Raises:
@@ -134,11 +175,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | SubscriptionWithSecret]
+        Response[Problem | SubscriptionWithSecret]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -148,14 +190,16 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: SubscriptionIn,
-) -> HTTPValidationError | SubscriptionWithSecret | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | SubscriptionWithSecret | None:
     """Create Subscription
 
      Register a webhook endpoint. The signing secret is in this answer only: keep it.
 
     Args:
+        idempotency_key (str | Unset):
         body (SubscriptionIn):
 
     Raises:
@@ -163,12 +207,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | SubscriptionWithSecret
+        Problem | SubscriptionWithSecret
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -7,7 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.delivery_out import DeliveryOut
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -29,16 +29,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeliveryOut | HTTPValidationError | None:
+) -> DeliveryOut | Problem | None:
     if response.status_code == 200:
         response_200 = DeliveryOut.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -48,7 +68,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeliveryOut | HTTPValidationError]:
+) -> Response[DeliveryOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -61,8 +81,8 @@ def sync_detailed(
     subscription_id: str,
     delivery_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[DeliveryOut | HTTPValidationError]:
+    client: AuthenticatedClient,
+) -> Response[DeliveryOut | Problem]:
     """Get Delivery
 
      One delivery with its attempts (newest first).
@@ -76,7 +96,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeliveryOut | HTTPValidationError]
+        Response[DeliveryOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -95,8 +115,8 @@ def sync(
     subscription_id: str,
     delivery_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> DeliveryOut | HTTPValidationError | None:
+    client: AuthenticatedClient,
+) -> DeliveryOut | Problem | None:
     """Get Delivery
 
      One delivery with its attempts (newest first).
@@ -110,7 +130,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeliveryOut | HTTPValidationError
+        DeliveryOut | Problem
     """
 
     return sync_detailed(
@@ -124,8 +144,8 @@ async def asyncio_detailed(
     subscription_id: str,
     delivery_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[DeliveryOut | HTTPValidationError]:
+    client: AuthenticatedClient,
+) -> Response[DeliveryOut | Problem]:
     """Get Delivery
 
      One delivery with its attempts (newest first).
@@ -139,7 +159,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeliveryOut | HTTPValidationError]
+        Response[DeliveryOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -156,8 +176,8 @@ async def asyncio(
     subscription_id: str,
     delivery_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> DeliveryOut | HTTPValidationError | None:
+    client: AuthenticatedClient,
+) -> DeliveryOut | Problem | None:
     """Get Delivery
 
      One delivery with its attempts (newest first).
@@ -171,7 +191,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeliveryOut | HTTPValidationError
+        DeliveryOut | Problem
     """
 
     return (

@@ -5,8 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.preferences_out import PreferencesOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -37,16 +37,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PreferencesOut | None:
+) -> PreferencesOut | Problem | None:
     if response.status_code == 200:
         response_200 = PreferencesOut.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -56,7 +71,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PreferencesOut]:
+) -> Response[PreferencesOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -67,9 +82,9 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PreferencesOut]:
+) -> Response[PreferencesOut | Problem]:
     """Get Preferences
 
      The caller's preferences (or a managed worker's, with `worker_id`); defaults until written
@@ -84,7 +99,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PreferencesOut]
+        Response[PreferencesOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -100,9 +115,9 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
-) -> HTTPValidationError | PreferencesOut | None:
+) -> PreferencesOut | Problem | None:
     """Get Preferences
 
      The caller's preferences (or a managed worker's, with `worker_id`); defaults until written
@@ -117,7 +132,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PreferencesOut
+        PreferencesOut | Problem
     """
 
     return sync_detailed(
@@ -128,9 +143,9 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PreferencesOut]:
+) -> Response[PreferencesOut | Problem]:
     """Get Preferences
 
      The caller's preferences (or a managed worker's, with `worker_id`); defaults until written
@@ -145,7 +160,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PreferencesOut]
+        Response[PreferencesOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -159,9 +174,9 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
-) -> HTTPValidationError | PreferencesOut | None:
+) -> PreferencesOut | Problem | None:
     """Get Preferences
 
      The caller's preferences (or a managed worker's, with `worker_id`); defaults until written
@@ -176,7 +191,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PreferencesOut
+        PreferencesOut | Problem
     """
 
     return (

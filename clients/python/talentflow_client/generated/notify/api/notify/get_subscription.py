@@ -6,7 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...models.subscription_out import SubscriptionOut
 from ...types import Response
 
@@ -27,16 +27,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | SubscriptionOut | None:
+) -> Problem | SubscriptionOut | None:
     if response.status_code == 200:
         response_200 = SubscriptionOut.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +66,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | SubscriptionOut]:
+) -> Response[Problem | SubscriptionOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,8 +78,8 @@ def _build_response(
 def sync_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | SubscriptionOut]:
+    client: AuthenticatedClient,
+) -> Response[Problem | SubscriptionOut]:
     """Get Subscription
 
     Args:
@@ -70,7 +90,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | SubscriptionOut]
+        Response[Problem | SubscriptionOut]
     """
 
     kwargs = _get_kwargs(
@@ -87,8 +107,8 @@ def sync_detailed(
 def sync(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | SubscriptionOut | None:
+    client: AuthenticatedClient,
+) -> Problem | SubscriptionOut | None:
     """Get Subscription
 
     Args:
@@ -99,7 +119,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | SubscriptionOut
+        Problem | SubscriptionOut
     """
 
     return sync_detailed(
@@ -111,8 +131,8 @@ def sync(
 async def asyncio_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | SubscriptionOut]:
+    client: AuthenticatedClient,
+) -> Response[Problem | SubscriptionOut]:
     """Get Subscription
 
     Args:
@@ -123,7 +143,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | SubscriptionOut]
+        Response[Problem | SubscriptionOut]
     """
 
     kwargs = _get_kwargs(
@@ -138,8 +158,8 @@ async def asyncio_detailed(
 async def asyncio(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | SubscriptionOut | None:
+    client: AuthenticatedClient,
+) -> Problem | SubscriptionOut | None:
     """Get Subscription
 
     Args:
@@ -150,7 +170,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | SubscriptionOut
+        Problem | SubscriptionOut
     """
 
     return (

@@ -7,8 +7,8 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.delivery_status import DeliveryStatus
-from ...models.http_validation_error import HTTPValidationError
 from ...models.page_delivery_out import PageDeliveryOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -55,16 +55,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PageDeliveryOut | None:
+) -> PageDeliveryOut | Problem | None:
     if response.status_code == 200:
         response_200 = PageDeliveryOut.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -74,7 +94,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PageDeliveryOut]:
+) -> Response[PageDeliveryOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -86,11 +106,11 @@ def _build_response(
 def sync_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     status: DeliveryStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageDeliveryOut]:
+) -> Response[PageDeliveryOut | Problem]:
     """List Deliveries
 
      The endpoint's deliveries, newest first.
@@ -106,7 +126,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageDeliveryOut]
+        Response[PageDeliveryOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -126,11 +146,11 @@ def sync_detailed(
 def sync(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     status: DeliveryStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageDeliveryOut | None:
+) -> PageDeliveryOut | Problem | None:
     """List Deliveries
 
      The endpoint's deliveries, newest first.
@@ -146,7 +166,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageDeliveryOut
+        PageDeliveryOut | Problem
     """
 
     return sync_detailed(
@@ -161,11 +181,11 @@ def sync(
 async def asyncio_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     status: DeliveryStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageDeliveryOut]:
+) -> Response[PageDeliveryOut | Problem]:
     """List Deliveries
 
      The endpoint's deliveries, newest first.
@@ -181,7 +201,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageDeliveryOut]
+        Response[PageDeliveryOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -199,11 +219,11 @@ async def asyncio_detailed(
 async def asyncio(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     status: DeliveryStatus | None | Unset = UNSET,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageDeliveryOut | None:
+) -> PageDeliveryOut | Problem | None:
     """List Deliveries
 
      The endpoint's deliveries, newest first.
@@ -219,7 +239,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageDeliveryOut
+        PageDeliveryOut | Problem
     """
 
     return (

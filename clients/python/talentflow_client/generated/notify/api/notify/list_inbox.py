@@ -5,8 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.page_notification_out import PageNotificationOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -56,16 +56,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PageNotificationOut | None:
+) -> PageNotificationOut | Problem | None:
     if response.status_code == 200:
         response_200 = PageNotificationOut.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -75,7 +90,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PageNotificationOut]:
+) -> Response[PageNotificationOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -86,13 +101,13 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     unread: bool | Unset = False,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     worker_id: None | str | Unset = UNSET,
     accept_language: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageNotificationOut]:
+) -> Response[PageNotificationOut | Problem]:
     """List Inbox
 
      The caller's notifications, newest first; an agency reads a worker's it manages with `worker_id`.
@@ -110,7 +125,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageNotificationOut]
+        Response[PageNotificationOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -130,13 +145,13 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     unread: bool | Unset = False,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     worker_id: None | str | Unset = UNSET,
     accept_language: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageNotificationOut | None:
+) -> PageNotificationOut | Problem | None:
     """List Inbox
 
      The caller's notifications, newest first; an agency reads a worker's it manages with `worker_id`.
@@ -154,7 +169,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageNotificationOut
+        PageNotificationOut | Problem
     """
 
     return sync_detailed(
@@ -169,13 +184,13 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     unread: bool | Unset = False,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     worker_id: None | str | Unset = UNSET,
     accept_language: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageNotificationOut]:
+) -> Response[PageNotificationOut | Problem]:
     """List Inbox
 
      The caller's notifications, newest first; an agency reads a worker's it manages with `worker_id`.
@@ -193,7 +208,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageNotificationOut]
+        Response[PageNotificationOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -211,13 +226,13 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     unread: bool | Unset = False,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
     worker_id: None | str | Unset = UNSET,
     accept_language: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageNotificationOut | None:
+) -> PageNotificationOut | Problem | None:
     """List Inbox
 
      The caller's notifications, newest first; an agency reads a worker's it manages with `worker_id`.
@@ -235,7 +250,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageNotificationOut
+        PageNotificationOut | Problem
     """
 
     return (

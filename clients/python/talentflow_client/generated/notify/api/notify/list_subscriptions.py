@@ -5,8 +5,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.page_subscription_out import PageSubscriptionOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -40,16 +40,31 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PageSubscriptionOut | None:
+) -> PageSubscriptionOut | Problem | None:
     if response.status_code == 200:
         response_200 = PageSubscriptionOut.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -59,7 +74,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PageSubscriptionOut]:
+) -> Response[PageSubscriptionOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -70,10 +85,10 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageSubscriptionOut]:
+) -> Response[PageSubscriptionOut | Problem]:
     """List Subscriptions
 
      Subscriptions of the caller's org (and, for an agency, of the orgs it acts for), oldest first.
@@ -87,7 +102,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageSubscriptionOut]
+        Response[PageSubscriptionOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -104,10 +119,10 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageSubscriptionOut | None:
+) -> PageSubscriptionOut | Problem | None:
     """List Subscriptions
 
      Subscriptions of the caller's org (and, for an agency, of the orgs it acts for), oldest first.
@@ -121,7 +136,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageSubscriptionOut
+        PageSubscriptionOut | Problem
     """
 
     return sync_detailed(
@@ -133,10 +148,10 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PageSubscriptionOut]:
+) -> Response[PageSubscriptionOut | Problem]:
     """List Subscriptions
 
      Subscriptions of the caller's org (and, for an agency, of the orgs it acts for), oldest first.
@@ -150,7 +165,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PageSubscriptionOut]
+        Response[PageSubscriptionOut | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -165,10 +180,10 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 20,
     cursor: None | str | Unset = UNSET,
-) -> HTTPValidationError | PageSubscriptionOut | None:
+) -> PageSubscriptionOut | Problem | None:
     """List Subscriptions
 
      Subscriptions of the caller's org (and, for an agency, of the orgs it acts for), oldest first.
@@ -182,7 +197,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PageSubscriptionOut
+        PageSubscriptionOut | Problem
     """
 
     return (

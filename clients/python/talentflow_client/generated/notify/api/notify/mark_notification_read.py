@@ -6,8 +6,8 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.notification_out import NotificationOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -16,10 +16,14 @@ def _get_kwargs(
     *,
     worker_id: None | str | Unset = UNSET,
     accept_language: None | str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(accept_language, Unset):
         headers["accept-language"] = accept_language
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
 
@@ -46,16 +50,41 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | NotificationOut | None:
+) -> NotificationOut | Problem | None:
     if response.status_code == 200:
         response_200 = NotificationOut.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -65,7 +94,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | NotificationOut]:
+) -> Response[NotificationOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,10 +106,11 @@ def _build_response(
 def sync_detailed(
     notification_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
     accept_language: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | NotificationOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[NotificationOut | Problem]:
     """Mark Read
 
      Mark one of the caller's notifications read (or, with `worker_id`, one of a managed worker's);
@@ -91,19 +121,21 @@ def sync_detailed(
         worker_id (None | str | Unset): an agency (or admin): the managed worker whose inbox or
             preferences these are
         accept_language (None | str | Unset): `en` for English texts
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | NotificationOut]
+        Response[NotificationOut | Problem]
     """
 
     kwargs = _get_kwargs(
         notification_id=notification_id,
         worker_id=worker_id,
         accept_language=accept_language,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -116,10 +148,11 @@ def sync_detailed(
 def sync(
     notification_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
     accept_language: None | str | Unset = UNSET,
-) -> HTTPValidationError | NotificationOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> NotificationOut | Problem | None:
     """Mark Read
 
      Mark one of the caller's notifications read (or, with `worker_id`, one of a managed worker's);
@@ -130,13 +163,14 @@ def sync(
         worker_id (None | str | Unset): an agency (or admin): the managed worker whose inbox or
             preferences these are
         accept_language (None | str | Unset): `en` for English texts
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | NotificationOut
+        NotificationOut | Problem
     """
 
     return sync_detailed(
@@ -144,16 +178,18 @@ def sync(
         client=client,
         worker_id=worker_id,
         accept_language=accept_language,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     notification_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
     accept_language: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | NotificationOut]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[NotificationOut | Problem]:
     """Mark Read
 
      Mark one of the caller's notifications read (or, with `worker_id`, one of a managed worker's);
@@ -164,19 +200,21 @@ async def asyncio_detailed(
         worker_id (None | str | Unset): an agency (or admin): the managed worker whose inbox or
             preferences these are
         accept_language (None | str | Unset): `en` for English texts
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | NotificationOut]
+        Response[NotificationOut | Problem]
     """
 
     kwargs = _get_kwargs(
         notification_id=notification_id,
         worker_id=worker_id,
         accept_language=accept_language,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -187,10 +225,11 @@ async def asyncio_detailed(
 async def asyncio(
     notification_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     worker_id: None | str | Unset = UNSET,
     accept_language: None | str | Unset = UNSET,
-) -> HTTPValidationError | NotificationOut | None:
+    idempotency_key: str | Unset = UNSET,
+) -> NotificationOut | Problem | None:
     """Mark Read
 
      Mark one of the caller's notifications read (or, with `worker_id`, one of a managed worker's);
@@ -201,13 +240,14 @@ async def asyncio(
         worker_id (None | str | Unset): an agency (or admin): the managed worker whose inbox or
             preferences these are
         accept_language (None | str | Unset): `en` for English texts
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | NotificationOut
+        NotificationOut | Problem
     """
 
     return (
@@ -216,5 +256,6 @@ async def asyncio(
             client=client,
             worker_id=worker_id,
             accept_language=accept_language,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -5,9 +5,9 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
 from ...models.preferences_in import PreferencesIn
 from ...models.preferences_out import PreferencesOut
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -15,8 +15,11 @@ def _get_kwargs(
     *,
     body: PreferencesIn,
     worker_id: None | str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     params: dict[str, Any] = {}
 
@@ -45,16 +48,56 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | PreferencesOut | None:
+) -> PreferencesOut | Problem | None:
     if response.status_code == 200:
         response_200 = PreferencesOut.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -64,7 +107,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | PreferencesOut]:
+) -> Response[PreferencesOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -75,10 +118,11 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PreferencesIn,
     worker_id: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PreferencesOut]:
+    if_match: str | Unset = UNSET,
+) -> Response[PreferencesOut | Problem]:
     """Put Preferences
 
      Replace the caller's preferences (or a managed worker's, with `worker_id`). If-Match is
@@ -87,6 +131,7 @@ def sync_detailed(
     Args:
         worker_id (None | str | Unset): an agency (or admin): the managed worker whose inbox or
             preferences these are
+        if_match (str | Unset):
         body (PreferencesIn): What a recipient writes with PUT /v1/preferences (the whole
             document; missing fields default).
 
@@ -95,12 +140,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PreferencesOut]
+        Response[PreferencesOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
         worker_id=worker_id,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -112,10 +158,11 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PreferencesIn,
     worker_id: None | str | Unset = UNSET,
-) -> HTTPValidationError | PreferencesOut | None:
+    if_match: str | Unset = UNSET,
+) -> PreferencesOut | Problem | None:
     """Put Preferences
 
      Replace the caller's preferences (or a managed worker's, with `worker_id`). If-Match is
@@ -124,6 +171,7 @@ def sync(
     Args:
         worker_id (None | str | Unset): an agency (or admin): the managed worker whose inbox or
             preferences these are
+        if_match (str | Unset):
         body (PreferencesIn): What a recipient writes with PUT /v1/preferences (the whole
             document; missing fields default).
 
@@ -132,22 +180,24 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PreferencesOut
+        PreferencesOut | Problem
     """
 
     return sync_detailed(
         client=client,
         body=body,
         worker_id=worker_id,
+        if_match=if_match,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PreferencesIn,
     worker_id: None | str | Unset = UNSET,
-) -> Response[HTTPValidationError | PreferencesOut]:
+    if_match: str | Unset = UNSET,
+) -> Response[PreferencesOut | Problem]:
     """Put Preferences
 
      Replace the caller's preferences (or a managed worker's, with `worker_id`). If-Match is
@@ -156,6 +206,7 @@ async def asyncio_detailed(
     Args:
         worker_id (None | str | Unset): an agency (or admin): the managed worker whose inbox or
             preferences these are
+        if_match (str | Unset):
         body (PreferencesIn): What a recipient writes with PUT /v1/preferences (the whole
             document; missing fields default).
 
@@ -164,12 +215,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | PreferencesOut]
+        Response[PreferencesOut | Problem]
     """
 
     kwargs = _get_kwargs(
         body=body,
         worker_id=worker_id,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -179,10 +231,11 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: PreferencesIn,
     worker_id: None | str | Unset = UNSET,
-) -> HTTPValidationError | PreferencesOut | None:
+    if_match: str | Unset = UNSET,
+) -> PreferencesOut | Problem | None:
     """Put Preferences
 
      Replace the caller's preferences (or a managed worker's, with `worker_id`). If-Match is
@@ -191,6 +244,7 @@ async def asyncio(
     Args:
         worker_id (None | str | Unset): an agency (or admin): the managed worker whose inbox or
             preferences these are
+        if_match (str | Unset):
         body (PreferencesIn): What a recipient writes with PUT /v1/preferences (the whole
             document; missing fields default).
 
@@ -199,7 +253,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | PreferencesOut
+        PreferencesOut | Problem
     """
 
     return (
@@ -207,5 +261,6 @@ async def asyncio(
             client=client,
             body=body,
             worker_id=worker_id,
+            if_match=if_match,
         )
     ).parsed

@@ -7,14 +7,19 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.delivery_out import DeliveryOut
-from ...models.http_validation_error import HTTPValidationError
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     subscription_id: str,
     delivery_id: str,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -24,21 +29,47 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeliveryOut | HTTPValidationError | None:
+) -> DeliveryOut | Problem | None:
     if response.status_code == 202:
         response_202 = DeliveryOut.from_dict(response.json())
 
         return response_202
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -48,7 +79,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeliveryOut | HTTPValidationError]:
+) -> Response[DeliveryOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -61,8 +92,9 @@ def sync_detailed(
     subscription_id: str,
     delivery_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[DeliveryOut | HTTPValidationError]:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[DeliveryOut | Problem]:
     """Redeliver
 
      Send a delivery again, now, with a fresh retry schedule and the same `webhook-id`
@@ -71,18 +103,20 @@ def sync_detailed(
     Args:
         subscription_id (str): an id this API returned
         delivery_id (str): an id this API returned
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeliveryOut | HTTPValidationError]
+        Response[DeliveryOut | Problem]
     """
 
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
         delivery_id=delivery_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -96,8 +130,9 @@ def sync(
     subscription_id: str,
     delivery_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> DeliveryOut | HTTPValidationError | None:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> DeliveryOut | Problem | None:
     """Redeliver
 
      Send a delivery again, now, with a fresh retry schedule and the same `webhook-id`
@@ -106,19 +141,21 @@ def sync(
     Args:
         subscription_id (str): an id this API returned
         delivery_id (str): an id this API returned
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeliveryOut | HTTPValidationError
+        DeliveryOut | Problem
     """
 
     return sync_detailed(
         subscription_id=subscription_id,
         delivery_id=delivery_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
@@ -126,8 +163,9 @@ async def asyncio_detailed(
     subscription_id: str,
     delivery_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[DeliveryOut | HTTPValidationError]:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[DeliveryOut | Problem]:
     """Redeliver
 
      Send a delivery again, now, with a fresh retry schedule and the same `webhook-id`
@@ -136,18 +174,20 @@ async def asyncio_detailed(
     Args:
         subscription_id (str): an id this API returned
         delivery_id (str): an id this API returned
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeliveryOut | HTTPValidationError]
+        Response[DeliveryOut | Problem]
     """
 
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
         delivery_id=delivery_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -159,8 +199,9 @@ async def asyncio(
     subscription_id: str,
     delivery_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> DeliveryOut | HTTPValidationError | None:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> DeliveryOut | Problem | None:
     """Redeliver
 
      Send a delivery again, now, with a fresh retry schedule and the same `webhook-id`
@@ -169,13 +210,14 @@ async def asyncio(
     Args:
         subscription_id (str): an id this API returned
         delivery_id (str): an id this API returned
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeliveryOut | HTTPValidationError
+        DeliveryOut | Problem
     """
 
     return (
@@ -183,5 +225,6 @@ async def asyncio(
             subscription_id=subscription_id,
             delivery_id=delivery_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -6,14 +6,23 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.http_validation_error import HTTPValidationError
+from ...models.problem import Problem
 from ...models.subscription_with_secret import SubscriptionWithSecret
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     subscription_id: str,
+    *,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
+
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,21 +31,57 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> HTTPValidationError | SubscriptionWithSecret | None:
+) -> Problem | SubscriptionWithSecret | None:
     if response.status_code == 200:
         response_200 = SubscriptionWithSecret.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 412:
+        response_412 = Problem.from_dict(response.json())
+
+        return response_412
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 428:
+        response_428 = Problem.from_dict(response.json())
+
+        return response_428
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +91,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[HTTPValidationError | SubscriptionWithSecret]:
+) -> Response[Problem | SubscriptionWithSecret]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,8 +103,10 @@ def _build_response(
 def sync_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | SubscriptionWithSecret]:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Response[Problem | SubscriptionWithSecret]:
     """Rotate Secret
 
      A new signing secret. The old one stays valid for 24 h: until then each webhook carries both
@@ -67,17 +114,21 @@ def sync_detailed(
 
     Args:
         subscription_id (str): an id this API returned
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | SubscriptionWithSecret]
+        Response[Problem | SubscriptionWithSecret]
     """
 
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
+        idempotency_key=idempotency_key,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -90,8 +141,10 @@ def sync_detailed(
 def sync(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | SubscriptionWithSecret | None:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Problem | SubscriptionWithSecret | None:
     """Rotate Secret
 
      A new signing secret. The old one stays valid for 24 h: until then each webhook carries both
@@ -99,26 +152,32 @@ def sync(
 
     Args:
         subscription_id (str): an id this API returned
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | SubscriptionWithSecret
+        Problem | SubscriptionWithSecret
     """
 
     return sync_detailed(
         subscription_id=subscription_id,
         client=client,
+        idempotency_key=idempotency_key,
+        if_match=if_match,
     ).parsed
 
 
 async def asyncio_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[HTTPValidationError | SubscriptionWithSecret]:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Response[Problem | SubscriptionWithSecret]:
     """Rotate Secret
 
      A new signing secret. The old one stays valid for 24 h: until then each webhook carries both
@@ -126,17 +185,21 @@ async def asyncio_detailed(
 
     Args:
         subscription_id (str): an id this API returned
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HTTPValidationError | SubscriptionWithSecret]
+        Response[Problem | SubscriptionWithSecret]
     """
 
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
+        idempotency_key=idempotency_key,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -147,8 +210,10 @@ async def asyncio_detailed(
 async def asyncio(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> HTTPValidationError | SubscriptionWithSecret | None:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+    if_match: str | Unset = UNSET,
+) -> Problem | SubscriptionWithSecret | None:
     """Rotate Secret
 
      A new signing secret. The old one stays valid for 24 h: until then each webhook carries both
@@ -156,18 +221,22 @@ async def asyncio(
 
     Args:
         subscription_id (str): an id this API returned
+        idempotency_key (str | Unset):
+        if_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HTTPValidationError | SubscriptionWithSecret
+        Problem | SubscriptionWithSecret
     """
 
     return (
         await asyncio_detailed(
             subscription_id=subscription_id,
             client=client,
+            idempotency_key=idempotency_key,
+            if_match=if_match,
         )
     ).parsed

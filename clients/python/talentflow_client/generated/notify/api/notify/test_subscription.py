@@ -7,13 +7,18 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.delivery_out import DeliveryOut
-from ...models.http_validation_error import HTTPValidationError
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     subscription_id: str,
+    *,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -22,21 +27,47 @@ def _get_kwargs(
         ),
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> DeliveryOut | HTTPValidationError | None:
+) -> DeliveryOut | Problem | None:
     if response.status_code == 202:
         response_202 = DeliveryOut.from_dict(response.json())
 
         return response_202
 
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
-        response_422 = HTTPValidationError.from_dict(response.json())
+        response_422 = Problem.from_dict(response.json())
 
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -46,7 +77,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[DeliveryOut | HTTPValidationError]:
+) -> Response[DeliveryOut | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -58,25 +89,28 @@ def _build_response(
 def sync_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[DeliveryOut | HTTPValidationError]:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[DeliveryOut | Problem]:
     """Send Test
 
      Queue a `webhook.test` delivery to the endpoint; follow it in the deliveries list.
 
     Args:
         subscription_id (str): an id this API returned
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeliveryOut | HTTPValidationError]
+        Response[DeliveryOut | Problem]
     """
 
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -89,51 +123,57 @@ def sync_detailed(
 def sync(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> DeliveryOut | HTTPValidationError | None:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> DeliveryOut | Problem | None:
     """Send Test
 
      Queue a `webhook.test` delivery to the endpoint; follow it in the deliveries list.
 
     Args:
         subscription_id (str): an id this API returned
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeliveryOut | HTTPValidationError
+        DeliveryOut | Problem
     """
 
     return sync_detailed(
         subscription_id=subscription_id,
         client=client,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[DeliveryOut | HTTPValidationError]:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> Response[DeliveryOut | Problem]:
     """Send Test
 
      Queue a `webhook.test` delivery to the endpoint; follow it in the deliveries list.
 
     Args:
         subscription_id (str): an id this API returned
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[DeliveryOut | HTTPValidationError]
+        Response[DeliveryOut | Problem]
     """
 
     kwargs = _get_kwargs(
         subscription_id=subscription_id,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -144,26 +184,29 @@ async def asyncio_detailed(
 async def asyncio(
     subscription_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> DeliveryOut | HTTPValidationError | None:
+    client: AuthenticatedClient,
+    idempotency_key: str | Unset = UNSET,
+) -> DeliveryOut | Problem | None:
     """Send Test
 
      Queue a `webhook.test` delivery to the endpoint; follow it in the deliveries list.
 
     Args:
         subscription_id (str): an id this API returned
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        DeliveryOut | HTTPValidationError
+        DeliveryOut | Problem
     """
 
     return (
         await asyncio_detailed(
             subscription_id=subscription_id,
             client=client,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -5,9 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.profiles_healthz_response_profiles_healthz import (
-    ProfilesHealthzResponseProfilesHealthz,
-)
+from ...models.health import Health
 from ...types import Response
 
 
@@ -23,9 +21,9 @@ def _get_kwargs() -> dict[str, Any]:
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ProfilesHealthzResponseProfilesHealthz | None:
+) -> Health | None:
     if response.status_code == 200:
-        response_200 = ProfilesHealthzResponseProfilesHealthz.from_dict(response.json())
+        response_200 = Health.from_dict(response.json())
 
         return response_200
 
@@ -37,7 +35,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ProfilesHealthzResponseProfilesHealthz]:
+) -> Response[Health]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -49,7 +47,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ProfilesHealthzResponseProfilesHealthz]:
+) -> Response[Health]:
     """Healthz
 
     Raises:
@@ -57,7 +55,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProfilesHealthzResponseProfilesHealthz]
+        Response[Health]
     """
 
     kwargs = _get_kwargs()
@@ -72,7 +70,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-) -> ProfilesHealthzResponseProfilesHealthz | None:
+) -> Health | None:
     """Healthz
 
     Raises:
@@ -80,7 +78,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProfilesHealthzResponseProfilesHealthz
+        Health
     """
 
     return sync_detailed(
@@ -91,7 +89,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-) -> Response[ProfilesHealthzResponseProfilesHealthz]:
+) -> Response[Health]:
     """Healthz
 
     Raises:
@@ -99,7 +97,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ProfilesHealthzResponseProfilesHealthz]
+        Response[Health]
     """
 
     kwargs = _get_kwargs()
@@ -112,7 +110,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-) -> ProfilesHealthzResponseProfilesHealthz | None:
+) -> Health | None:
     """Healthz
 
     Raises:
@@ -120,7 +118,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ProfilesHealthzResponseProfilesHealthz
+        Health
     """
 
     return (

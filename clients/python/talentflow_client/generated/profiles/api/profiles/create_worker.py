@@ -1,20 +1,24 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.worker_created import WorkerCreated
 from ...models.worker_in import WorkerIn
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: WorkerIn,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -31,31 +35,51 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | WorkerCreated | None:
+) -> Problem | WorkerCreated | None:
     if response.status_code == 201:
         response_201 = WorkerCreated.from_dict(response.json())
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Problem.from_dict(response.json())
+
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -65,7 +89,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | WorkerCreated]:
+) -> Response[Problem | WorkerCreated]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -76,15 +100,17 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: WorkerIn,
-) -> Response[Any | WorkerCreated]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | WorkerCreated]:
     """Create Worker
 
      Create a profile. A worker token creates its own (id = its subject); an agency or admin gets a
     new id and a `worker_token` for the person. Accepts `Idempotency-Key`.
 
     Args:
+        idempotency_key (str | Unset):
         body (WorkerIn): A worker as a client writes it: every shared worker field plus contact
             data (personal data).
 
@@ -93,11 +119,12 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | WorkerCreated]
+        Response[Problem | WorkerCreated]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -109,15 +136,17 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: WorkerIn,
-) -> Any | WorkerCreated | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | WorkerCreated | None:
     """Create Worker
 
      Create a profile. A worker token creates its own (id = its subject); an agency or admin gets a
     new id and a `worker_token` for the person. Accepts `Idempotency-Key`.
 
     Args:
+        idempotency_key (str | Unset):
         body (WorkerIn): A worker as a client writes it: every shared worker field plus contact
             data (personal data).
 
@@ -126,26 +155,29 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | WorkerCreated
+        Problem | WorkerCreated
     """
 
     return sync_detailed(
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: WorkerIn,
-) -> Response[Any | WorkerCreated]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[Problem | WorkerCreated]:
     """Create Worker
 
      Create a profile. A worker token creates its own (id = its subject); an agency or admin gets a
     new id and a `worker_token` for the person. Accepts `Idempotency-Key`.
 
     Args:
+        idempotency_key (str | Unset):
         body (WorkerIn): A worker as a client writes it: every shared worker field plus contact
             data (personal data).
 
@@ -154,11 +186,12 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | WorkerCreated]
+        Response[Problem | WorkerCreated]
     """
 
     kwargs = _get_kwargs(
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -168,15 +201,17 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: WorkerIn,
-) -> Any | WorkerCreated | None:
+    idempotency_key: str | Unset = UNSET,
+) -> Problem | WorkerCreated | None:
     """Create Worker
 
      Create a profile. A worker token creates its own (id = its subject); an agency or admin gets a
     new id and a `worker_token` for the person. Accepts `Idempotency-Key`.
 
     Args:
+        idempotency_key (str | Unset):
         body (WorkerIn): A worker as a client writes it: every shared worker field plus contact
             data (personal data).
 
@@ -185,12 +220,13 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | WorkerCreated
+        Problem | WorkerCreated
     """
 
     return (
         await asyncio_detailed(
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

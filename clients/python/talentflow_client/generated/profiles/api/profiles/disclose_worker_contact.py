@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -8,15 +8,19 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.disclosed_contact import DisclosedContact
 from ...models.disclosure_request import DisclosureRequest
-from ...types import Response
+from ...models.problem import Problem
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     worker_id: str,
     *,
     body: DisclosureRequest,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -35,27 +39,51 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | DisclosedContact | None:
+) -> DisclosedContact | Problem | None:
     if response.status_code == 201:
         response_201 = DisclosedContact.from_dict(response.json())
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -65,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | DisclosedContact]:
+) -> Response[DisclosedContact | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,9 +105,10 @@ def _build_response(
 def sync_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DisclosureRequest,
-) -> Response[Any | DisclosedContact]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[DisclosedContact | Problem]:
     """Disclose Worker Contact
 
      For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
@@ -87,6 +116,7 @@ def sync_detailed(
 
     Args:
         worker_id (str): the worker id
+        idempotency_key (str | Unset):
         body (DisclosureRequest): POST /v1/workers/{id}/contact-disclosures (a service, i.e. jobs
             after mutual interest).
 
@@ -95,12 +125,13 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | DisclosedContact]
+        Response[DisclosedContact | Problem]
     """
 
     kwargs = _get_kwargs(
         worker_id=worker_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -113,9 +144,10 @@ def sync_detailed(
 def sync(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DisclosureRequest,
-) -> Any | DisclosedContact | None:
+    idempotency_key: str | Unset = UNSET,
+) -> DisclosedContact | Problem | None:
     """Disclose Worker Contact
 
      For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
@@ -123,6 +155,7 @@ def sync(
 
     Args:
         worker_id (str): the worker id
+        idempotency_key (str | Unset):
         body (DisclosureRequest): POST /v1/workers/{id}/contact-disclosures (a service, i.e. jobs
             after mutual interest).
 
@@ -131,22 +164,24 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | DisclosedContact
+        DisclosedContact | Problem
     """
 
     return sync_detailed(
         worker_id=worker_id,
         client=client,
         body=body,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DisclosureRequest,
-) -> Response[Any | DisclosedContact]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[DisclosedContact | Problem]:
     """Disclose Worker Contact
 
      For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
@@ -154,6 +189,7 @@ async def asyncio_detailed(
 
     Args:
         worker_id (str): the worker id
+        idempotency_key (str | Unset):
         body (DisclosureRequest): POST /v1/workers/{id}/contact-disclosures (a service, i.e. jobs
             after mutual interest).
 
@@ -162,12 +198,13 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | DisclosedContact]
+        Response[DisclosedContact | Problem]
     """
 
     kwargs = _get_kwargs(
         worker_id=worker_id,
         body=body,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -178,9 +215,10 @@ async def asyncio_detailed(
 async def asyncio(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: DisclosureRequest,
-) -> Any | DisclosedContact | None:
+    idempotency_key: str | Unset = UNSET,
+) -> DisclosedContact | Problem | None:
     """Disclose Worker Contact
 
      For a `service` token (jobs, after mutual interest): the contact for an employer, on the first
@@ -188,6 +226,7 @@ async def asyncio(
 
     Args:
         worker_id (str): the worker id
+        idempotency_key (str | Unset):
         body (DisclosureRequest): POST /v1/workers/{id}/contact-disclosures (a service, i.e. jobs
             after mutual interest).
 
@@ -196,7 +235,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | DisclosedContact
+        DisclosedContact | Problem
     """
 
     return (
@@ -204,5 +243,6 @@ async def asyncio(
             worker_id=worker_id,
             client=client,
             body=body,
+            idempotency_key=idempotency_key,
         )
     ).parsed

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.import_job_view import ImportJobView
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -51,27 +52,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ImportJobView | None:
+) -> ImportJobView | Problem | None:
     if response.status_code == 200:
         response_200 = ImportJobView.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -81,7 +91,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ImportJobView]:
+) -> Response[ImportJobView | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -93,11 +103,11 @@ def _build_response(
 def sync_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
     outcome: None | str | Unset = UNSET,
-) -> Response[Any | ImportJobView]:
+) -> Response[ImportJobView | Problem]:
     """Get Import Job
 
      Status, counts and one page of per-row results (row order; follow `results.next_cursor`).
@@ -113,7 +123,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ImportJobView]
+        Response[ImportJobView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -133,11 +143,11 @@ def sync_detailed(
 def sync(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
     outcome: None | str | Unset = UNSET,
-) -> Any | ImportJobView | None:
+) -> ImportJobView | Problem | None:
     """Get Import Job
 
      Status, counts and one page of per-row results (row order; follow `results.next_cursor`).
@@ -153,7 +163,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ImportJobView
+        ImportJobView | Problem
     """
 
     return sync_detailed(
@@ -168,11 +178,11 @@ def sync(
 async def asyncio_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
     outcome: None | str | Unset = UNSET,
-) -> Response[Any | ImportJobView]:
+) -> Response[ImportJobView | Problem]:
     """Get Import Job
 
      Status, counts and one page of per-row results (row order; follow `results.next_cursor`).
@@ -188,7 +198,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ImportJobView]
+        Response[ImportJobView | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -206,11 +216,11 @@ async def asyncio_detailed(
 async def asyncio(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
     outcome: None | str | Unset = UNSET,
-) -> Any | ImportJobView | None:
+) -> ImportJobView | Problem | None:
     """Get Import Job
 
      Status, counts and one page of per-row results (row order; follow `results.next_cursor`).
@@ -226,7 +236,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ImportJobView
+        ImportJobView | Problem
     """
 
     return (

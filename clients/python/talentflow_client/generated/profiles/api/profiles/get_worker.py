@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.worker import Worker
 from ...types import Response
 
@@ -26,27 +27,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Worker | None:
+) -> Problem | Worker | None:
     if response.status_code == 200:
         response_200 = Worker.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -56,7 +66,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Worker]:
+) -> Response[Problem | Worker]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,8 +78,8 @@ def _build_response(
 def sync_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | Worker]:
+    client: AuthenticatedClient,
+) -> Response[Problem | Worker]:
     """Get Worker
 
      The profile with its contact data, for the worker, its agency or an admin; ETag = version.
@@ -82,7 +92,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Worker]
+        Response[Problem | Worker]
     """
 
     kwargs = _get_kwargs(
@@ -99,8 +109,8 @@ def sync_detailed(
 def sync(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | Worker | None:
+    client: AuthenticatedClient,
+) -> Problem | Worker | None:
     """Get Worker
 
      The profile with its contact data, for the worker, its agency or an admin; ETag = version.
@@ -113,7 +123,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Worker
+        Problem | Worker
     """
 
     return sync_detailed(
@@ -125,8 +135,8 @@ def sync(
 async def asyncio_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | Worker]:
+    client: AuthenticatedClient,
+) -> Response[Problem | Worker]:
     """Get Worker
 
      The profile with its contact data, for the worker, its agency or an admin; ETag = version.
@@ -139,7 +149,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Worker]
+        Response[Problem | Worker]
     """
 
     kwargs = _get_kwargs(
@@ -154,8 +164,8 @@ async def asyncio_detailed(
 async def asyncio(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | Worker | None:
+    client: AuthenticatedClient,
+) -> Problem | Worker | None:
     """Get Worker
 
      The profile with its contact data, for the worker, its agency or an admin; ETag = version.
@@ -168,7 +178,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Worker
+        Problem | Worker
     """
 
     return (

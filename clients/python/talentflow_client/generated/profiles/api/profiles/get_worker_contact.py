@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.contact_card import ContactCard
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -26,27 +27,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ContactCard | None:
+) -> ContactCard | Problem | None:
     if response.status_code == 200:
         response_200 = ContactCard.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -56,7 +66,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ContactCard]:
+) -> Response[ContactCard | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -68,8 +78,8 @@ def _build_response(
 def sync_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | ContactCard]:
+    client: AuthenticatedClient,
+) -> Response[ContactCard | Problem]:
     """Get Worker Contact
 
      Name, phone and e-mail: for the worker, its agency or an admin. A `service` token (jobs, after
@@ -83,7 +93,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ContactCard]
+        Response[ContactCard | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -100,8 +110,8 @@ def sync_detailed(
 def sync(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ContactCard | None:
+    client: AuthenticatedClient,
+) -> ContactCard | Problem | None:
     """Get Worker Contact
 
      Name, phone and e-mail: for the worker, its agency or an admin. A `service` token (jobs, after
@@ -115,7 +125,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ContactCard
+        ContactCard | Problem
     """
 
     return sync_detailed(
@@ -127,8 +137,8 @@ def sync(
 async def asyncio_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any | ContactCard]:
+    client: AuthenticatedClient,
+) -> Response[ContactCard | Problem]:
     """Get Worker Contact
 
      Name, phone and e-mail: for the worker, its agency or an admin. A `service` token (jobs, after
@@ -142,7 +152,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ContactCard]
+        Response[ContactCard | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -157,8 +167,8 @@ async def asyncio_detailed(
 async def asyncio(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Any | ContactCard | None:
+    client: AuthenticatedClient,
+) -> ContactCard | Problem | None:
     """Get Worker Contact
 
      Name, phone and e-mail: for the worker, its agency or an admin. A `service` token (jobs, after
@@ -172,7 +182,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ContactCard
+        ContactCard | Problem
     """
 
     return (

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.import_token_page import ImportTokenPage
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -15,7 +16,11 @@ def _get_kwargs(
     *,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     params: dict[str, Any] = {}
 
@@ -38,32 +43,47 @@ def _get_kwargs(
         "params": params,
     }
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ImportTokenPage | None:
+) -> ImportTokenPage | Problem | None:
     if response.status_code == 200:
         response_200 = ImportTokenPage.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -73,7 +93,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ImportTokenPage]:
+) -> Response[ImportTokenPage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -85,10 +105,11 @@ def _build_response(
 def sync_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
-) -> Response[Any | ImportTokenPage]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ImportTokenPage | Problem]:
     """Issue Import Tokens
 
      Fresh worker tokens for the workers this import created, one page at a time (row order), for the
@@ -98,19 +119,21 @@ def sync_detailed(
         job_id (str):
         limit (int | Unset): tokens on this page Default: 100.
         cursor (None | str | Unset):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ImportTokenPage]
+        Response[ImportTokenPage | Problem]
     """
 
     kwargs = _get_kwargs(
         job_id=job_id,
         limit=limit,
         cursor=cursor,
+        idempotency_key=idempotency_key,
     )
 
     response = client.get_httpx_client().request(
@@ -123,10 +146,11 @@ def sync_detailed(
 def sync(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
-) -> Any | ImportTokenPage | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ImportTokenPage | Problem | None:
     """Issue Import Tokens
 
      Fresh worker tokens for the workers this import created, one page at a time (row order), for the
@@ -136,13 +160,14 @@ def sync(
         job_id (str):
         limit (int | Unset): tokens on this page Default: 100.
         cursor (None | str | Unset):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ImportTokenPage
+        ImportTokenPage | Problem
     """
 
     return sync_detailed(
@@ -150,16 +175,18 @@ def sync(
         client=client,
         limit=limit,
         cursor=cursor,
+        idempotency_key=idempotency_key,
     ).parsed
 
 
 async def asyncio_detailed(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
-) -> Response[Any | ImportTokenPage]:
+    idempotency_key: str | Unset = UNSET,
+) -> Response[ImportTokenPage | Problem]:
     """Issue Import Tokens
 
      Fresh worker tokens for the workers this import created, one page at a time (row order), for the
@@ -169,19 +196,21 @@ async def asyncio_detailed(
         job_id (str):
         limit (int | Unset): tokens on this page Default: 100.
         cursor (None | str | Unset):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ImportTokenPage]
+        Response[ImportTokenPage | Problem]
     """
 
     kwargs = _get_kwargs(
         job_id=job_id,
         limit=limit,
         cursor=cursor,
+        idempotency_key=idempotency_key,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -192,10 +221,11 @@ async def asyncio_detailed(
 async def asyncio(
     job_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 100,
     cursor: None | str | Unset = UNSET,
-) -> Any | ImportTokenPage | None:
+    idempotency_key: str | Unset = UNSET,
+) -> ImportTokenPage | Problem | None:
     """Issue Import Tokens
 
      Fresh worker tokens for the workers this import created, one page at a time (row order), for the
@@ -205,13 +235,14 @@ async def asyncio(
         job_id (str):
         limit (int | Unset): tokens on this page Default: 100.
         cursor (None | str | Unset):
+        idempotency_key (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ImportTokenPage
+        ImportTokenPage | Problem
     """
 
     return (
@@ -220,5 +251,6 @@ async def asyncio(
             client=client,
             limit=limit,
             cursor=cursor,
+            idempotency_key=idempotency_key,
         )
     ).parsed

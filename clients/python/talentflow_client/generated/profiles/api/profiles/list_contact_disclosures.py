@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.contact_disclosure_page import ContactDisclosurePage
+from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
 
@@ -43,27 +44,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | ContactDisclosurePage | None:
+) -> ContactDisclosurePage | Problem | None:
     if response.status_code == 200:
         response_200 = ContactDisclosurePage.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -73,7 +83,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | ContactDisclosurePage]:
+) -> Response[ContactDisclosurePage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -85,10 +95,10 @@ def _build_response(
 def sync_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
-) -> Response[Any | ContactDisclosurePage]:
+) -> Response[ContactDisclosurePage | Problem]:
     """List Contact Disclosures
 
      Who was given the worker's contact data, when, for which posting and on what consent, oldest
@@ -104,7 +114,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ContactDisclosurePage]
+        Response[ContactDisclosurePage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -123,10 +133,10 @@ def sync_detailed(
 def sync(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
-) -> Any | ContactDisclosurePage | None:
+) -> ContactDisclosurePage | Problem | None:
     """List Contact Disclosures
 
      Who was given the worker's contact data, when, for which posting and on what consent, oldest
@@ -142,7 +152,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ContactDisclosurePage
+        ContactDisclosurePage | Problem
     """
 
     return sync_detailed(
@@ -156,10 +166,10 @@ def sync(
 async def asyncio_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
-) -> Response[Any | ContactDisclosurePage]:
+) -> Response[ContactDisclosurePage | Problem]:
     """List Contact Disclosures
 
      Who was given the worker's contact data, when, for which posting and on what consent, oldest
@@ -175,7 +185,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ContactDisclosurePage]
+        Response[ContactDisclosurePage | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -192,10 +202,10 @@ async def asyncio_detailed(
 async def asyncio(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
-) -> Any | ContactDisclosurePage | None:
+) -> ContactDisclosurePage | Problem | None:
     """List Contact Disclosures
 
      Who was given the worker's contact data, when, for which posting and on what consent, oldest
@@ -211,7 +221,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ContactDisclosurePage
+        ContactDisclosurePage | Problem
     """
 
     return (

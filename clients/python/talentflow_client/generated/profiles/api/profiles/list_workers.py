@@ -1,10 +1,11 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...models.skill_level import SkillLevel
 from ...models.worker_page import WorkerPage
 from ...models.worker_status import WorkerStatus
@@ -95,27 +96,36 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | WorkerPage | None:
+) -> Problem | WorkerPage | None:
     if response.status_code == 200:
         response_200 = WorkerPage.from_dict(response.json())
 
         return response_200
 
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -125,7 +135,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | WorkerPage]:
+) -> Response[Problem | WorkerPage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -136,7 +146,7 @@ def _build_response(
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     status: None | Unset | WorkerStatus = UNSET,
@@ -145,7 +155,7 @@ def sync_detailed(
     level: None | SkillLevel | Unset = UNSET,
     min_level: None | SkillLevel | Unset = UNSET,
     agency_id: None | str | Unset = UNSET,
-) -> Response[Any | WorkerPage]:
+) -> Response[Problem | WorkerPage]:
     """List Workers
 
      An agency's workers (its org's, plus those its token acts for), or for an admin everyone's, in
@@ -166,7 +176,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | WorkerPage]
+        Response[Problem | WorkerPage]
     """
 
     kwargs = _get_kwargs(
@@ -189,7 +199,7 @@ def sync_detailed(
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     status: None | Unset | WorkerStatus = UNSET,
@@ -198,7 +208,7 @@ def sync(
     level: None | SkillLevel | Unset = UNSET,
     min_level: None | SkillLevel | Unset = UNSET,
     agency_id: None | str | Unset = UNSET,
-) -> Any | WorkerPage | None:
+) -> Problem | WorkerPage | None:
     """List Workers
 
      An agency's workers (its org's, plus those its token acts for), or for an admin everyone's, in
@@ -219,7 +229,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | WorkerPage
+        Problem | WorkerPage
     """
 
     return sync_detailed(
@@ -237,7 +247,7 @@ def sync(
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     status: None | Unset | WorkerStatus = UNSET,
@@ -246,7 +256,7 @@ async def asyncio_detailed(
     level: None | SkillLevel | Unset = UNSET,
     min_level: None | SkillLevel | Unset = UNSET,
     agency_id: None | str | Unset = UNSET,
-) -> Response[Any | WorkerPage]:
+) -> Response[Problem | WorkerPage]:
     """List Workers
 
      An agency's workers (its org's, plus those its token acts for), or for an admin everyone's, in
@@ -267,7 +277,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | WorkerPage]
+        Response[Problem | WorkerPage]
     """
 
     kwargs = _get_kwargs(
@@ -288,7 +298,7 @@ async def asyncio_detailed(
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     limit: int | Unset = 50,
     cursor: None | str | Unset = UNSET,
     status: None | Unset | WorkerStatus = UNSET,
@@ -297,7 +307,7 @@ async def asyncio(
     level: None | SkillLevel | Unset = UNSET,
     min_level: None | SkillLevel | Unset = UNSET,
     agency_id: None | str | Unset = UNSET,
-) -> Any | WorkerPage | None:
+) -> Problem | WorkerPage | None:
     """List Workers
 
      An agency's workers (its org's, plus those its token acts for), or for an admin everyone's, in
@@ -318,7 +328,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | WorkerPage
+        Problem | WorkerPage
     """
 
     return (

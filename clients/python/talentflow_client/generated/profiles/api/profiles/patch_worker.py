@@ -1,22 +1,26 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.patch_worker_json_patch import PatchWorkerJsonPatch
+from ...models.patch_worker_json_worker_patch import PatchWorkerJsonWorkerPatch
+from ...models.problem import Problem
 from ...models.worker import Worker
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     worker_id: str,
     *,
-    body: PatchWorkerJsonPatch,
+    body: PatchWorkerJsonWorkerPatch,
+    if_match: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
 
     _kwargs: dict[str, Any] = {
         "method": "patch",
@@ -35,35 +39,61 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | Worker | None:
+) -> Problem | Worker | None:
     if response.status_code == 200:
         response_200 = Worker.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 412:
-        response_412 = cast(Any, None)
+        response_412 = Problem.from_dict(response.json())
+
         return response_412
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
 
     if response.status_code == 428:
-        response_428 = cast(Any, None)
+        response_428 = Problem.from_dict(response.json())
+
         return response_428
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -73,7 +103,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any | Worker]:
+) -> Response[Problem | Worker]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -85,9 +115,10 @@ def _build_response(
 def sync_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: PatchWorkerJsonPatch,
-) -> Response[Any | Worker]:
+    client: AuthenticatedClient,
+    body: PatchWorkerJsonWorkerPatch,
+    if_match: str | Unset = UNSET,
+) -> Response[Problem | Worker]:
     """Patch Worker
 
      RFC 7396 merge patch (`application/merge-patch+json` or JSON): `null` removes a field, objects
@@ -95,19 +126,30 @@ def sync_detailed(
 
     Args:
         worker_id (str): the worker id
-        body (PatchWorkerJsonPatch):
+        if_match (str | Unset):
+        body (PatchWorkerJsonWorkerPatch): An RFC 7396 merge patch of a worker: every field
+            optional, `null` removes (resets) a field.
+
+            Objects (`contact`, `location`, `availability`, `wage_expectation`, `consent`) merge key
+            by key;
+            lists replace the whole list. Only the top-level names and list items are checked here;
+            the
+            merged document is then validated as a whole `WorkerIn`, so a patch can never produce a
+            profile
+            that a PUT would refuse.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Worker]
+        Response[Problem | Worker]
     """
 
     kwargs = _get_kwargs(
         worker_id=worker_id,
         body=body,
+        if_match=if_match,
     )
 
     response = client.get_httpx_client().request(
@@ -120,9 +162,10 @@ def sync_detailed(
 def sync(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: PatchWorkerJsonPatch,
-) -> Any | Worker | None:
+    client: AuthenticatedClient,
+    body: PatchWorkerJsonWorkerPatch,
+    if_match: str | Unset = UNSET,
+) -> Problem | Worker | None:
     """Patch Worker
 
      RFC 7396 merge patch (`application/merge-patch+json` or JSON): `null` removes a field, objects
@@ -130,29 +173,41 @@ def sync(
 
     Args:
         worker_id (str): the worker id
-        body (PatchWorkerJsonPatch):
+        if_match (str | Unset):
+        body (PatchWorkerJsonWorkerPatch): An RFC 7396 merge patch of a worker: every field
+            optional, `null` removes (resets) a field.
+
+            Objects (`contact`, `location`, `availability`, `wage_expectation`, `consent`) merge key
+            by key;
+            lists replace the whole list. Only the top-level names and list items are checked here;
+            the
+            merged document is then validated as a whole `WorkerIn`, so a patch can never produce a
+            profile
+            that a PUT would refuse.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Worker
+        Problem | Worker
     """
 
     return sync_detailed(
         worker_id=worker_id,
         client=client,
         body=body,
+        if_match=if_match,
     ).parsed
 
 
 async def asyncio_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: PatchWorkerJsonPatch,
-) -> Response[Any | Worker]:
+    client: AuthenticatedClient,
+    body: PatchWorkerJsonWorkerPatch,
+    if_match: str | Unset = UNSET,
+) -> Response[Problem | Worker]:
     """Patch Worker
 
      RFC 7396 merge patch (`application/merge-patch+json` or JSON): `null` removes a field, objects
@@ -160,19 +215,30 @@ async def asyncio_detailed(
 
     Args:
         worker_id (str): the worker id
-        body (PatchWorkerJsonPatch):
+        if_match (str | Unset):
+        body (PatchWorkerJsonWorkerPatch): An RFC 7396 merge patch of a worker: every field
+            optional, `null` removes (resets) a field.
+
+            Objects (`contact`, `location`, `availability`, `wage_expectation`, `consent`) merge key
+            by key;
+            lists replace the whole list. Only the top-level names and list items are checked here;
+            the
+            merged document is then validated as a whole `WorkerIn`, so a patch can never produce a
+            profile
+            that a PUT would refuse.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | Worker]
+        Response[Problem | Worker]
     """
 
     kwargs = _get_kwargs(
         worker_id=worker_id,
         body=body,
+        if_match=if_match,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -183,9 +249,10 @@ async def asyncio_detailed(
 async def asyncio(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-    body: PatchWorkerJsonPatch,
-) -> Any | Worker | None:
+    client: AuthenticatedClient,
+    body: PatchWorkerJsonWorkerPatch,
+    if_match: str | Unset = UNSET,
+) -> Problem | Worker | None:
     """Patch Worker
 
      RFC 7396 merge patch (`application/merge-patch+json` or JSON): `null` removes a field, objects
@@ -193,14 +260,24 @@ async def asyncio(
 
     Args:
         worker_id (str): the worker id
-        body (PatchWorkerJsonPatch):
+        if_match (str | Unset):
+        body (PatchWorkerJsonWorkerPatch): An RFC 7396 merge patch of a worker: every field
+            optional, `null` removes (resets) a field.
+
+            Objects (`contact`, `location`, `availability`, `wage_expectation`, `consent`) merge key
+            by key;
+            lists replace the whole list. Only the top-level names and list items are checked here;
+            the
+            merged document is then validated as a whole `WorkerIn`, so a patch can never produce a
+            profile
+            that a PUT would refuse.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | Worker
+        Problem | Worker
     """
 
     return (
@@ -208,5 +285,6 @@ async def asyncio(
             worker_id=worker_id,
             client=client,
             body=body,
+            if_match=if_match,
         )
     ).parsed

@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -8,6 +8,7 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.agency_contact_consent import AgencyContactConsent
 from ...models.agency_contact_consent_in import AgencyContactConsentIn
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -35,31 +36,51 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> AgencyContactConsent | Any | None:
+) -> AgencyContactConsent | Problem | None:
     if response.status_code == 200:
         response_200 = AgencyContactConsent.from_dict(response.json())
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
-        response_401 = cast(Any, None)
+        response_401 = Problem.from_dict(response.json())
+
         return response_401
 
     if response.status_code == 403:
-        response_403 = cast(Any, None)
+        response_403 = Problem.from_dict(response.json())
+
         return response_403
 
     if response.status_code == 404:
-        response_404 = cast(Any, None)
+        response_404 = Problem.from_dict(response.json())
+
         return response_404
 
     if response.status_code == 409:
-        response_409 = cast(Any, None)
+        response_409 = Problem.from_dict(response.json())
+
         return response_409
 
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
     if response.status_code == 422:
-        response_422 = cast(Any, None)
+        response_422 = Problem.from_dict(response.json())
+
         return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -69,7 +90,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[AgencyContactConsent | Any]:
+) -> Response[AgencyContactConsent | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,9 +102,9 @@ def _build_response(
 def sync_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: AgencyContactConsentIn,
-) -> Response[AgencyContactConsent | Any]:
+) -> Response[AgencyContactConsent | Problem]:
     """Record Agency Contact Consent
 
      The worker itself (its own token, not one an agency minted) or an admin records that the
@@ -102,7 +123,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AgencyContactConsent | Any]
+        Response[AgencyContactConsent | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -120,9 +141,9 @@ def sync_detailed(
 def sync(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: AgencyContactConsentIn,
-) -> AgencyContactConsent | Any | None:
+) -> AgencyContactConsent | Problem | None:
     """Record Agency Contact Consent
 
      The worker itself (its own token, not one an agency minted) or an admin records that the
@@ -141,7 +162,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AgencyContactConsent | Any
+        AgencyContactConsent | Problem
     """
 
     return sync_detailed(
@@ -154,9 +175,9 @@ def sync(
 async def asyncio_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: AgencyContactConsentIn,
-) -> Response[AgencyContactConsent | Any]:
+) -> Response[AgencyContactConsent | Problem]:
     """Record Agency Contact Consent
 
      The worker itself (its own token, not one an agency minted) or an admin records that the
@@ -175,7 +196,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AgencyContactConsent | Any]
+        Response[AgencyContactConsent | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -191,9 +212,9 @@ async def asyncio_detailed(
 async def asyncio(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     body: AgencyContactConsentIn,
-) -> AgencyContactConsent | Any | None:
+) -> AgencyContactConsent | Problem | None:
     """Record Agency Contact Consent
 
      The worker itself (its own token, not one an agency minted) or an admin records that the
@@ -212,7 +233,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AgencyContactConsent | Any
+        AgencyContactConsent | Problem
     """
 
     return (

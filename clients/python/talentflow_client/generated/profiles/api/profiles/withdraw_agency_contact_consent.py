@@ -1,11 +1,12 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
 from ...types import Response
 
 
@@ -25,21 +26,40 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Any | None:
+) -> Any | Problem | None:
     if response.status_code == 204:
-        return None
+        response_204 = cast(Any, None)
+        return response_204
 
     if response.status_code == 401:
-        return None
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
 
     if response.status_code == 403:
-        return None
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
 
     if response.status_code == 404:
-        return None
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
 
     if response.status_code == 422:
-        return None
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -49,7 +69,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[Any]:
+) -> Response[Any | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -61,8 +81,8 @@ def _build_response(
 def sync_detailed(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any]:
+    client: AuthenticatedClient,
+) -> Response[Any | Problem]:
     """Withdraw Agency Contact Consent
 
      The worker, an admin or the agency removes the record: the agency's word no longer counts.
@@ -75,7 +95,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -89,11 +109,11 @@ def sync_detailed(
     return _build_response(client=client, response=response)
 
 
-async def asyncio_detailed(
+def sync(
     worker_id: str,
     *,
-    client: AuthenticatedClient | Client,
-) -> Response[Any]:
+    client: AuthenticatedClient,
+) -> Any | Problem | None:
     """Withdraw Agency Contact Consent
 
      The worker, an admin or the agency removes the record: the agency's word no longer counts.
@@ -106,7 +126,33 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any]
+        Any | Problem
+    """
+
+    return sync_detailed(
+        worker_id=worker_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    worker_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Any | Problem]:
+    """Withdraw Agency Contact Consent
+
+     The worker, an admin or the agency removes the record: the agency's word no longer counts.
+
+    Args:
+        worker_id (str): the worker id
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -116,3 +162,31 @@ async def asyncio_detailed(
     response = await client.get_async_httpx_client().request(**kwargs)
 
     return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    worker_id: str,
+    *,
+    client: AuthenticatedClient,
+) -> Any | Problem | None:
+    """Withdraw Agency Contact Consent
+
+     The worker, an admin or the agency removes the record: the agency's word no longer counts.
+
+    Args:
+        worker_id (str): the worker id
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            worker_id=worker_id,
+            client=client,
+        )
+    ).parsed

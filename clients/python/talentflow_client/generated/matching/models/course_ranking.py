@@ -1,32 +1,62 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="PatchWorkerJsonPatch")
+if TYPE_CHECKING:
+    from ..models.course_hit import CourseHit
+
+
+T = TypeVar("T", bound="CourseRanking")
 
 
 @_attrs_define
-class PatchWorkerJsonPatch:
+class CourseRanking:
+    """
+    Attributes:
+        items (list[CourseHit]):
+    """
+
+    items: list[CourseHit]
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        items = []
+        for items_item_data in self.items:
+            items_item = items_item_data.to_dict()
+            items.append(items_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "items": items,
+            }
+        )
 
         return field_dict
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        patch_worker_json_patch = cls()
+        from ..models.course_hit import CourseHit
 
-        patch_worker_json_patch.additional_properties = d
-        return patch_worker_json_patch
+        d = dict(src_dict)
+        items = []
+        _items = d.pop("items")
+        for items_item_data in _items:
+            items_item = CourseHit.from_dict(items_item_data)
+
+            items.append(items_item)
+
+        course_ranking = cls(
+            items=items,
+        )
+
+        course_ranking.additional_properties = d
+        return course_ranking
 
     @property
     def additional_keys(self) -> list[str]:

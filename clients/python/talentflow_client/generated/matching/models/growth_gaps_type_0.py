@@ -6,12 +6,12 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="JobsHealthzResponseJobsHealthz")
+T = TypeVar("T", bound="GrowthGapsType0")
 
 
 @_attrs_define
-class JobsHealthzResponseJobsHealthz:
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+class GrowthGapsType0:
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -23,19 +23,19 @@ class JobsHealthzResponseJobsHealthz:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        jobs_healthz_response_jobs_healthz = cls()
+        growth_gaps_type_0 = cls()
 
-        jobs_healthz_response_jobs_healthz.additional_properties = d
-        return jobs_healthz_response_jobs_healthz
+        growth_gaps_type_0.additional_properties = d
+        return growth_gaps_type_0
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -6,12 +6,12 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="NotifyHealthzResponseNotifyHealthz")
+T = TypeVar("T", bound="PatchWorkerJsonWorkerPatchLocationType0")
 
 
 @_attrs_define
-class NotifyHealthzResponseNotifyHealthz:
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+class PatchWorkerJsonWorkerPatchLocationType0:
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -23,19 +23,19 @@ class NotifyHealthzResponseNotifyHealthz:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        notify_healthz_response_notify_healthz = cls()
+        patch_worker_json_worker_patch_location_type_0 = cls()
 
-        notify_healthz_response_notify_healthz.additional_properties = d
-        return notify_healthz_response_notify_healthz
+        patch_worker_json_worker_patch_location_type_0.additional_properties = d
+        return patch_worker_json_worker_patch_location_type_0
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -6,11 +6,11 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ValidationErrorContext")
+T = TypeVar("T", bound="PatchWorkerJsonWorkerPatchWageExpectationType0")
 
 
 @_attrs_define
-class ValidationErrorContext:
+class PatchWorkerJsonWorkerPatchWageExpectationType0:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +23,10 @@ class ValidationErrorContext:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        validation_error_context = cls()
+        patch_worker_json_worker_patch_wage_expectation_type_0 = cls()
 
-        validation_error_context.additional_properties = d
-        return validation_error_context
+        patch_worker_json_worker_patch_wage_expectation_type_0.additional_properties = d
+        return patch_worker_json_worker_patch_wage_expectation_type_0
 
     @property
     def additional_keys(self) -> list[str]:

@@ -6,11 +6,13 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ValidationErrorContext")
+T = TypeVar("T", bound="GrowthCourseCourse")
 
 
 @_attrs_define
-class ValidationErrorContext:
+class GrowthCourseCourse:
+    """the course as its provider published it"""
+
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -23,10 +25,10 @@ class ValidationErrorContext:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        validation_error_context = cls()
+        growth_course_course = cls()
 
-        validation_error_context.additional_properties = d
-        return validation_error_context
+        growth_course_course.additional_properties = d
+        return growth_course_course
 
     @property
     def additional_keys(self) -> list[str]:

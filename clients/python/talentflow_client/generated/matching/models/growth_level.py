@@ -6,12 +6,14 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="MatchingHealthzResponseMatchingHealthz")
+T = TypeVar("T", bound="GrowthLevel")
 
 
 @_attrs_define
-class MatchingHealthzResponseMatchingHealthz:
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+class GrowthLevel:
+    """the worker's current level and its label"""
+
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -23,19 +25,19 @@ class MatchingHealthzResponseMatchingHealthz:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        matching_healthz_response_matching_healthz = cls()
+        growth_level = cls()
 
-        matching_healthz_response_matching_healthz.additional_properties = d
-        return matching_healthz_response_matching_healthz
+        growth_level.additional_properties = d
+        return growth_level
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: Any) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:

@@ -6,12 +6,14 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="ProfilesHealthzResponseProfilesHealthz")
+T = TypeVar("T", bound="ReadinessChecks")
 
 
 @_attrs_define
-class ProfilesHealthzResponseProfilesHealthz:
-    additional_properties: dict[str, str] = _attrs_field(init=False, factory=dict)
+class ReadinessChecks:
+    """each store, log and index: reachable or not"""
+
+    additional_properties: dict[str, bool] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
 
@@ -23,19 +25,19 @@ class ProfilesHealthzResponseProfilesHealthz:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        profiles_healthz_response_profiles_healthz = cls()
+        readiness_checks = cls()
 
-        profiles_healthz_response_profiles_healthz.additional_properties = d
-        return profiles_healthz_response_profiles_healthz
+        readiness_checks.additional_properties = d
+        return readiness_checks
 
     @property
     def additional_keys(self) -> list[str]:
         return list(self.additional_properties.keys())
 
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> bool:
         return self.additional_properties[key]
 
-    def __setitem__(self, key: str, value: str) -> None:
+    def __setitem__(self, key: str, value: bool) -> None:
         self.additional_properties[key] = value
 
     def __delitem__(self, key: str) -> None:
