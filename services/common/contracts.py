@@ -11,11 +11,12 @@ import datetime as dt
 import re
 import unicodedata
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
@@ -60,14 +61,34 @@ def visible_text(text: str) -> str:
     return text
 
 
+# What the validators above refuse, as the patterns the OpenAPI documents show (the checks themselves
+# stay the validators', with their messages): no NUL, bidi or control characters, and for a one-line
+# text something besides whitespace. Only "a visible character" is left for the validator alone.
+_BIDI = r"\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
+_REFUSED_IN_LINES = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f" + _BIDI
+_LINE_SCHEMA = Field(json_schema_extra={"pattern": rf"^[^{_REFUSED_IN_LINES}]*[^{_REFUSED_IN_LINES}\s][^{_REFUSED_IN_LINES}]*$"})
+_LONG_TEXT_SCHEMA = Field(json_schema_extra={"pattern": rf"^[^\x00{_BIDI}]*$"})
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=_NO_NUL),
-                 AfterValidator(visible_text)]
+                 AfterValidator(visible_text), _LINE_SCHEMA]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000, pattern=_NO_NUL),
-                     AfterValidator(readable_text)]
+                     AfterValidator(readable_text), _LONG_TEXT_SCHEMA]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=_NO_NUL),
-                 AfterValidator(visible_text)]
+                 AfterValidator(visible_text), _LINE_SCHEMA]
 Id = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 Number = StrictInt | StrictFloat
+
+
+def _whole_number(value: Any) -> Any:
+    # JSON has one kind of number, and JSON Schema's integer is a value: 5.0 is the integer 5
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# A whole number as a JSON client may write it (5 or 5.0); not 5.5, "5" or true. Bounds of an optional
+# one go before the validator (`Annotated[StrictInt, Field(ge=…), _WHOLE] | None`), so the JSON
+# Schema keeps `minimum`/`maximum` instead of pydantic's own `ge`/`le`.
+_WHOLE = BeforeValidator(_whole_number)
+WholeNumber = Annotated[StrictInt, _WHOLE]
 
 
 class Strict(BaseModel):
@@ -212,20 +233,20 @@ class Occupation(Strict):
 
 class Skill(Strict):
     name: Name
-    proficiency: StrictInt = Field(ge=1, le=5)
+    proficiency: WholeNumber = Field(ge=1, le=5)
     years: Number = Field(0, ge=0, le=70)
 
 
 class SkillRequirement(Strict):
     name: Name
-    min_proficiency: StrictInt = Field(1, ge=1, le=5)
+    min_proficiency: WholeNumber = Field(1, ge=1, le=5)
     required: StrictBool = True
 
 
 class Certificate(Strict):
     occupation: Name
     level: SkillLevel
-    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40, pattern=_NO_NUL)]
     issuer: Name | None = None
     issued_on: dt.date | None = None
     verified: StrictBool = False
@@ -234,19 +255,19 @@ class Certificate(Strict):
 class Award(Strict):
     name: Text
     tier: AwardTier
-    rank: StrictInt | None = Field(None, ge=1, le=1000)
-    year: StrictInt = Field(ge=1950, le=2100)
+    rank: Annotated[StrictInt, Field(ge=1, le=1000), _WHOLE] | None = None
+    year: WholeNumber = Field(ge=1950, le=2100)
 
 
 class Achievement(Strict):
     kind: AchievementKind
     title: Text
-    year: StrictInt = Field(ge=1950, le=2100)
+    year: WholeNumber = Field(ge=1950, le=2100)
 
 
 class Availability(Strict):
     modes: list[AvailabilityMode] = Field(min_length=1, max_length=4)
-    hours_per_week: StrictInt | None = Field(None, ge=1, le=84)
+    hours_per_week: Annotated[StrictInt, Field(ge=1, le=84), _WHOLE] | None = None
     available_from: dt.date | None = None
 
     @field_validator("modes")
@@ -321,13 +342,13 @@ class PostingFields(Strict):
     skills: list[SkillRequirement] = Field(default_factory=list, max_length=30)
     min_skill_level: SkillLevel | None = None
     certificates: list[Name] = Field(default_factory=list, max_length=10)
-    headcount: StrictInt = Field(1, ge=1, le=10_000)
+    headcount: WholeNumber = Field(1, ge=1, le=10_000)
     wage: Wage | None = None
     region: RegionCode
     location: Location | None = None
     remote_ok: StrictBool = False
     start_on: dt.date | None = None
-    duration_days: StrictInt | None = Field(None, ge=1, le=3650)
+    duration_days: Annotated[StrictInt, Field(ge=1, le=3650), _WHOLE] | None = None
     deadline: dt.date | None = None
     status: PostingStatus = PostingStatus.open
 
@@ -344,7 +365,7 @@ class CourseSkill(Strict):
     """A skill a course teaches and the proficiency (1–5) a participant reaches in it."""
 
     name: Name
-    proficiency: StrictInt = Field(ge=1, le=5)
+    proficiency: WholeNumber = Field(ge=1, le=5)
 
 
 class Fee(Strict):
@@ -369,7 +390,7 @@ class CourseFields(Strict):
     hours: Number = Field(gt=0, le=10_000)
     fee: Fee | None = None
     subsidy_eligible: StrictBool = False  # 职业培训补贴: the course qualifies for the vocational-training subsidy
-    seats: StrictInt | None = Field(None, ge=1, le=100_000)  # None: no limit (a remote course, say)
+    seats: Annotated[StrictInt, Field(ge=1, le=100_000), _WHOLE] | None = None  # None: no limit (a remote course, say)
     status: CourseStatus = CourseStatus.open
 
     _region = field_validator("region")(classmethod(lambda cls, v: check_region(v)))

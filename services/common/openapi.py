@@ -35,6 +35,8 @@ from fastapi import FastAPI, routing
 
 __all__ = [
     "BEARER_SCHEME",
+    "IF_MATCH_MAX_CHARS",
+    "IF_MATCH_PATTERN",
     "PROBLEM_MEDIA_TYPE",
     "PROBLEM_SCHEMA",
     "SERVICES",
@@ -77,6 +79,7 @@ PROBLEM_FIELD_SCHEMA: dict[str, Any] = {
 
 # What each error status means in every service; a route's own description wins.
 _ERROR_TEXT: dict[int, str] = {
+    400: "the body cannot be read as the declared media type (not JSON, or cut short)",
     401: "no valid bearer token",
     403: "this role or caller may not do this",
     404: "no such object, or not one the caller may see",
@@ -102,16 +105,20 @@ _IDEMPOTENCY_KEY = {
                    "24 h) gets the first answer, with `Idempotent-Replayed: true`; another body with it is 422",
     "schema": {"type": "string", "maxLength": 200},
 }
+# If-Match as the kit reads it (RFC 9110 entity-tags naming versions; the quotes may be left out).
+_ETAG_VERSION = r'(?:W/)?(?:"[0-9]{1,18}"|[0-9]{1,18})'
+IF_MATCH_PATTERN = rf"^[ \t]*(?:\*|{_ETAG_VERSION}(?:[ \t]*,[ \t]*{_ETAG_VERSION})*)[ \t]*$"
+IF_MATCH_MAX_CHARS = 200
 _IF_MATCH = {
     "name": "If-Match", "in": "header", "required": False,
     "description": "the ETag last read (`\"3\"`), or `*`: the change is refused with 412 if the object has "
                    "moved on (some objects require it: 428)",
-    "schema": {"type": "string", "maxLength": 200},
+    "schema": {"type": "string", "maxLength": IF_MATCH_MAX_CHARS, "pattern": IF_MATCH_PATTERN},
 }
 _IF_NONE_MATCH = {
     "name": "If-None-Match", "in": "header", "required": False,
-    "description": "the ETag last read: 304 without a body while it is still current",
-    "schema": {"type": "string", "maxLength": 200},
+    "description": "the ETag last read: 304 without a body while it is still current (any other value: 200)",
+    "schema": {"type": "string"},
 }
 _ETAG = {"ETag": {"description": "the object's version, for If-Match / If-None-Match", "schema": {"type": "string"}}}
 _LOCATION = {"Location": {"description": "where the object (or the job) is", "schema": {"type": "string"}}}
@@ -240,7 +247,7 @@ def _complete_operation(route: Any, method: str, op: dict[str, Any]) -> None:
     if authenticated and method in _WRITES:
         errors.add(409)
     if "requestBody" in op:
-        errors.add(413)
+        errors |= {400, 413}
     if reads_if_match:
         errors |= {412, 428}
     for status in sorted(errors):
@@ -286,6 +293,39 @@ def _hoist_local_defs(doc: dict[str, Any]) -> None:
     doc["paths"] = visit(doc.get("paths", {}))
 
 
+_BOUNDS = {"ge": "minimum", "gt": "exclusiveMinimum", "le": "maximum", "lt": "exclusiveMaximum"}
+
+
+def _standard_bounds(node: Any) -> Any:
+    """pydantic writes the bounds of a constrained union (`StrictInt | StrictFloat` with `gt=0`) as
+    its own keys (`gt`, `le`), which JSON Schema ignores: a generator would send 0 hours and a
+    validator let it through. Write them as `exclusiveMinimum`, `maximum` … on each numeric member."""
+    if isinstance(node, list):
+        return [_standard_bounds(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _standard_bounds(v) for k, v in node.items()}
+    bounds = {_BOUNDS[k]: node.pop(k) for k in list(node) if k in _BOUNDS and isinstance(node[k], (int, float))}
+    if bounds:
+        members = node.get("anyOf")
+        numeric = [m for m in members or [] if isinstance(m, dict) and m.get("type") in ("integer", "number")]
+        for member in numeric:
+            member.update(bounds)
+        if not numeric:
+            node.update(bounds)
+    return node
+
+
+def _merge_patch_as_json(op: dict[str, Any]) -> None:
+    """A route that reads an RFC 7396 merge patch reads it as `application/json` too; when FastAPI
+    describes that media type as a free-form object, it gets the merge patch's schema."""
+    content = op.get("requestBody", {}).get("content", {})
+    patch = content.get("application/merge-patch+json", {}).get("schema")
+    plain = content.get("application/json", {}).get("schema")
+    if patch and plain is not None and "$ref" not in plain and not plain.get("properties"):
+        content["application/json"] = {"schema": copy.deepcopy(patch)}
+
+
 def complete_openapi(app: FastAPI, base: dict[str, Any]) -> dict[str, Any]:
     """The document FastAPI wrote, completed as the module docstring says (a new dict)."""
     doc = copy.deepcopy(base)
@@ -308,7 +348,10 @@ def complete_openapi(app: FastAPI, base: dict[str, Any]) -> dict[str, Any]:
             op = paths.get(route.path_format, {}).get(method.lower())
             if op is not None:
                 _complete_operation(route, method.lower(), op)
+                _merge_patch_as_json(op)
     _hoist_local_defs(doc)
+    doc["paths"] = _standard_bounds(doc["paths"])
+    components["schemas"] = _standard_bounds(components["schemas"])
     missing = unresolved_refs(doc)
     if missing:  # a route's own declaration named a schema the document does not have
         raise ValueError(f"OpenAPI references that do not resolve: {sorted(missing)[:5]}")

@@ -38,7 +38,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from services.common.auth import Principal, Role, TokenIssuer
 from services.common.errors import DomainError, InvalidInput, PreconditionRequired, StaleVersion
-from services.common.openapi import install_openapi
+from services.common.openapi import IF_MATCH_MAX_CHARS, IF_MATCH_PATTERN, install_openapi
 from services.common.ports import KeyValue
 
 log = logging.getLogger("talentflow.http")
@@ -130,8 +130,32 @@ def install_problem_handlers(app: FastAPI) -> None:
         return problem(exc.status, exc.title, exc.detail, type_slug=exc.type_slug, errors=exc.errors, headers=exc.headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException):
-        return problem(exc.status_code, _reason(exc.status_code), str(exc.detail), headers=getattr(exc, "headers", None))
+    async def _http(request: Request, exc: StarletteHTTPException):
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request.app, request.scope))}
+        return problem(exc.status_code, _reason(exc.status_code), str(exc.detail), headers=headers)
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """The methods of the resource this path is: every route with the path template of the first one
+    that matched (the one Starlette chose). Starlette's own 405 names only that route's methods, while
+    GET, PUT and DELETE of one resource are separate routes."""
+    from fastapi import routing
+    from starlette.routing import Match
+
+    template: str | None = None
+    methods: set[str] = set()
+    for context in routing.iter_route_contexts(app.routes):
+        route = getattr(context, "_effective_route", context)
+        matches = getattr(route, "matches", None)
+        path = getattr(context, "path", None)
+        if matches is None or (template is not None and path != template):
+            continue
+        if matches(scope)[0] is not Match.NONE:
+            template = path
+            methods |= set(getattr(context, "methods", None) or ())
+    return sorted(methods)
 
 
 
@@ -168,19 +192,22 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+# If-Match as this API reads it: the expression the OpenAPI documents give as the header's pattern.
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+_VERSION_IN_TAG = re.compile(r"[0-9]{1,18}")
+
+
 def parse_if_match(request: Request) -> int | None | str:
     """The version named by If-Match: an int, '*' for any, or None when the header is absent."""
     value = request.headers.get("if-match")
     if value is None:
         return None
-    value = value.strip()
-    if value == "*":
+    if len(value) > IF_MATCH_MAX_CHARS or not _IF_MATCH.fullmatch(value):
+        raise InvalidInput.field("header.If-Match", "must be an ETag this API returned, like \"3\"")
+    if value.strip(" \t") == "*":
         return "*"
-    tags = [t.strip().removeprefix("W/").strip('"') for t in value.split(",")]
-    for t in tags:
-        if not (t.isascii() and t.isdigit() and len(t) <= 18):  # int() refuses '²' and >4300 digits
-            raise InvalidInput.field("header.If-Match", "must be an ETag this API returned, like \"3\"")
-    return int(tags[0]) if len(tags) == 1 else max(int(t) for t in tags)
+    versions = [int(v) for v in _VERSION_IN_TAG.findall(value)]
+    return versions[0] if len(versions) == 1 else max(versions)
 
 
 def check_if_match(request: Request, current_version: int, *, required: bool = False) -> None:

@@ -28,7 +28,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StrictBool,
-    StrictInt,
     StringConstraints,
     ValidationError,
     field_validator,
@@ -51,6 +50,7 @@ from services.common.contracts import (
     Text,
     Wage,
     WageUnit,
+    WholeNumber,
 )
 from services.common.errors import Forbidden, IllegalTransition, InvalidInput
 
@@ -183,13 +183,13 @@ class PostingPatch(Strict):
     skills: list[Any] | None = Field(None, max_length=30)
     min_skill_level: SkillLevel | None = None
     certificates: list[Any] | None = Field(None, max_length=10)
-    headcount: StrictInt | None = None
+    headcount: WholeNumber | None = None
     wage: dict[str, Any] | None = None
     region: RegionCode | None = None
     location: dict[str, Any] | None = None
     remote_ok: StrictBool | None = None
     start_on: dt.date | None = None
-    duration_days: StrictInt | None = None
+    duration_days: WholeNumber | None = None
     deadline: dt.date | None = None
     status: PostingStatus | None = None
 

@@ -29,10 +29,10 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, Field, StrictInt, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, field_validator, model_validator
 
 from services.common.auth import Principal, Role
-from services.common.contracts import Strict
+from services.common.contracts import Strict, WholeNumber
 from services.common.errors import Forbidden, InvalidInput
 from services.common.events import (
     ApplicationSubmitted,
@@ -321,7 +321,7 @@ class PreferencesIn(Strict):
                           description="IANA time zone: quiet hours, digests, and the times notifications show")
     language: Literal["zh", "en"] = Field("zh", description="language of notifications and e-mails: zh (简体中文) or en")
     delivery: DeliveryMode = Field(DeliveryMode.immediate, description="e-mail each notification, or one daily digest")
-    digest_hour: StrictInt = Field(8, ge=0, le=23, description="local hour of the daily digest (an integer: false is not 0)")
+    digest_hour: WholeNumber = Field(8, ge=0, le=23, description="local hour of the daily digest (an integer: false is not 0)")
     quiet_hours: QuietHours | None = None
     channels: dict[NotificationType, list[Channel]] = Field(
         default_factory=dict, description="channels per notification type; types left out keep their defaults"
@@ -467,9 +467,17 @@ class SubscriptionStatus(StrEnum):
     disabled = "disabled"
 
 
+def _event_types_schema(schema: dict[str, Any]) -> None:
+    """The closed vocabulary in the OpenAPI document: distinct webhook types, or `"*"` (which stands
+    alone: a rule the description states, left to the validator so generated clients stay simple)."""
+    schema["items"] = {"type": "string", "enum": [*sorted(t.value for t in WEBHOOK_TYPES), "*"]}
+    schema["uniqueItems"] = True
+
+
 class SubscriptionIn(Strict):
     url: Annotated[str, Printable] = Field(min_length=1, max_length=2048, description="http(s) endpoint that receives the webhooks")
-    event_types: list[str] = Field(min_length=1, max_length=20, description='types to receive, or ["*"] for all')
+    event_types: list[str] = Field(min_length=1, max_length=20, description='distinct types to receive, or ["*"] alone for all',
+                                   json_schema_extra=_event_types_schema)
     description: Annotated[str, Printable] = Field("", max_length=500)
     org_id: str | None = Field(None, pattern=r"^[A-Za-z0-9_.:-]{1,64}$",
                                description="the org it is for: your own (default), or one an agency acts for")
@@ -498,7 +506,7 @@ class SubscriptionOut(BaseModel):
     id: str
     org_id: str
     url: str
-    event_types: list[str]
+    event_types: list[str] = Field(json_schema_extra=_event_types_schema)
     description: str
     status: SubscriptionStatus
     disabled_reason: str | None

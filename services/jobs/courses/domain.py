@@ -33,6 +33,7 @@ from services.common.contracts import (
     SkillLevel,
     Strict,
     Text,
+    WholeNumber,
 )
 from services.common.errors import Forbidden, IllegalTransition, InvalidInput
 from services.jobs.domain import PATCH_MAX_DEPTH, _depth, may_manage, specific_occupation, validate_body
@@ -86,7 +87,7 @@ class CoursePatch(Strict):
     hours: StrictInt | StrictFloat | None = None
     fee: dict[str, Any] | None = None
     subsidy_eligible: StrictBool | None = None
-    seats: StrictInt | None = None
+    seats: WholeNumber | None = None
     status: CourseStatus | None = None
 
     @field_validator("occupation", "skills", "fee")
