@@ -167,3 +167,21 @@ def test_every_course_query_and_document_translates_for_elasticsearch() -> None:
     search_courses(index, CourseSearch(), now, "zh", worker=worker)
     kinds = [what for what, _ in sent]
     assert kinds.count("search") == 4 and kinds.count("count") == 4 and "upsert" in kinds
+
+
+def test_summaries_at_the_top_of_the_ladder_and_when_nothing_is_lacking() -> None:
+    from services.matching import handlers
+    from services.matching.courses.handlers import growth_path
+    from tests.fakes_search import FakeSearchIndex, posting_data, posting_upserted
+
+    index = FakeSearchIndex()
+    posting = posting_data(min_skill_level="senior", certificates=[],
+                           skills=[{"name": "氩弧焊", "min_proficiency": 4, "required": True}])
+    handlers.apply_to_index(index, [posting_upserted(posting)])
+    now = dt.datetime.now(dt.UTC)
+    top = worker_data(skill_level="chief_technician")
+    assert growth_path(index, top, None, now, "zh")["summary"] == "已是技能等级的最高一级"
+    assert growth_path(index, top, None, now, "en")["summary"] == "already at the top of the skill ladder"
+    ready = growth_path(index, top, posting, now, "zh")
+    assert ready["gaps"]["ready"] is True and ready["courses"] == []
+    assert ready["summary"] == f"已满足“{posting['title']}”的全部要求；已是技能等级的最高一级"

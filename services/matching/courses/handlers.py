@@ -165,6 +165,7 @@ def growth_path(index: SearchIndex, worker: dict[str, Any], posting: dict[str, A
 def _summary(answer: dict[str, Any], posting: dict[str, Any] | None, language: Language) -> str:
     en = language == "en"
     parts: list[str] = []
+    lacking: list[str] = []
     gaps = answer.get("gaps")
     if gaps is not None:
         title = (posting or {}).get("title") or ""
@@ -177,7 +178,9 @@ def _summary(answer: dict[str, Any], posting: dict[str, Any] | None, language: L
         else:
             parts.append((f"lacks for “{title}”: " + ", ".join(lacking)) if en else (f"距“{title}”还差：" + "、".join(lacking)))
     rung = answer.get("next_rung")
-    if rung:
+    if rung is None:
+        parts.append("already at the top of the skill ladder" if en else "已是技能等级的最高一级")
+    else:
         label = level_label(rung["level"], language)
         unlocks = (rung.get("unlocks") or {}).get("open_postings")
         if en:
@@ -185,6 +188,9 @@ def _summary(answer: dict[str, Any], posting: dict[str, Any] | None, language: L
         else:
             parts.append(f"下一级：{label}" + (f"，可多符合{unlocks}个在招岗位" if unlocks else ""))
     count = len(answer.get("courses") or [])
+    wanting = bool(lacking) if gaps is not None else rung is not None  # something a course could help with
+    if not count and not wanting:
+        return ("; " if en else "；").join(parts)
     if en:
         parts.append(f"{count} open course(s) would help" if count else "no open course in reach closes these gaps yet")
     else:
