@@ -135,7 +135,6 @@ def test_every_course_query_and_document_translates_for_elasticsearch() -> None:
     server-side behaviour is the conformance suite's, with ELASTICSEARCH_URL)."""
     from services.matching import handlers
     from services.matching.courses.handlers import growth_path, search_courses
-    from services.matching.index import Kind
     from services.matching.index.elastic import filters_query, search_body, upsert_actions
     from tests.fakes_courses import course_upserted
     from tests.fakes_search import FakeSearchIndex, posting_data, posting_upserted

@@ -24,14 +24,14 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator
 
 from services.common import taxonomy
 from services.common.contracts import LEVEL_LABELS_ZH, CourseMode, Name, RegionPrefix, SkillLevel, check_region
-from services.matching.courses.documents import NO_LEVEL, skill_keys
+from services.matching.courses.documents import skill_keys
 from services.matching.documents import CHINA, epoch
 from services.matching.domain import language_of as matching_language_of
 from services.matching.index import AllOf, AnyOf, Filter, Range, Terms
+from services.matching.synonyms import occupation_codes
 from services.matching.vocabulary.growth import LEVEL_LABELS_EN
 
 Language = Literal["zh", "en"]
-LANGUAGES: tuple[Language, ...] = ("zh", "en")
 OCCUPATION_CODE = re.compile(r"^\d(-\d{2}){0,3}(-\d{2})?$")
 REGION_FIELDS = {6: "region", 4: "city", 2: "province"}
 IN_PERSON = (CourseMode.onsite.value, CourseMode.blended.value)
@@ -124,8 +124,6 @@ def worker_reach(worker: dict[str, Any]) -> tuple[str, ...]:
 
 def occupation_chain(occupation: str | None) -> tuple[tuple[str, ...], str]:
     """(the code's chain, "") for a classified occupation; ((), the name) to search as text otherwise."""
-    from services.matching.synonyms import occupation_codes
-
     if not occupation:
         return (), ""
     if OCCUPATION_CODE.match(occupation):
@@ -173,7 +171,7 @@ class Wanted:
     keys: tuple[str, ...]
     min_proficiency: int | None = None
     weight: float = 1.0  # a required gap 1, a nice-to-have NICE_TO_HAVE
-    kind: str = "skill"  # "skill" or "permit" (an operation whose permit the course prepares for)
+    kind: str = "skill"  # "skill", "permit" (an operation whose permit it prepares for) or "certificate"
 
     @classmethod
     def of(cls, label: str, *, names: Sequence[str] = (), min_proficiency: int | None = None, weight: float = 1.0,
@@ -338,7 +336,3 @@ def region_text(region: str | None, language: Language) -> str:
     if language == "en" or not province:
         return f"region {region}" if language == "en" else region
     return province if len(region) == 2 else f"{province}（{region}）"
-
-
-def level_rank(level: str | None) -> int:
-    return SkillLevel(level).rank if level else NO_LEVEL

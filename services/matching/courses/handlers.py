@@ -1,5 +1,6 @@
-"""What matching does with courses: fold course events into the index, find courses, and answer a
-worker's growth path (gaps for a posting, the open courses that close them, the next rung)."""
+"""What matching does with courses: find them, and answer a worker's growth path (gaps for a
+posting, the open courses that close them, the next rung). Course events are folded into the index
+by matching's own ingest (`handlers.change_of` → `courses.documents`), in the `matching-courses` group."""
 
 from __future__ import annotations
 
@@ -8,8 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from services.common.contracts import SkillLevel
-from services.common.events import CloudEvent, CourseClosed, CourseUpserted
-from services.matching.courses.documents import closed_course_doc, course_doc, course_summary
+from services.matching.courses.documents import course_summary
 from services.matching.courses.domain import (
     NICE_TO_HAVE,
     CourseSearch,
@@ -30,15 +30,6 @@ from services.matching.index import AnyOf, Filter, IndexHit, Kind, Range, Search
 from services.matching.vocabulary.growth import growth
 
 SEARCH_DEPTH = 200  # courses read from the index before the formula orders them
-
-
-def course_change(event: CloudEvent, data: Any) -> tuple[str, int, Any] | None:
-    """(id, version, index document) of a course event; None for any other event."""
-    if isinstance(data, CourseUpserted):
-        return data.id, event.entityversion, course_doc(data, event.entityversion)
-    if isinstance(data, CourseClosed):
-        return data.id, event.entityversion, closed_course_doc(data, event.entityversion)
-    return None
 
 
 # --- search -----------------------------------------------------------------------------------------
