@@ -14,9 +14,9 @@ Tables (mirrored by hand in migrations/versions/):
   which posting, on what consent. Both go with the worker's erasure.
 - `outbox`: the events, written in the same transaction as the rows (services.common.store).
 
-Every function takes the caller's connection, so the caller decides the transaction; handlers use
-them through `ProfilesStore`, bound to the connection of their unit of work (services.common.uow),
-which returns domain objects and turns driver errors into domain errors.
+The SQL lives in `ProfilesStore`, bound to the caller's connection, so the caller decides the
+transaction: handlers get it from their unit of work (services.common.uow); it returns domain
+objects and turns driver errors into domain errors.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ def _aware(stamp: dt.datetime) -> dt.datetime:
     return stamp if stamp.tzinfo else stamp.replace(tzinfo=dt.UTC)
 
 
-# --- workers -------------------------------------------------------------------------------------
+# --- rows ----------------------------------------------------------------------------------------
 
 
 def _row_values(state: ProfileState) -> dict[str, Any]:
@@ -178,29 +178,6 @@ _INSERT_OCCUPATION = DriverStatement(worker_occupations.insert().values(
     worker_id=sa.bindparam("worker_id"), code=sa.bindparam("code")))
 
 
-def insert_workers(conn: Connection, states: Sequence[ProfileState], codes: Sequence[Sequence[str]],
-                   replay_keys: Sequence[str | None] | None = None) -> None:
-    """Insert new profiles (raises IntegrityError when an id exists)."""
-    rows = []
-    for i, state in enumerate(states):
-        row = _row_values(state)
-        row.update(id=state.id, created_at=state.created_at, replay_key=replay_keys[i] if replay_keys else None)
-        rows.append(row)
-    _INSERT_WORKER.execute(conn, rows)
-    occupation_rows = [{"worker_id": s.id, "code": c} for s, cs in zip(states, codes, strict=True) for c in cs]
-    if occupation_rows:
-        _INSERT_OCCUPATION.execute(conn, occupation_rows)
-
-
-def update_worker(conn: Connection, state: ProfileState, codes: Sequence[str] | None) -> None:
-    """Write a profile's new version; `codes` None means its occupation codes did not change."""
-    conn.execute(workers.update().where(workers.c.id == state.id).values(**_row_values(state)))
-    if codes is not None:
-        conn.execute(worker_occupations.delete().where(worker_occupations.c.worker_id == state.id))
-        if codes:
-            conn.execute(worker_occupations.insert(), [{"worker_id": state.id, "code": c} for c in codes])
-
-
 _STATE_COLUMNS = (workers.c.id, workers.c.version, workers.c.document, workers.c.contact,
                   workers.c.created_at, workers.c.updated_at)
 
@@ -216,40 +193,6 @@ def _state(row: sa.Row) -> ProfileState:
     )
 
 
-def get_worker(conn: Connection, worker_id: str, *, for_update: bool = False) -> ProfileState | None:
-    """One profile; `for_update` locks the row (PostgreSQL) until the transaction ends."""
-    query = sa.select(*_STATE_COLUMNS).where(workers.c.id == worker_id)
-    if for_update:
-        query = query.with_for_update()
-    row = conn.execute(query).first()
-    return _state(row) if row else None
-
-
-def get_workers(conn: Connection, worker_ids: Iterable[str], *, for_update: bool = False) -> dict[str, ProfileState]:
-    ids = list(worker_ids)
-    if not ids:
-        return {}
-    query = sa.select(*_STATE_COLUMNS).where(workers.c.id.in_(ids))
-    if for_update:
-        query = query.with_for_update()
-    return {row.id: _state(row) for row in conn.execute(query)}
-
-
-def replay_key_of(conn: Connection, worker_id: str) -> str | None:
-    return conn.execute(sa.select(workers.c.replay_key).where(workers.c.id == worker_id)).scalar()
-
-
-def delete_worker(conn: Connection, worker_id: str) -> None:
-    # the occupation rows go by ON DELETE CASCADE; deleting them first keeps SQLite without FKs right too
-    conn.execute(worker_occupations.delete().where(worker_occupations.c.worker_id == worker_id))
-    conn.execute(workers.delete().where(workers.c.id == worker_id))
-
-
-def forget_worker_events(conn: Connection, worker_id: str) -> None:
-    """Drop the outbox copies of a worker's earlier events: they carry the profile being erased."""
-    conn.execute(outbox.delete().where(outbox.c.topic == events.WORKERS, outbox.c.key == worker_id))
-
-
 @dataclass(frozen=True)
 class WorkerFilter:
     agency_id: str | None = None  # only this agency's workers …
@@ -260,110 +203,6 @@ class WorkerFilter:
     occupation: str | None = None  # code; children in the taxonomy count too
     level: str | None = None  # exact level
     min_level_rank: int | None = None
-
-
-def list_workers(conn: Connection, where: WorkerFilter, *, after: str | None, limit: int) -> list[ProfileState]:
-    """Profiles in id order (ids grow with creation time) after a cursor id."""
-    query = sa.select(*_STATE_COLUMNS)
-    if where.restricted:
-        scope = [workers.c.agency_id == where.agency_id] if where.agency_id else []
-        if where.acts_for:
-            scope.append(workers.c.id.in_(where.acts_for))
-        query = query.where(sa.or_(*scope) if scope else sa.false())
-    elif where.agency_id:
-        query = query.where(workers.c.agency_id == where.agency_id)
-    if where.status:
-        query = query.where(workers.c.status == where.status)
-    if where.region:
-        # a range on the code instead of LIKE so PostgreSQL can use the index whatever its collation
-        query = query.where(workers.c.region.between(where.region.ljust(6, "0"), where.region.ljust(6, "9")))
-    if where.occupation:
-        code = where.occupation
-        oc = worker_occupations.c
-        query = query.where(
-            sa.exists().where(
-                oc.worker_id == workers.c.id,
-                # the code itself or any code below it: '6-18' → '6-18-…' ('.' sorts right after '-')
-                sa.or_(oc.code == code, sa.and_(oc.code > code + "-", oc.code < code + ".")),
-            )
-        )
-    if where.level:
-        query = query.where(workers.c.skill_level == where.level)
-    if where.min_level_rank is not None:
-        query = query.where(workers.c.level_rank >= where.min_level_rank)
-    if after:
-        query = query.where(workers.c.id > after)
-    rows = conn.execute(query.order_by(workers.c.id).limit(limit)).all()
-    return [_state(r) for r in rows]
-
-
-# --- contact consent and disclosures -------------------------------------------------------------
-
-
-def agency_contact_consent_of(conn: Connection, worker_id: str) -> AgencyContactConsent | None:
-    t = agency_contact_consents
-    row = conn.execute(sa.select(t).where(t.c.worker_id == worker_id)).mappings().first()
-    if row is None:
-        return None
-    return AgencyContactConsent(**{**row, "recorded_at": _aware(row["recorded_at"])})
-
-
-def put_agency_contact_consent(conn: Connection, consent: AgencyContactConsent) -> None:
-    """One record per worker: the latest replaces the one before (the caller holds the worker's row)."""
-    t = agency_contact_consents
-    values = consent.model_dump()
-    if not conn.execute(t.update().where(t.c.worker_id == consent.worker_id).values(**values)).rowcount:
-        conn.execute(t.insert().values(**values))
-
-
-def delete_agency_contact_consent(conn: Connection, worker_id: str) -> bool:
-    t = agency_contact_consents
-    return conn.execute(t.delete().where(t.c.worker_id == worker_id)).rowcount > 0
-
-
-def add_contact_disclosure(conn: Connection, disclosure: ContactDisclosure) -> None:
-    conn.execute(contact_disclosures.insert().values(**disclosure.model_dump()))
-
-
-def list_contact_disclosures(conn: Connection, worker_id: str, *, after: str | None, limit: int) -> list[ContactDisclosure]:
-    """A worker's disclosures, oldest first (ids grow with time), after a cursor id."""
-    t = contact_disclosures
-    query = sa.select(t).where(t.c.worker_id == worker_id)
-    if after:
-        query = query.where(t.c.id > after)
-    rows = conn.execute(query.order_by(t.c.id).limit(limit)).mappings().all()
-    return [ContactDisclosure(**{**r, "disclosed_at": _aware(r["disclosed_at"])}) for r in rows]
-
-
-def forget_contact_consent(conn: Connection, worker_id: str) -> None:
-    """Erasure: the agency-held consent record and every disclosure record of the worker go."""
-    conn.execute(agency_contact_consents.delete().where(agency_contact_consents.c.worker_id == worker_id))
-    conn.execute(contact_disclosures.delete().where(contact_disclosures.c.worker_id == worker_id))
-
-
-# --- erasures ------------------------------------------------------------------------------------
-
-
-def erased_version(conn: Connection, worker_id: str) -> int | None:
-    """The version the erased profile had reached (its `worker.erased` event), if it was erased."""
-    return conn.execute(
-        sa.select(worker_erasures.c.version).where(worker_erasures.c.worker_id == worker_id)
-    ).scalar()
-
-
-def record_erasure(conn: Connection, *, worker_id: str, erased_at: dt.datetime, version: int,
-                   actor_role: str, actor_id: str, request_id: str | None) -> None:
-    values = {"erased_at": erased_at, "version": version, "actor_role": actor_role,
-              "actor_id": actor_id, "request_id": request_id}
-    # an id erased, re-created and erased again keeps one record: the latest erasure
-    updated = conn.execute(
-        worker_erasures.update().where(worker_erasures.c.worker_id == worker_id).values(**values)
-    ).rowcount
-    if not updated:
-        conn.execute(worker_erasures.insert().values(worker_id=worker_id, **values))
-
-
-# --- imports -------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -384,85 +223,6 @@ class ImportJob:
     finished_at: dt.datetime | None
 
 
-def create_import_job(conn: Connection, job: ImportJob) -> None:
-    conn.execute(import_jobs.insert().values(**job.__dict__))
-
-
-def get_import_job(conn: Connection, job_id: str) -> ImportJob | None:
-    row = conn.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id)).first()
-    if row is None:
-        return None
-    values = row._asdict()
-    for key in ("created_at", "updated_at", "finished_at"):
-        if values[key] is not None:
-            values[key] = _aware(values[key])
-    return ImportJob(**values)
-
-
-def update_import_job(conn: Connection, job_id: str, **values: Any) -> None:
-    conn.execute(import_jobs.update().where(import_jobs.c.id == job_id).values(**values))
-
-
-def add_import_progress(conn: Connection, job_id: str, *, processed: int, ok: int, failed: int,
-                        at: dt.datetime) -> None:
-    c = import_jobs.c
-    conn.execute(
-        import_jobs.update()
-        .where(c.id == job_id)
-        .values(processed=c.processed + processed, ok=c.ok + ok, failed=c.failed + failed, updated_at=at)
-    )
-
-
-def add_import_results(conn: Connection, job_id: str, results: Sequence[dict[str, Any]]) -> None:
-    """Rows of {row, outcome, worker_id, errors}; errors is a list of {field, message}."""
-    if not results:
-        return
-    conn.execute(
-        import_results.insert(),
-        [
-            {
-                "job_id": job_id,
-                "row_no": r["row"],
-                "outcome": r["outcome"],
-                "worker_id": r.get("worker_id"),
-                "errors": dumps(r["errors"]) if r.get("errors") else None,
-            }
-            for r in results
-        ],
-    )
-
-
-def list_import_results(conn: Connection, job_id: str, *, outcome: str | None, after_row: int,
-                        limit: int) -> list[dict[str, Any]]:
-    c = import_results.c
-    query = sa.select(c.row_no, c.outcome, c.worker_id, c.errors).where(c.job_id == job_id, c.row_no > after_row)
-    if outcome:
-        query = query.where(c.outcome == outcome)
-    rows = conn.execute(query.order_by(c.row_no).limit(limit)).all()
-    return [
-        {"row": r.row_no, "outcome": r.outcome, "worker_id": r.worker_id, "errors": json.loads(r.errors) if r.errors else []}
-        for r in rows
-    ]
-
-
-def stale_import_jobs(conn: Connection, older_than: dt.datetime) -> list[str]:
-    c = import_jobs.c
-    return list(
-        conn.execute(
-            sa.select(c.id).where(c.status.in_(("queued", "running")), c.updated_at < older_than)
-        ).scalars()
-    )
-
-
-def purge_import_jobs(conn: Connection, finished_before: dt.datetime) -> int:
-    c = import_jobs.c
-    old = list(conn.execute(sa.select(c.id).where(c.finished_at.is_not(None), c.finished_at < finished_before)).scalars())
-    if not old:
-        return 0
-    conn.execute(import_results.delete().where(import_results.c.job_id.in_(old)))
-    return conn.execute(import_jobs.delete().where(c.id.in_(old))).rowcount
-
-
 # --- the store a unit of work hands to the handlers ----------------------------------------------
 
 
@@ -477,82 +237,236 @@ class ProfilesStore:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    # workers
-    def get_worker(self, worker_id: str, *, for_update: bool = False) -> ProfileState | None:
-        return get_worker(self.conn, worker_id, for_update=for_update)
-
-    def get_workers(self, worker_ids: Iterable[str], *, for_update: bool = False) -> dict[str, ProfileState]:
-        return get_workers(self.conn, worker_ids, for_update=for_update)
+    # --- workers
 
     def add_worker(self, state: ProfileState, codes: Sequence[str], replay_key: str | None = None) -> None:
         """A new profile; AlreadyExists when its id is taken."""
         try:
-            insert_workers(self.conn, [state], [codes], [replay_key])
+            self._insert([state], [codes], [replay_key])
         except sa.exc.IntegrityError:
             raise AlreadyExists(f"worker {state.id!r} already has a profile; PUT or PATCH it") from None
-
-    def insert_workers(self, states: Sequence[ProfileState], codes: Sequence[Sequence[str]]) -> None:
-        insert_workers(self.conn, states, codes)
-
-    def update_worker(self, state: ProfileState, codes: Sequence[str] | None) -> None:
-        update_worker(self.conn, state, codes)
-
-    def list_workers(self, where: WorkerFilter, *, after: str | None, limit: int) -> list[ProfileState]:
-        return list_workers(self.conn, where, after=after, limit=limit)
-
-    def replay_key_of(self, worker_id: str) -> str | None:
-        return replay_key_of(self.conn, worker_id)
 
     def erase_worker(self, worker_id: str, *, erased_at: dt.datetime, version: int, actor_role: str,
                      actor_id: str, request_id: str | None) -> None:
         """The person's rows, outbox copies and consent records go; the erasure record stays."""
-        delete_worker(self.conn, worker_id)
-        forget_worker_events(self.conn, worker_id)
-        forget_contact_consent(self.conn, worker_id)
-        record_erasure(self.conn, worker_id=worker_id, erased_at=erased_at, version=version,
-                       actor_role=actor_role, actor_id=actor_id, request_id=request_id)
+        self._delete_worker(worker_id)
+        self._forget_worker_events(worker_id)
+        self._forget_contact_consent(worker_id)
+        self._record_erasure(worker_id=worker_id, erased_at=erased_at, version=version,
+                            actor_role=actor_role, actor_id=actor_id, request_id=request_id)
 
-    def erased_version(self, worker_id: str) -> int | None:
-        return erased_version(self.conn, worker_id)
+    def insert_workers(self, states: Sequence[ProfileState], codes: Sequence[Sequence[str]]) -> None:
+        """Insert new profiles (StoreConflict when an id exists)."""
+        self._insert(states, codes, None)
 
-    # contact consent and disclosures
+    def _insert(self, states: Sequence[ProfileState], codes: Sequence[Sequence[str]],
+                replay_keys: Sequence[str | None] | None) -> None:
+        rows = []
+        for i, state in enumerate(states):
+            row = _row_values(state)
+            row.update(id=state.id, created_at=state.created_at, replay_key=replay_keys[i] if replay_keys else None)
+            rows.append(row)
+        _INSERT_WORKER.execute(self.conn, rows)
+        occupation_rows = [{"worker_id": s.id, "code": c} for s, cs in zip(states, codes, strict=True) for c in cs]
+        if occupation_rows:
+            _INSERT_OCCUPATION.execute(self.conn, occupation_rows)
+
+    def update_worker(self, state: ProfileState, codes: Sequence[str] | None) -> None:
+        """Write a profile's new version; `codes` None means its occupation codes did not change."""
+        self.conn.execute(workers.update().where(workers.c.id == state.id).values(**_row_values(state)))
+        if codes is not None:
+            self.conn.execute(worker_occupations.delete().where(worker_occupations.c.worker_id == state.id))
+            if codes:
+                self.conn.execute(worker_occupations.insert(), [{"worker_id": state.id, "code": c} for c in codes])
+
+    def get_worker(self, worker_id: str, *, for_update: bool = False) -> ProfileState | None:
+        """One profile; `for_update` locks the row (PostgreSQL) until the transaction ends."""
+        query = sa.select(*_STATE_COLUMNS).where(workers.c.id == worker_id)
+        if for_update:
+            query = query.with_for_update()
+        row = self.conn.execute(query).first()
+        return _state(row) if row else None
+
+    def get_workers(self, worker_ids: Iterable[str], *, for_update: bool = False) -> dict[str, ProfileState]:
+        ids = list(worker_ids)
+        if not ids:
+            return {}
+        query = sa.select(*_STATE_COLUMNS).where(workers.c.id.in_(ids))
+        if for_update:
+            query = query.with_for_update()
+        return {row.id: _state(row) for row in self.conn.execute(query)}
+
+    def replay_key_of(self, worker_id: str) -> str | None:
+        return self.conn.execute(sa.select(workers.c.replay_key).where(workers.c.id == worker_id)).scalar()
+
+    def _delete_worker(self, worker_id: str) -> None:
+        # the occupation rows go by ON DELETE CASCADE; deleting them first keeps SQLite without FKs right too
+        self.conn.execute(worker_occupations.delete().where(worker_occupations.c.worker_id == worker_id))
+        self.conn.execute(workers.delete().where(workers.c.id == worker_id))
+
+    def _forget_worker_events(self, worker_id: str) -> None:
+        """Drop the outbox copies of a worker's earlier events: they carry the profile being erased."""
+        self.conn.execute(outbox.delete().where(outbox.c.topic == events.WORKERS, outbox.c.key == worker_id))
+
+    def list_workers(self, where: WorkerFilter, *, after: str | None, limit: int) -> list[ProfileState]:
+        """Profiles in id order (ids grow with creation time) after a cursor id."""
+        query = sa.select(*_STATE_COLUMNS)
+        if where.restricted:
+            scope = [workers.c.agency_id == where.agency_id] if where.agency_id else []
+            if where.acts_for:
+                scope.append(workers.c.id.in_(where.acts_for))
+            query = query.where(sa.or_(*scope) if scope else sa.false())
+        elif where.agency_id:
+            query = query.where(workers.c.agency_id == where.agency_id)
+        if where.status:
+            query = query.where(workers.c.status == where.status)
+        if where.region:
+            # a range on the code instead of LIKE so PostgreSQL can use the index whatever its collation
+            query = query.where(workers.c.region.between(where.region.ljust(6, "0"), where.region.ljust(6, "9")))
+        if where.occupation:
+            code = where.occupation
+            oc = worker_occupations.c
+            query = query.where(
+                sa.exists().where(
+                    oc.worker_id == workers.c.id,
+                    # the code itself or any code below it: '6-18' → '6-18-…' ('.' sorts right after '-')
+                    sa.or_(oc.code == code, sa.and_(oc.code > code + "-", oc.code < code + ".")),
+                )
+            )
+        if where.level:
+            query = query.where(workers.c.skill_level == where.level)
+        if where.min_level_rank is not None:
+            query = query.where(workers.c.level_rank >= where.min_level_rank)
+        if after:
+            query = query.where(workers.c.id > after)
+        rows = self.conn.execute(query.order_by(workers.c.id).limit(limit)).all()
+        return [_state(r) for r in rows]
+
+    # --- contact consent and disclosures
+
     def agency_contact_consent_of(self, worker_id: str) -> AgencyContactConsent | None:
-        return agency_contact_consent_of(self.conn, worker_id)
+        t = agency_contact_consents
+        row = self.conn.execute(sa.select(t).where(t.c.worker_id == worker_id)).mappings().first()
+        if row is None:
+            return None
+        return AgencyContactConsent(**{**row, "recorded_at": _aware(row["recorded_at"])})
 
     def put_agency_contact_consent(self, consent: AgencyContactConsent) -> None:
-        put_agency_contact_consent(self.conn, consent)
+        """One record per worker: the latest replaces the one before (the caller holds the worker's row)."""
+        t = agency_contact_consents
+        values = consent.model_dump()
+        if not self.conn.execute(t.update().where(t.c.worker_id == consent.worker_id).values(**values)).rowcount:
+            self.conn.execute(t.insert().values(**values))
 
     def delete_agency_contact_consent(self, worker_id: str) -> bool:
-        return delete_agency_contact_consent(self.conn, worker_id)
+        t = agency_contact_consents
+        return self.conn.execute(t.delete().where(t.c.worker_id == worker_id)).rowcount > 0
 
     def add_contact_disclosure(self, disclosure: ContactDisclosure) -> None:
-        add_contact_disclosure(self.conn, disclosure)
+        self.conn.execute(contact_disclosures.insert().values(**disclosure.model_dump()))
 
     def list_contact_disclosures(self, worker_id: str, *, after: str | None, limit: int) -> list[ContactDisclosure]:
-        return list_contact_disclosures(self.conn, worker_id, after=after, limit=limit)
+        """A worker's disclosures, oldest first (ids grow with time), after a cursor id."""
+        t = contact_disclosures
+        query = sa.select(t).where(t.c.worker_id == worker_id)
+        if after:
+            query = query.where(t.c.id > after)
+        rows = self.conn.execute(query.order_by(t.c.id).limit(limit)).mappings().all()
+        return [ContactDisclosure(**{**r, "disclosed_at": _aware(r["disclosed_at"])}) for r in rows]
 
-    # imports
+    def _forget_contact_consent(self, worker_id: str) -> None:
+        """Erasure: the agency-held consent record and every disclosure record of the worker go."""
+        self.conn.execute(agency_contact_consents.delete().where(agency_contact_consents.c.worker_id == worker_id))
+        self.conn.execute(contact_disclosures.delete().where(contact_disclosures.c.worker_id == worker_id))
+
+    # --- erasures
+
+    def erased_version(self, worker_id: str) -> int | None:
+        """The version the erased profile had reached (its `worker.erased` event), if it was erased."""
+        return self.conn.execute(
+            sa.select(worker_erasures.c.version).where(worker_erasures.c.worker_id == worker_id)
+        ).scalar()
+
+    def _record_erasure(self, *, worker_id: str, erased_at: dt.datetime, version: int,
+                       actor_role: str, actor_id: str, request_id: str | None) -> None:
+        values = {"erased_at": erased_at, "version": version, "actor_role": actor_role,
+                  "actor_id": actor_id, "request_id": request_id}
+        # an id erased, re-created and erased again keeps one record: the latest erasure
+        updated = self.conn.execute(
+            worker_erasures.update().where(worker_erasures.c.worker_id == worker_id).values(**values)
+        ).rowcount
+        if not updated:
+            self.conn.execute(worker_erasures.insert().values(worker_id=worker_id, **values))
+
+    # --- imports
+
     def create_import_job(self, job: ImportJob) -> None:
-        create_import_job(self.conn, job)
+        self.conn.execute(import_jobs.insert().values(**job.__dict__))
 
     def get_import_job(self, job_id: str) -> ImportJob | None:
-        return get_import_job(self.conn, job_id)
+        row = self.conn.execute(sa.select(import_jobs).where(import_jobs.c.id == job_id)).first()
+        if row is None:
+            return None
+        values = row._asdict()
+        for key in ("created_at", "updated_at", "finished_at"):
+            if values[key] is not None:
+                values[key] = _aware(values[key])
+        return ImportJob(**values)
 
     def update_import_job(self, job_id: str, **values: Any) -> None:
-        update_import_job(self.conn, job_id, **values)
+        self.conn.execute(import_jobs.update().where(import_jobs.c.id == job_id).values(**values))
 
-    def add_import_progress(self, job_id: str, *, processed: int, ok: int, failed: int, at: dt.datetime) -> None:
-        add_import_progress(self.conn, job_id, processed=processed, ok=ok, failed=failed, at=at)
+    def add_import_progress(self, job_id: str, *, processed: int, ok: int, failed: int,
+                            at: dt.datetime) -> None:
+        c = import_jobs.c
+        self.conn.execute(
+            import_jobs.update()
+            .where(c.id == job_id)
+            .values(processed=c.processed + processed, ok=c.ok + ok, failed=c.failed + failed, updated_at=at)
+        )
 
     def add_import_results(self, job_id: str, results: Sequence[dict[str, Any]]) -> None:
-        add_import_results(self.conn, job_id, results)
+        """Rows of {row, outcome, worker_id, errors}; errors is a list of {field, message}."""
+        if not results:
+            return
+        self.conn.execute(
+            import_results.insert(),
+            [
+                {
+                    "job_id": job_id,
+                    "row_no": r["row"],
+                    "outcome": r["outcome"],
+                    "worker_id": r.get("worker_id"),
+                    "errors": dumps(r["errors"]) if r.get("errors") else None,
+                }
+                for r in results
+            ],
+        )
 
     def list_import_results(self, job_id: str, *, outcome: str | None, after_row: int,
                             limit: int) -> list[dict[str, Any]]:
-        return list_import_results(self.conn, job_id, outcome=outcome, after_row=after_row, limit=limit)
+        c = import_results.c
+        query = sa.select(c.row_no, c.outcome, c.worker_id, c.errors).where(c.job_id == job_id, c.row_no > after_row)
+        if outcome:
+            query = query.where(c.outcome == outcome)
+        rows = self.conn.execute(query.order_by(c.row_no).limit(limit)).all()
+        return [
+            {"row": r.row_no, "outcome": r.outcome, "worker_id": r.worker_id, "errors": json.loads(r.errors) if r.errors else []}
+            for r in rows
+        ]
 
     def stale_import_jobs(self, older_than: dt.datetime) -> list[str]:
-        return stale_import_jobs(self.conn, older_than)
+        c = import_jobs.c
+        return list(
+            self.conn.execute(
+                sa.select(c.id).where(c.status.in_(("queued", "running")), c.updated_at < older_than)
+            ).scalars()
+        )
 
     def purge_import_jobs(self, finished_before: dt.datetime) -> int:
-        return purge_import_jobs(self.conn, finished_before)
+        c = import_jobs.c
+        old = list(self.conn.execute(sa.select(c.id).where(c.finished_at.is_not(None), c.finished_at < finished_before)).scalars())
+        if not old:
+            return 0
+        self.conn.execute(import_results.delete().where(import_results.c.job_id.in_(old)))
+        return self.conn.execute(import_jobs.delete().where(c.id.in_(old))).rowcount

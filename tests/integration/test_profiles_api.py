@@ -130,7 +130,7 @@ def test_erasure_drops_the_cached_first_answer(profiles: ProfilesEnv):
     created = profiles.client.post("/v1/workers", json=sample_worker(), headers=headers).json()
     kv = profiles.app.state.key_value
     with profiles.engine.connect() as conn:
-        replay_key = store.replay_key_of(conn, created["id"])
+        replay_key = store.ProfilesStore(conn).replay_key_of(created["id"])
     assert replay_key and kv.get(replay_key) is not None
     erased = profiles.client.delete(f"/v1/workers/{created['id']}", headers=auth("agency", "staff-1", org="org-a"))
     assert erased.status_code == 204

@@ -200,7 +200,7 @@ def test_uploads_a_dead_process_left_behind_are_deleted_at_start(small: Profiles
         if status is not None:
             at = dt.datetime.now(dt.UTC) - (dt.timedelta(hours=1) if status == "running" else dt.timedelta(0))
             with small.engine.begin() as conn:
-                store.create_import_job(conn, store.ImportJob(
+                store.ProfilesStore(conn).create_import_job(store.ImportJob(
                     id=job_id, owner_role="agency", owner_id="org-a", format="jsonl", charset="utf-8", status=status,
                     total=1, processed=0, ok=0, failed=0, detail=None, created_at=at, updated_at=at, finished_at=None))
         return path
@@ -225,7 +225,7 @@ def test_two_puts_with_the_same_if_match_one_wins_the_other_is_412(profiles: Pro
     # Both requests read the profile before either writes, unless the store serialises them (which
     # it must): the read waits for the other request for a moment, then goes on.
     meet = threading.Barrier(2)
-    read = store.get_worker
+    read = store.ProfilesStore.get_worker
 
     def get_worker_then_meet(*args, **kwargs):
         found = read(*args, **kwargs)
@@ -236,7 +236,7 @@ def test_two_puts_with_the_same_if_match_one_wins_the_other_is_412(profiles: Pro
                 pass
         return found
 
-    monkeypatch.setattr(store, "get_worker", get_worker_then_meet)
+    monkeypatch.setattr(store.ProfilesStore, "get_worker", get_worker_then_meet)
     start = threading.Barrier(2)
 
     def put(name: str):
@@ -294,7 +294,7 @@ def test_an_erasure_that_cannot_drop_the_cached_answer_rolls_back_and_can_be_ret
     created = profiles.client.post("/v1/workers", json=sample_worker(),
                                    headers={**agency, "Idempotency-Key": random_id("idem")}).json()
     with profiles.engine.connect() as conn:
-        replay_key = store.replay_key_of(conn, created["id"])
+        replay_key = store.ProfilesStore(conn).replay_key_of(created["id"])
     kv = profiles.app.state.key_value
     assert kv.get(replay_key) is not None  # the first answer, with the phone and e-mail, is cached
     deps = profiles.app.state.deps

@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from services.common.uow import domain_error
 from services.profiles import store
 from services.profiles.app import Settings, create_app
 from tests.integration.test_profiles_helpers import ProfilesEnv, jsonl, sample_worker
@@ -167,14 +168,14 @@ def test_results_page_and_filter(small: ProfilesEnv):
 
 
 def test_a_row_the_store_refuses_fails_alone(small: ProfilesEnv, monkeypatch):
-    real_insert = store.insert_workers
+    real_insert = store.ProfilesStore.insert_workers
 
-    def refuse_one(conn, states, codes, replay_keys=None):
-        if any(s.document["name"] == "坏" for s in states):
-            raise sa.exc.IntegrityError("INSERT", {}, Exception("refused"))
-        return real_insert(conn, states, codes, replay_keys)
+    def refuse_one(self, states, codes):
+        if any(s.document["name"] == "坏" for s in states):  # as the store says a driver's refusal
+            raise domain_error(sa.exc.IntegrityError("INSERT", {}, Exception("refused")))
+        return real_insert(self, states, codes)
 
-    monkeypatch.setattr(store, "insert_workers", refuse_one)
+    monkeypatch.setattr(store.ProfilesStore, "insert_workers", refuse_one)
     job = run(small, jsonl(*[sample_worker(name=n) for n in ("甲", "乙", "坏", "丁", "戊")]))
     assert (job["ok"], job["failed"]) == (4, 1)
     assert job["results"]["items"][2] == {"row": 3, "outcome": "failed", "worker_id": None, "worker_token_url": None,
@@ -236,7 +237,7 @@ def test_a_job_left_running_by_a_dead_process_is_marked_interrupted(small: Profi
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
     job_id = random_id("imp")
     with small.engine.begin() as conn:
-        store.create_import_job(conn, store.ImportJob(
+        store.ProfilesStore(conn).create_import_job(store.ImportJob(
             id=job_id, owner_role="agency", owner_id="org-a", format="jsonl", charset="utf-8", status="running",
             total=10, processed=4, ok=4, failed=0, detail=None, created_at=long_ago, updated_at=long_ago, finished_at=None))
     small.app.state.importer.start()
