@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import socket
 import subprocess
 import sys
 import threading
+import time
 import uuid
 
 import httpx
@@ -128,10 +130,14 @@ def test_the_async_client_against_the_system(agency, system):
         async with AsyncTalentFlow(token, base_urls=system.urls) as tf:
             created = await asyncio.gather(*(tf.workers.create(person(f"异步{i}")) for i in range(3)))
             listed = [w.id async for w in tf.workers.iter(page_size=2)]
-            return {w.id for w in created}, listed
+            job = await tf.import_workers('{"name": "异步导入", "region": "150602"}\n{"name": ""}\n', format="jsonl")
+            job = await tf.wait_import(job.id, timeout_s=120)
+            results = [(r.row, r.outcome) async for r in tf.import_results(job.id)]
+            return {w.id for w in created}, listed, results
 
-    created, listed = asyncio.run(scenario())
+    created, listed, results = asyncio.run(scenario())
     assert created <= set(listed)
+    assert results == [(1, "created"), (2, "failed")]
 
 
 def test_the_cli_import_on_the_system(agency, system, tmp_path):
@@ -155,3 +161,52 @@ def test_the_cli_import_on_the_system(agency, system, tmp_path):
     # a bad token: exit 3
     bad = subprocess.run(run, env={**env, "TALENTFLOW_TOKEN": "nope"}, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 3, bad.stdout + bad.stderr
+
+
+def test_the_cli_follows_a_posting_and_verifies_webhooks(system, tmp_path):
+    from services.notify.domain import new_secret, webhook_headers
+
+    employer = system.token("employer", "hr-cli", org="emp-cli")
+    env = {**system.env, "TALENTFLOW_TOKEN": employer, "LANG": "en_US.UTF-8", "COLUMNS": "200",
+           **{f"TALENTFLOW_{s.upper()}_URL": url for s, url in system.urls.items()}}
+    with TalentFlow(employer, base_urls=system.urls) as tf:
+        posting = tf.postings.create({
+            "kind": "project", "title": "管道焊接", "occupation": {"code": "6-18-02-04", "name": "焊工"},
+            "skills": [{"name": "氩弧焊", "min_proficiency": 3, "required": True}], "headcount": 1,
+            "wage": {"min": 300, "max": 500, "unit": "day"}, "region": "150602", "remote_ok": False,
+            "duration_days": 30, "status": "open"})
+    watch = subprocess.run([sys.executable, "-m", "services.common.cli", "jobs", "watch", "--org", "emp-cli",
+                            "--posting", posting.id, "--polls", "1"], env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert watch.returncode == 0, watch.stdout + watch.stderr
+    assert f"new posting {posting.id} 管道焊接" in watch.stdout and f"candidates {posting.id}" in watch.stdout
+
+    secret = new_secret()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    listener = subprocess.Popen([sys.executable, "-m", "services.common.cli", "webhooks", "listen", "--port", str(port),
+                                 "--secret", secret, "--max", "1"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True)
+    try:
+        body = b'{"type": "invitation.answered", "timestamp": "2026-12-03T08:00:00+00:00", "data": {"status": "accepted"}}'
+        url = f"http://127.0.0.1:{port}/"
+        eventually(lambda: _answers(url), timeout_s=30, what="the CLI's webhook listener")
+        forged = httpx.post(url, content=body, headers=webhook_headers([new_secret()], "msg_forged", int(time.time()), body))
+        assert forged.status_code == 401
+        good = httpx.post(url, content=body, headers=webhook_headers([secret], "msg_good", int(time.time()), body))
+        assert good.status_code == 204
+        output, _ = listener.communicate(timeout=30)
+    finally:
+        if listener.poll() is None:
+            listener.kill()
+    assert listener.returncode == 0, output
+    assert "✗ bad signature" in output and "✓ invitation.answered msg_good" in output, output
+
+
+def _answers(url: str) -> bool:
+    try:
+        httpx.get(url, timeout=1)
+        return True
+    except httpx.HTTPError:
+        return False

@@ -488,6 +488,17 @@ class AsyncTalentFlow(_Areas):
                 raise TimeoutError(f"import {job_id} not finished after {timeout_s:g} s (status {job.status})")
             await asyncio.sleep(poll_s)
 
+    async def import_results(self, job_id: str, *, outcome: str | None = None,
+                             page_size: int = 500) -> AsyncIterator[Any]:
+        cursor = None
+        while True:
+            job = await self.workers.import_job(job_id, limit=page_size, cursor=cursor, outcome=outcome)
+            for result in _page_items(job.results):
+                yield result
+            cursor = _page_cursor(job.results)
+            if cursor is None:
+                return
+
     def raw(self, service: str) -> Any:
         gen = importlib.import_module(f"{__package__}.generated.{service}")
         client = gen.AuthenticatedClient(base_url=self._core.urls[service], token=self._core.token or "")
