@@ -76,6 +76,6 @@ def test_an_export_row_uses_the_import_columns():
     row = cli.csv_row({"id": "w_1", "name": "王建国", "region": "150602", "contact": {"phone": "13800000001"},
                        "consent": {"matching": True, "share_contact": False},
                        "skills": [{"name": "氩弧焊", "proficiency": 5, "years": 12}]})
-    columns = dict(zip([*cli.TEXT_COLUMNS, *cli.JSON_COLUMNS], row))
+    columns = dict(zip([*cli.TEXT_COLUMNS, *cli.JSON_COLUMNS], row, strict=True))
     assert columns["phone"] == "13800000001" and columns["consent_matching"] == "true"
     assert columns["skills"] == '[{"name": "氩弧焊", "proficiency": 5, "years": 12}]' and columns["awards"] == ""

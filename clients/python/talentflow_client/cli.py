@@ -106,12 +106,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "rows": ("行数", "rows"),
     "outcome": ("结果", "outcome"),
     "row": ("行", "row"),
-    "field": ("字段", "field"),
     "reason": ("原因", "reason"),
     "failed_rows": ("失败行", "failed rows"),
     "failed_written": ("失败行已写入", "failed rows written to"),
     "more_failed": ("另有 {n} 行失败，见 CSV", "{n} more failed rows in the CSV"),
-    "errors_column": ("错误", "errors"),
     "timed_out": ("等待超时", "timed out waiting"),
     "unreachable": ("无法连接服务", "service unreachable"),
     "auth": ("认证或权限不足", "not authenticated or not allowed"),
@@ -553,7 +551,8 @@ def make_receiver(verifier: WebhookVerifier, on_message: Callable[[Any], None],
 def cmd_webhooks_listen(args: argparse.Namespace) -> int:
     t: Texts = args.texts
     out = Console(highlight=False)
-    secrets = list(args.secret) or ([os.environ["TALENTFLOW_WEBHOOK_SECRET"]] if os.environ.get("TALENTFLOW_WEBHOOK_SECRET") else [])
+    from_env = os.environ.get("TALENTFLOW_WEBHOOK_SECRET")
+    secrets = list(args.secret) or ([from_env] if from_env else [])
     url = f"http://{args.host}:{args.port}/"
     tf = _client(args) if args.subscribe else None
     subscription = None
