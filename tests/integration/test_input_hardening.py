@@ -91,7 +91,7 @@ def test_a_name_that_later_resolves_to_an_embedded_private_ipv4_is_refused_at_se
 
 
 @SQLITE_ONLY
-@pytest.mark.parametrize("hour", [False, True, 8.0, "8"])
+@pytest.mark.parametrize("hour", [False, True, 8.5, "8"])
 def test_digest_hour_must_be_an_integer(notify_factory, hour):  # noqa: F811
     notify = notify_factory()
     worker = auth("worker", random_id("w"))
@@ -99,6 +99,8 @@ def test_digest_hour_must_be_an_integer(notify_factory, hour):  # noqa: F811
     assert response.status_code == 422, response.text
     assert [e["field"] for e in response.json()["errors"]] == ["body.digest_hour"]
     assert notify.client.put("/v1/preferences", json={"digest_hour": 0}, headers=worker).json()["digest_hour"] == 0
+    # JSON has one kind of number and the document says integer: 9.0 is the whole number 9
+    assert notify.client.put("/v1/preferences", json={"digest_hour": 9.0}, headers=worker).json()["digest_hour"] == 9
 
 
 INVISIBLE_OR_DISGUISED = [
