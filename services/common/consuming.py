@@ -13,9 +13,10 @@ its records one by one, so one poison message does not hold back the others.
 
 Durability decoupled from handling: a batch handler may return a `Durability` (its effect is
 written but made durable a little later, e.g. by a search index's next commit). `run_once()` makes
-it durable at once (`now()`) and commits; the worker's thread (`pipeline` > 0) instead goes on with
-the next batches and commits the offsets of each batch, in order, only once its `Durability` is
-done — at most `pipeline` batches wait so. A failed cycle drops the waiting batches uncommitted:
+it durable at once (`now()`) and commits; so does the thread for a batch smaller than
+`max_records` (caught up: nothing to overlap). Under a backlog the worker's thread (`pipeline` > 0)
+goes on with the next batches and commits the offsets of each batch, in order, only once its
+`Durability` is done — at most `pipeline` batches wait so. A failed cycle drops the waiting batches uncommitted:
 a fresh member reads them again (at-least-once, as ever).
 
 The worker thread never dies of an exception: it logs (never payloads: they may hold personal data),
@@ -225,7 +226,9 @@ class ConsumerWorker(BackgroundLoop):
             for record in records:
                 self._handle_record(record)
         # Every record is now handled or dead-lettered: once durable, the group may move past them.
-        if durability is not None and not pipelined:
+        # A batch smaller than asked for means the worker caught up: nothing to overlap with, so it
+        # is made durable at once (event → searchable); a backlog is pipelined.
+        if durability is not None and (not pipelined or len(records) < self.max_records):
             durability.now()
             durability = None
         self._pending.append((records, durability))

@@ -136,6 +136,18 @@ def test_run_once_makes_a_deferred_batch_durable_before_committing(event_log: Lo
     worker.stop()
 
 
+def test_a_batch_smaller_than_asked_for_is_made_durable_at_once(event_log: LocalEventLog) -> None:
+    # caught up: nothing to overlap the commit with, and the event should be searchable now
+    made: list[Later] = []
+    worker = ConsumerWorker(event_log, "g", ["t"], lambda records: made.append(Later()) or made[-1],
+                            batch_handler=True, pipeline=4, max_records=100)
+    _publish(event_log, 3)
+    assert worker._cycle(pipelined=True) == 3
+    assert made[0].forced and not worker._pending
+    assert _committed(event_log, "g") == 3
+    worker.stop()
+
+
 def test_the_thread_commits_each_batch_once_durable_and_in_order(event_log: LocalEventLog) -> None:
     later: list[Later] = []
     seen: list[list[Record]] = []
@@ -172,13 +184,13 @@ def test_the_thread_commits_each_batch_once_durable_and_in_order(event_log: Loca
 
 
 def test_a_failed_cycle_drops_the_waiting_batches_and_they_are_read_again(event_log: LocalEventLog) -> None:
-    worker = ConsumerWorker(event_log, "g", ["t"], lambda records: Later(), batch_handler=True, pipeline=4)
-    _publish(event_log, 3)
+    worker = ConsumerWorker(event_log, "g", ["t"], lambda records: Later(), batch_handler=True, pipeline=4, max_records=3)
+    _publish(event_log, 12)  # a backlog: the batch is full, so it waits for its Durability
     assert worker._cycle(pipelined=True) == 3
     assert len(worker._pending) == 1
     worker.on_error(RuntimeError("the index went away"))
     assert not worker._pending
-    fresh = ConsumerWorker(event_log, "g", ["t"], lambda records: None, batch_handler=True)
-    assert fresh.run_once() == 3  # nothing was committed: the records come again
+    fresh = ConsumerWorker(event_log, "g", ["t"], lambda records: None, batch_handler=True, max_records=100)
+    assert fresh.run_once() == 12  # nothing was committed: the records come again
     fresh.stop()
     worker.stop()
