@@ -79,3 +79,10 @@ def test_an_export_row_uses_the_import_columns():
     columns = dict(zip([*cli.TEXT_COLUMNS, *cli.JSON_COLUMNS], row, strict=True))
     assert columns["phone"] == "13800000001" and columns["consent_matching"] == "true"
     assert columns["skills"] == '[{"name": "氩弧焊", "proficiency": 5, "years": 12}]' and columns["awards"] == ""
+
+
+def test_times_are_shown_in_the_readers_zone(monkeypatch):
+    monkeypatch.delenv("TZ", raising=False)
+    assert cli.local_time("2026-12-03T13:18:40.202701+00:00") == "2026-12-03 21:18"
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    assert cli.local_time("2026-12-03T13:18:40+00:00") == "2026-12-03 14:18"

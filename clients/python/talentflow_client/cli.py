@@ -125,6 +125,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "candidates": ("候选人排名", "candidates"),
     "inbox": ("消息", "inbox"),
     "accepted": ("已接受", "accepted"),
+    "invitation": ("邀请", "invitation"),
+    "posting": ("岗位", "posting"),
+    "worker": ("人员", "worker"),
+    "status": ("状态", "status"),
+    "sent_at": ("发出时间", "sent"),
+    "status.pending": ("待答复", "pending"),
+    "status.accepted": ("已接受", "accepted"),
+    "status.declined": ("已拒绝", "declined"),
+    "status.expired": ("已过期", "expired"),
     "declined": ("已拒绝", "declined"),
     "none": ("（无）", "(none)"),
 }
@@ -498,15 +507,57 @@ def cmd_export_workers(args: argparse.Namespace) -> int:
 # --- invitations ------------------------------------------------------------------------------------------
 
 
+READER_ZONE = "Asia/Shanghai"  # DESIGN §3: times for people in the reader's zone (TZ overrides)
+
+
+def local_time(value: Any) -> str:
+    """A timestamp as a person reads it: minutes, in the reader's zone."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if value is None or value == "":
+        return ""
+    when = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    try:
+        zone = ZoneInfo(os.environ.get("TZ") or READER_ZONE)
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(READER_ZONE)
+    return when.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _name_lookup(fetch: Callable[[str], Any], field: str) -> Callable[[str], str]:
+    """id → a name to show (the id itself when the object cannot be read), one request per id."""
+    names: dict[str, str] = {}
+
+    def name(object_id: str) -> str:
+        if object_id not in names:
+            try:
+                names[object_id] = f"{_value(fetch(object_id), field)} ({object_id})"
+            except TalentFlowError:
+                names[object_id] = object_id
+        return names[object_id]
+
+    return name
+
+
+def _status(t: Texts, status: Any) -> str:
+    key = f"status.{status}"
+    return t(key) if key in TEXTS else str(status)
+
+
 def cmd_invitations_list(args: argparse.Namespace) -> int:
     t: Texts = args.texts
     filters = {k: v for k, v in (("status", args.status), ("worker_id", args.worker)) if v}
     table = Table(title=t("invitations"))
-    for column in ("id", "posting_id", "worker_id", "status", "created_at"):
-        table.add_column(column)
+    for key in ("invitation", "posting", "worker", "status", "sent_at"):
+        table.add_column(t(key))
     with _client(args) as tf:
+        posting = _name_lookup(tf.postings.get, "title")
+        worker = _name_lookup(tf.workers.get, "name")
         for invitation in tf.invitations.iter(page_size=100, **filters):
-            table.add_row(*(str(_value(invitation, c) or "") for c in ("id", "posting_id", "worker_id", "status", "created_at")))
+            table.add_row(str(_value(invitation, "id")), posting(_value(invitation, "posting_id")),
+                          worker(_value(invitation, "worker_id")), _status(t, _value(invitation, "status")),
+                          local_time(_value(invitation, "created_at")))
     Console(highlight=False, width=200).print(table if table.row_count else t("none"))
     return EXIT_OK
 
