@@ -104,6 +104,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "updated": ("更新", "updated"),
     "failed": ("失败", "failed"),
     "rows": ("行数", "rows"),
+    "rows_total": ("共 {n} 行", "{n} rows"),
     "outcome": ("结果", "outcome"),
     "row": ("行", "row"),
     "reason": ("原因", "reason"),
@@ -357,7 +358,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     key = args.idempotency_key or "import-" + hashlib.sha256(content).hexdigest()
     with _client(args) as tf:
         job = tf.import_workers(content, format=format, idempotency_key=key)
-        out.print(f"{t('uploaded')} [bold]{job.id}[/bold] ({job.total} {t('rows')})")
+        out.print(f"{t('uploaded')} [bold]{job.id}[/bold] ({t('rows_total', n=job.total)})")
         if not args.wait:
             return EXIT_OK
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -372,7 +373,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             if result.outcome == "failed":
                 reasons = "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in _errors(result))
                 failures.append((result.row, reasons))
-    summary = Table(title=f"{t('summary')} · {job.id}")
+    summary = Table(title=t("summary"))
     summary.add_column(t("outcome"))
     summary.add_column(t("rows"), justify="right")
     for name in ("created", "updated", "failed"):
