@@ -209,7 +209,7 @@ class Posting(PostingFields):
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
-    closed_reason: str | None = None
+    closed_reason: Literal["filled", "withdrawn", "expired", "deleted"] | None = None
     closed_at: dt.datetime | None = None
 
     def fields(self) -> dict[str, Any]:

@@ -403,7 +403,7 @@ class PreferencesOut(BaseModel):
     recipient_id: str
     email: str | None
     timezone: str
-    language: str
+    language: texts.Language
     delivery: DeliveryMode
     digest_hour: int
     quiet_hours: QuietHours | None
@@ -540,7 +540,7 @@ class DeliveryOut(BaseModel):
     id: str
     subscription_id: str
     event_id: str
-    event_type: str
+    event_type: str = Field(json_schema_extra={"enum": [*sorted(t.value for t in WEBHOOK_TYPES), TEST_EVENT_TYPE]})
     status: DeliveryStatus
     attempts: int
     next_attempt_at: dt.datetime | None

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -156,7 +156,7 @@ def list_workers(
 
 class ImportResult(BaseModel):
     row: int
-    outcome: str
+    outcome: Literal["created", "updated", "failed"]
     worker_id: str | None = None
     errors: list[dict[str, str]] = []
     # where the managing agency gets the worker's token to hand to the person (POST)
@@ -170,8 +170,8 @@ class ImportResultPage(BaseModel):
 
 class ImportJobView(BaseModel):
     id: str
-    status: str
-    format: str
+    status: Literal["queued", "running", "done", "failed", "interrupted"]
+    format: Literal["jsonl", "csv"]
     total: int
     processed: int
     ok: int

@@ -161,7 +161,7 @@ class AgencyContactConsent(BaseModel):
     agency_id: str = Field(description="the managing agency holding the consent; counts while it manages the worker")
     basis: str
     recorded_at: dt.datetime
-    recorded_by_role: str
+    recorded_by_role: Literal["worker", "admin"]
     recorded_by: str
 
 
@@ -190,7 +190,7 @@ class ContactDisclosure(BaseModel):
     worker_id: str
     org_id: str = Field(description="the employer org that received the contact")
     posting_id: str
-    viewer_role: str
+    viewer_role: Literal["employer", "agency"]
     viewer_id: str = Field(description="who read it: the employer's staff, or an agency acting for the employer")
     basis: ConsentBasisName
     agency_id: str | None = Field(None, description="for basis `agency`: the agency whose held consent was used")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, field_validator
 
@@ -106,7 +106,7 @@ class Course(CourseFields):
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
-    closed_reason: str | None = None
+    closed_reason: Literal["full", "withdrawn", "expired", "deleted"] | None = None
     closed_at: dt.datetime | None = None
 
     def fields(self) -> dict[str, Any]:

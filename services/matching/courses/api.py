@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 from pydantic_core import to_json
 
 from services.common.auth import Principal, Role
+from services.common.contracts import SkillLevel
 from services.common.errors import Forbidden
 from services.common.web import Caller
 from services.matching import handlers as matching
@@ -38,7 +39,7 @@ class CourseExplanation(BaseModel):
     factors: dict[str, float] = Field(description="each factor's contribution; they add up to the score")
     matched_skills: list[str] = Field(description="wanted skills (searched, or the worker's gaps) the course teaches")
     missing_skills: list[str] = Field(description="wanted skills it does not teach")
-    prepares_for_level: str | None
+    prepares_for_level: SkillLevel | None
     summary: str = Field(description="one line a person can read")
 
 
