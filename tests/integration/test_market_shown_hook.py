@@ -61,3 +61,26 @@ def test_each_candidates_answer_is_recorded_with_its_ranks_and_weights_fingerpri
         recorder.stop()
     finally:
         runtime.close()
+
+
+def test_lists_dropped_over_the_bound_are_counted_on_metrics(store_backend):
+    settings = Settings(**settings_kwargs(store_backend))
+    runtime = runtime_for("matching", settings, store_backend)
+    app = create_app(settings, runtime=runtime, index=FakeSearchIndex())
+    try:
+        recorder = app.state.shown_lists
+        recorder.autostart = False  # nothing drains the queue: it fills up
+        weights = settings.tuning().weights
+        bound = recorder._queue.maxsize
+        for i in range(bound + 3):
+            recorder.record(f"p-{i}", ["w-1", "w-2"], weights)
+        assert recorder.dropped == 3
+        text = TestClient(app).get("/metrics").text
+        assert 'talentflow_market_shown_lists_dropped_total{service="matching"} 3.0' in text
+        assert f'talentflow_market_shown_lists_queued{{service="matching"}} {float(bound)}' in text
+        assert recorder.flush() == 2 * bound
+        text = TestClient(app).get("/metrics").text
+        assert f'talentflow_market_shown_rows_written_total{{service="matching"}} {float(2 * bound)}' in text
+        assert 'talentflow_market_shown_lists_queued{service="matching"} 0.0' in text
+    finally:
+        runtime.close()

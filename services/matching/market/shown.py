@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from services.common.ports import MetricSample
 from services.matching.market.outcomes import market_ranking_variants, market_shown
 from services.matching.market.store import _insert, utc_now
 
@@ -79,6 +80,17 @@ class ShownLists:
             self.dropped += 1
         if self._thread is None and self.autostart:  # an HTTP process without workers writes its own
             self.start()
+
+    def metric_samples(self) -> list[MetricSample]:
+        """For /metrics (the app gathers every background loop's samples at scrape time)."""
+        return [
+            MetricSample("talentflow_market_shown_lists_dropped", "counter",
+                         "candidates answers not recorded because the shown-lists queue was full", {}, self.dropped),
+            MetricSample("talentflow_market_shown_rows_written", "counter",
+                         "worker-posting rows of shown candidate lists written", {}, self.written),
+            MetricSample("talentflow_market_shown_lists_queued", "gauge",
+                         "candidates answers waiting to be written", {}, self._queue.qsize()),
+        ]
 
     # -- the background writer --------------------------------------------------------------------
 
