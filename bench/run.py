@@ -259,9 +259,18 @@ class LogProgress:
     def groups(self) -> list[str]:
         return [row[0] for row in self._query("SELECT DISTINCT grp FROM group_offsets")]
 
+    def subscribed(self, group: str) -> set[str]:
+        """The topics a group reads: what its members subscribed to, and what it has committed on."""
+        topics = set(self.committed(group))
+        for (listed,) in self._query("SELECT topics FROM members WHERE grp = ?", (group,)):
+            topics.update(json.loads(listed))
+        return topics
+
     def lag(self, group: str, topics: Sequence[str]) -> int:
-        heads, done = self.heads(), self.committed(group)
-        return sum(heads.get(t, 0) - done.get(t, 0) for t in topics)
+        """How far the group is behind on those of `topics` it reads (a group that reads none of
+        them, e.g. matching-market-engagements for the workers' topic, is not behind on them)."""
+        heads, done, reads = self.heads(), self.committed(group), self.subscribed(group)
+        return sum(heads.get(t, 0) - done.get(t, 0) for t in topics if t in reads)
 
 
 def place_group_at_end(home: Path, group: str, topics: Sequence[str]) -> None:

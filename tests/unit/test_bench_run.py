@@ -152,3 +152,26 @@ def test_figures_are_picked_from_the_phases_and_the_peer_ratio_computed():
     assert figures["ingest_events_per_s"] == 12_000
     assert figures["matching_rss_mib"] == 900
     assert figures["market_report_s"] is None  # a phase that did not run leaves its figure empty
+
+
+def test_a_group_is_not_waited_for_on_topics_it_does_not_read(tmp_path):
+    """matching-market-engagements reads engagements and matches only: the market phase must not wait
+    300 s for it to 'catch up' on the workers' topic (it once did)."""
+    from bench.run import LogProgress, local_log
+    from services.common.events import ENGAGEMENTS
+
+    log = local_log(tmp_path)
+    try:
+        log.publish([worker_event(1, next(iter_workers(1, 1, start=1)), AT)])
+        readers = log.consumer("market", [WORKERS], from_beginning=True)
+        other = log.consumer("engagements", [ENGAGEMENTS], from_beginning=True)
+        other.commit(other.poll(0.1, 10))
+        progress = LogProgress(tmp_path / "events.db")
+        assert progress.lag("engagements", [WORKERS, POSTINGS]) == 0
+        assert progress.lag("market", [WORKERS, POSTINGS]) == 1
+        readers.commit(readers.poll(0.5, 10))
+        assert progress.lag("market", [WORKERS, POSTINGS]) == 0
+        readers.close()
+        other.close()
+    finally:
+        log.close()
