@@ -123,7 +123,7 @@ def test_the_agency_day_in_the_partner_guide_runs(system, tmp_path):
         assert "煤化工压力容器焊接修复" in follow[1], follow[1]
         assert "accepted" in invitations[0] and "declined" in invitations[0], invitations[0]
         assert invitations[1].split()[-1] == "accepted", invitations[1]
-        exported = (tmp_path / "workers.csv").read_text().splitlines()
+        exported = (tmp_path / "workers.csv").read_text(encoding="utf-8-sig").splitlines()
         assert exported[0].startswith("id,name,region,phone") and len(exported) == 1 + 4, exported
         assert export[0].strip().splitlines()[-1] == "4", export[0]
         errors = export[1].splitlines()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import re
 import socket
 import subprocess
 import sys
@@ -161,6 +162,18 @@ def test_the_cli_import_on_the_system(agency, system, tmp_path):
     # a bad token: exit 3
     bad = subprocess.run(run, env={**env, "TALENTFLOW_TOKEN": "nope"}, capture_output=True, text=True, timeout=60)
     assert bad.returncode == 3, bad.stdout + bad.stderr
+    # the export has the import's columns: exported, edited and uploaded again, it updates the same workers
+    exported = tmp_path / "workers.csv"
+    done = subprocess.run([sys.executable, "-m", "services.common.cli", "export", "workers", "--out", str(exported)],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    exported.write_text(exported.read_text(encoding="utf-8").replace(",甲,", ",甲甲,"), encoding="utf-8")
+    again = subprocess.run([sys.executable, "-m", "services.common.cli", "import", str(exported), "--wait"],
+                           env=env, capture_output=True, text=True, timeout=180)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert re.search(r"updated\s*│\s*2", again.stdout) and re.search(r"created\s*│\s*0", again.stdout), again.stdout
+    listed = httpx.get(system.urls["profiles"] + "/v1/workers", headers={"Authorization": f"Bearer {token}"}).json()
+    assert sorted(w["name"] for w in listed["items"]) == ["丙", "甲甲"]
 
 
 def test_the_cli_follows_a_posting_and_verifies_webhooks(system, tmp_path):

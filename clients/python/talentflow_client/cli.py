@@ -484,7 +484,9 @@ def csv_row(worker: dict[str, Any]) -> list[str]:
 def cmd_export_workers(args: argparse.Namespace) -> int:
     t: Texts = args.texts
     filters = {k: getattr(args, k) for k in ("status", "region", "occupation", "level") if getattr(args, k)}
-    target = args.out.open("w", newline="", encoding="utf-8") if args.out else sys.stdout
+    # a CSV file gets a byte-order mark so that Excel opens the Chinese text as UTF-8 (the import accepts it)
+    encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+    target = args.out.open("w", newline="", encoding=encoding) if args.out else sys.stdout
     count = 0
     try:
         with _client(args) as tf:
