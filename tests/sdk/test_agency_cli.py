@@ -86,3 +86,52 @@ def test_times_are_shown_in_the_readers_zone(monkeypatch):
     assert cli.local_time("2026-12-03T13:18:40.202701+00:00") == "2026-12-03 21:18"
     monkeypatch.setenv("TZ", "Europe/Berlin")
     assert cli.local_time("2026-12-03T13:18:40+00:00") == "2026-12-03 14:18"
+
+
+def test_jobs_watch_shows_each_message_once_oldest_first_and_rides_out_an_outage(monkeypatch):
+    import argparse
+
+    import httpx
+    from rich.console import Console
+
+    from talentflow_client import TalentFlow
+    from talentflow_client.transport import RetryPolicy
+
+    at = "2026-12-03T08:00:00+00:00"
+    inbox = [{"id": f"ntf_{i}", "type": "match.found", "title": f"标题{i}", "body": "…", "created_at": at, "read": False,
+              "read_at": None, "event_id": f"evt_{i}", "data": {}} for i in (2, 1)]
+    down = {"now": False}
+
+    def handler(request):
+        if down["now"]:
+            raise httpx.ConnectError("refused", request=request)
+        return httpx.Response(200, json={"items": inbox, "next_cursor": None})
+
+    tf = TalentFlow("tok", gateway="http://gw.test", transport=httpx.MockTransport(handler),
+                    retry=RetryPolicy(attempts=1))
+    args = argparse.Namespace(org=[], posting=[], worker=[], polls=0, interval=0, texts=cli.Texts("en"))
+    console = Console(record=True, width=200)
+    state = cli.WatchState()
+    cli._poll_once(tf, args, state, console, args.texts)
+    inbox.insert(0, {**inbox[0], "id": "ntf_3", "title": "标题3"})
+    cli._poll_once(tf, args, state, console, args.texts)
+    lines = [line for line in console.export_text().splitlines() if line]
+    assert [line.split(": ")[1].split(" —")[0] for line in lines] == ["标题1", "标题2", "标题3"], lines
+
+    # an outage during an unbounded watch is reported and the watch goes on
+    polls = {"n": 0}
+
+    def poll(*_):
+        polls["n"] += 1
+        if polls["n"] == 1:
+            down["now"] = True
+            cli._poll_once(tf, args, state, console, args.texts)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_poll_once", poll)
+    monkeypatch.setattr(cli, "_client", lambda a: tf)
+    assert cli.run(argparse.Namespace(**{**vars(args), "command_func": cli.cmd_jobs_watch, "lang": None})) == cli.EXIT_OK
+    assert polls["n"] == 2
+    bounded = argparse.Namespace(**{**vars(args), "polls": 1, "command_func": cli.cmd_jobs_watch, "lang": None})
+    monkeypatch.setattr(cli, "_poll_once", lambda *a: (_ for _ in ()).throw(cli.Unreachable("http://gw.test", OSError())))
+    assert cli.run(bounded) == cli.EXIT_UNREACHABLE

@@ -188,6 +188,8 @@ def test_the_cli_follows_a_posting_and_verifies_webhooks(system, tmp_path):
             "skills": [{"name": "氩弧焊", "min_proficiency": 3, "required": True}], "headcount": 1,
             "wage": {"min": 300, "max": 500, "unit": "day"}, "region": "150602", "remote_ok": False,
             "duration_days": 30, "status": "open"})
+        # the posting reaches matching through the event log, a moment after jobs answered
+        eventually(lambda: _known_to_matching(tf, posting.id), timeout_s=60, what="the posting in matching")
     watch = subprocess.run([sys.executable, "-m", "services.common.cli", "jobs", "watch", "--org", "emp-cli",
                             "--posting", posting.id, "--polls", "1"], env=env, capture_output=True, text=True,
                            timeout=120)
@@ -215,6 +217,14 @@ def test_the_cli_follows_a_posting_and_verifies_webhooks(system, tmp_path):
             listener.kill()
     assert listener.returncode == 0, output
     assert "✗ bad signature" in output and "✓ invitation.answered msg_good" in output, output
+
+
+def _known_to_matching(tf: TalentFlow, posting_id: str) -> bool:
+    try:
+        tf.postings.candidates(posting_id)
+        return True
+    except NotFound:
+        return False
 
 
 def _answers(url: str) -> bool:

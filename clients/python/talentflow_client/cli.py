@@ -38,7 +38,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .client import TalentFlow
-from .errors import ApiError, Forbidden, ServiceUnavailable, TalentFlowError, Unauthorized, Unreachable
+from .errors import ApiError, Forbidden, NotFound, ServiceUnavailable, TalentFlowError, Unauthorized, Unreachable
 from .webhooks import WebhookVerificationError, WebhookVerifier
 
 EXIT_OK, EXIT_ROWS_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_UNREACHABLE, EXIT_REFUSED, EXIT_TIMEOUT = range(7)
@@ -412,42 +412,77 @@ def _value(item: Any, name: str) -> Any:
 
 
 def cmd_jobs_watch(args: argparse.Namespace) -> int:
+    """Poll every `--interval` seconds. An outage while watching without `--polls` is reported and
+    the watch goes on; with `--polls` (a script) it ends the command with exit code 4."""
     t: Texts = args.texts
     out = Console(highlight=False)
-    seen_postings: dict[str, int] = {}
-    seen_rankings: dict[str, list[str]] = {}
-    seen_notes: set[str] = set()
+    err = Console(stderr=True, highlight=False)
+    seen = WatchState()
     polls = 0
     with _client(args) as tf:
         while True:
             polls += 1
-            for org in args.org:
-                for posting in tf.postings.iter(org_id=org, page_size=100):
-                    pid, version = _value(posting, "id"), _value(posting, "version")
-                    if seen_postings.get(pid) != version:
-                        label = t("new_posting") if pid not in seen_postings else t("changed_posting")
-                        out.print(f"[green]{label}[/green] {pid} {_value(posting, 'title')} "
-                                  f"({_value(posting, 'status')}, v{version})")
-                        seen_postings[pid] = version
-            for posting_id in args.posting:
-                hits = _page_items(tf.postings.candidates(posting_id, limit=10))
-                ranking = [str(_value(h, "worker_id")) for h in hits]
-                if seen_rankings.get(posting_id) != ranking:
-                    seen_rankings[posting_id] = ranking
-                    top = ", ".join(f"{_value(h, 'worker_id')} {float(_value(h, 'score')):.2f}" for h in hits[:5])
-                    out.print(f"[cyan]{t('candidates')}[/cyan] {posting_id}: {top or t('none')}")
-            for worker_id in [None, *args.worker]:
-                for note in tf.inbox.iter(page_size=100, **({"worker_id": worker_id} if worker_id else {})):
-                    note_id = _value(note, "id")
-                    if note_id in seen_notes:
-                        continue
-                    seen_notes.add(note_id)
-                    who = f" [{worker_id}]" if worker_id else ""
-                    out.print(f"[magenta]{t('inbox')}{who}[/magenta] {_value(note, 'type_') or _value(note, 'type')}: "
-                              f"{_value(note, 'title')} — {_value(note, 'body')}")
+            try:
+                _poll_once(tf, args, seen, out, t)
+            except (Unreachable, ServiceUnavailable) as exc:
+                if args.polls:
+                    raise
+                err.print(f"[yellow]{t('unreachable')}[/yellow]: {exc}")
             if args.polls and polls >= args.polls:
                 return EXIT_OK
             time.sleep(args.interval)
+
+
+class WatchState:
+    def __init__(self) -> None:
+        self.postings: dict[str, int] = {}
+        self.rankings: dict[str, list[str]] = {}
+        self.notes: set[str] = set()
+        self.inboxes_read: set[str | None] = set()
+
+
+FIRST_INBOX_PAGE = 20  # the first poll shows this many of the newest messages per inbox
+
+
+def _poll_once(tf: TalentFlow, args: argparse.Namespace, seen: WatchState, out: Console, t: Texts) -> None:
+    for org in args.org:
+        for posting in tf.postings.iter(org_id=org, page_size=100):
+            pid, version = _value(posting, "id"), _value(posting, "version")
+            if seen.postings.get(pid) != version:
+                label = t("new_posting") if pid not in seen.postings else t("changed_posting")
+                out.print(f"[green]{label}[/green] {pid} {_value(posting, 'title')} "
+                          f"({_value(posting, 'status')}, v{version})")
+                seen.postings[pid] = version
+    for posting_id in args.posting:
+        try:
+            hits = _page_items(tf.postings.candidates(posting_id, limit=10))
+        except NotFound as exc:  # a new posting reaches matching a moment after jobs: say so, look again next time
+            if seen.rankings.get(posting_id) != []:
+                out.print(f"[cyan]{t('candidates')}[/cyan] {posting_id}: {exc.detail}")
+                seen.rankings[posting_id] = []
+            continue
+        ranking = [str(_value(h, "worker_id")) for h in hits]
+        if seen.rankings.get(posting_id) != ranking:
+            seen.rankings[posting_id] = ranking
+            top = ", ".join(f"{_value(h, 'worker_id')} {float(_value(h, 'score')):.2f}" for h in hits[:5])
+            out.print(f"[cyan]{t('candidates')}[/cyan] {posting_id}: {top or t('none')}")
+    for worker_id in [None, *args.worker]:
+        scope = {"worker_id": worker_id} if worker_id else {}
+        if worker_id in seen.inboxes_read:
+            notes = tf.inbox.iter(page_size=50, **scope)
+        else:  # the first look: the newest page only, not the whole history
+            notes = _page_items(tf.inbox.list(limit=FIRST_INBOX_PAGE, **scope))
+            seen.inboxes_read.add(worker_id)
+        fresh = []
+        for note in notes:  # newest first: stop at the first one already shown
+            if _value(note, "id") in seen.notes:
+                break
+            fresh.append(note)
+        for note in reversed(fresh):  # print oldest first, as a log reads
+            seen.notes.add(_value(note, "id"))
+            who = f" [{worker_id}]" if worker_id else ""
+            out.print(f"[magenta]{t('inbox')}{who}[/magenta] {_value(note, 'type_') or _value(note, 'type')}: "
+                      f"{_value(note, 'title')} — {_value(note, 'body')}")
 
 
 def _page_items(page: Any) -> list[Any]:
@@ -628,8 +663,15 @@ def cmd_webhooks_listen(args: argparse.Namespace) -> int:
     def on_refused(reason: str) -> None:
         out.print(f"[red]✗ {t('bad_signature')}[/red]: {reason}")
 
-    server = http.server.ThreadingHTTPServer((args.host, args.port),
-                                             make_receiver(WebhookVerifier(secrets), on_message, on_refused))
+    try:
+        server = http.server.ThreadingHTTPServer((args.host, args.port),
+                                                 make_receiver(WebhookVerifier(secrets), on_message, on_refused))
+    except OSError as exc:
+        if tf is not None:
+            if subscription is not None:
+                tf.subscriptions.delete(subscription.id)
+            tf.close()
+        raise _Usage(f"{args.host}:{args.port}: {exc.strerror or exc}") from None
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     out.print(t("listening", url=url))
