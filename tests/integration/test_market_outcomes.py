@@ -313,3 +313,19 @@ def test_a_fact_that_arrives_before_its_worker_and_posting_is_placed_once_they_a
     assert late["totals"]["unknown_region"] == 0
     report = harness.client.post("/v1/market/reports", headers=ADMIN).json()
     assert [(i["from"], i["to"], i["applications"]) for i in report["flows"]["items"]] == [("44", "15", 1)]
+
+
+def test_the_engagements_consumer_commits_what_it_skips(harness):  # noqa: F811
+    """A declined invitation or a rejection is no fact, but the group moves past it (no lag left)."""
+    h = harness
+    skipped = [
+        _event("invitation.answered", events.InvitationAnswered(
+            id="i-x", posting_id="p-x", org_id="org-1", worker_id="w-x", answer="declined", answered_at=MARCH), "p-x"),
+        _event("application.updated", events.ApplicationUpdated(
+            id="a-x", posting_id="p-x", org_id="org-1", worker_id="w-x", status="rejected",
+            previous_status="submitted", updated_at=MARCH), "p-x"),
+    ]
+    h.send(*skipped)
+    assert h.market.engagements.lag_by_topic().get(events.ENGAGEMENTS) == 0
+    with h.runtime.engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(market_engagements)).scalar() == 0

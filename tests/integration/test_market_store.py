@@ -50,3 +50,45 @@ def test_drift_is_detected_when_the_database_lacks_a_declared_index(store_backen
         assert [d[0] for d in market_drift(runtime.engine)] == ["add_index"]
     finally:
         runtime.close()
+
+
+def test_the_cells_read_as_columns_hold_exactly_the_stored_values(store_backend):
+    """compute_cells reads the counters and postings as joined columns: every wage comes back as the
+    very float stored (not only cent-rounded ones), no code/level/wage as ''/-1/NaN, rules in SQL."""
+    import datetime as dt
+    import math
+
+    from services.matching import store as matching_store
+
+    runtime = runtime_for("matching", Settings(**settings_kwargs(store_backend)), store_backend)
+    try:
+        run_migrations(runtime.engine, MARKET_MIGRATIONS, version_table=VERSION_TABLE)
+        now = dt.datetime(2026, 3, 15, 4, tzinfo=dt.UTC)
+        awkward = [1 / 3 * 10_000, 0.1 + 0.2, 12_345.678901234567, 5e-324 * 3, 1e15 + 0.125, 7000.0]
+        supply = [{"occupation": "", "region": "150602", "level": 0, "seekers": 2},
+                  {"occupation": "6-18-02-04", "region": "440305", "level": 7, "seekers": 5},
+                  {"occupation": "6-18-02-04", "region": "440305", "level": 3, "seekers": 0}]  # emptied: left out
+        postings = [{"id": f"p-{i}", "version": 1, "org_id": "o", "status": "open" if i % 2 else "filled",
+                     "kind": "full_time", "occupation": None if i == 0 else "6-31-01-03",
+                     "min_level": None if i < 2 else i % 8, "region": "150602", "headcount": i + 1,
+                     "wage_month": wage, "deadline": None, "created_at": now - dt.timedelta(days=10 * i),
+                     "updated_at": now} for i, wage in enumerate(awkward)]
+        postings.append({**postings[1], "id": "p-old", "status": "filled", "created_at": now - dt.timedelta(days=400)})
+        postings.append({**postings[1], "id": "p-nowhere", "region": None})
+        with runtime.engine.begin() as conn:
+            conn.execute(market_store.market_supply.insert(), supply)
+            conn.execute(market_store.market_postings.insert(), postings)
+        cells = market_store.MarketRepository(runtime.engine, matching_store.OUTBOX).compute_cells(now)
+        got_supply = sorted(((cells.occupations[o], cells.regions[r], lv, n) for o, r, lv, n
+                             in zip(cells.occupation, cells.region, cells.level, cells.seekers, strict=True)),
+                            key=lambda row: row[3])
+        assert got_supply == [(None, "150602", 0, 2), ("6-18-02-04", "440305", 7, 5)]
+        got_demand = sorted(((cells.occupations[o], cells.regions[r], lv, n, w) for o, r, lv, n, w in zip(
+            cells.posting_occupation, cells.posting_region, cells.posting_level, cells.openings, cells.wages,
+            strict=True)), key=lambda row: row[4])
+        expected = sorted(((None if i == 0 else "6-31-01-03", "150602", -1 if i < 2 else i % 8,
+                            (i + 1) if i % 2 else 0, wage) for i, wage in enumerate(awkward)), key=lambda row: row[4])
+        assert got_demand == expected  # exact floats; p-old (outside the wage window, not open) left out
+        assert not any(math.isnan(w) for w in cells.wages)
+    finally:
+        runtime.close()

@@ -29,6 +29,31 @@ if TYPE_CHECKING:
 REPORT_FLOWS = 20  # flows a report keeps (biggest first), at province and at city level
 
 
+class _Background:
+    """One call run in a thread of its own; `result()` waits for it and returns or raises what it did."""
+
+    def __init__(self, call: Callable[[], Any]):
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(call,), name="market-report-figures", daemon=True)
+        self._thread.start()
+
+    def _run(self, call: Callable[[], Any]) -> None:
+        try:
+            self._value = call()
+        except BaseException as exc:  # noqa: BLE001 — handed to the caller by result()
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> Any:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 @dataclass
 class FiguresSource:
     """Where a figure comes from: the live read model, or the snapshot of a published report."""
@@ -69,20 +94,29 @@ class Market:
         """Publish the report of `period` with its flows and outcomes; a scheduled report of an
         empty period (no seeker, no opening, no engagement) is not published (EmptyPeriod)."""
 
+        # The period's flows and outcomes are read meanwhile in a thread: their queries wait on the
+        # database with the GIL released while this thread builds the market's cells and tables.
+        figures = None if self.outcomes is None else _Background(lambda: self.period_figures(period))
+
         def extra(cells: MarketCells) -> dict[str, Any] | None:
-            if self.outcomes is None:
+            if figures is None or self.outcomes is None:
                 return {}
             start, end = period_bounds(period)
             empty = sum(cells.seekers) == 0 and sum(cells.openings) == 0
             if trigger == "schedule" and empty and not self.outcomes.has_engagements(start, end):
+                figures.result()  # finished, whatever it found: nothing is left running
                 return None
-            return self.period_figures(period)
+            return figures.result()
 
-        meta = self.repository.publish(
-            now=now, period=period, trigger=trigger, title=title, requested_by=requested_by,
-            min_sample=self.settings.min_sample, shortage_ratio=self.settings.shortage_ratio, base_url=self.base_url,
-            extra=extra,
-        )
+        try:
+            meta = self.repository.publish(
+                now=now, period=period, trigger=trigger, title=title, requested_by=requested_by,
+                min_sample=self.settings.min_sample, shortage_ratio=self.settings.shortage_ratio,
+                base_url=self.base_url, extra=extra,
+            )
+        finally:
+            if figures is not None:
+                figures.join()
         self.wake()
         return meta
 

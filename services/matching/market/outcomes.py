@@ -39,7 +39,7 @@ from services.matching.market.domain import (
     occupation_name,
     region_name,
 )
-from services.matching.market.store import _insert, market_postings, market_workers, metadata
+from services.matching.market.store import _insert, market_postings, market_workers, metadata, plain_rows
 
 market_engagements = sa.Table(
     "market_engagements",
@@ -283,9 +283,9 @@ class OutcomesRepository:
             return None
         c = market_flow_counts
         with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(c.c.fact, c.c.origin, c.c.destination, c.c.count)
-                                .where(c.c.period == period.label, c.c.fact.in_(FLOW_FACTS), c.c.origin != "",
-                                       c.c.destination != "")).all()
+            rows = plain_rows(conn, sa.select(c.c.fact, c.c.origin, c.c.destination, c.c.count)
+                              .where(c.c.period == period.label, c.c.fact.in_(FLOW_FACTS), c.c.origin != "",
+                                     c.c.destination != ""))
         placed = [(fact, origin, destination, None, None, n) for fact, origin, destination, n in rows]
         return placed + self.flow_rows(*period_bounds(period), cities_only=True, unplaced_only=True)
 
@@ -360,35 +360,47 @@ def flows(rows: Iterable[tuple], flt: MarketFilter, depth: int, *, limit: int | 
     """
     ranks = flt.level_ranks()
     digits = REGION_DEPTHS[depth]
-    cells: dict[tuple[str, str], dict[str, int]] = {}
-    totals = dict.fromkeys(FLOW_FACTS, 0)
+    position = {fact: i for i, fact in enumerate(FLOW_FACTS)}  # shown, invited, applied, hired
+    cells: dict[tuple[str, str], list[int]] = {}
+    totals = [0] * len(FLOW_FACTS)
     unknown = 0
+    filtered = flt.occupation is not None or ranks is not None or flt.region is not None
     for fact, origin, destination, occupation, level, count in rows:
-        if not _occupation_in(occupation, flt.occupation) or not _level_in(level, ranks):
-            continue
-        if flt.region is not None and not ((origin or "").startswith(flt.region) or (destination or "").startswith(flt.region)):
-            continue
-        totals[fact] += count
+        if filtered:
+            if not _occupation_in(occupation, flt.occupation) or not _level_in(level, ranks):
+                continue
+            if flt.region is not None and not ((origin or "").startswith(flt.region)
+                                               or (destination or "").startswith(flt.region)):
+                continue
+        at = position[fact]
+        totals[at] += count
         if not origin or not destination:
             unknown += count
             continue
         key = (origin[:digits], destination[:digits])
         cell = cells.get(key)
         if cell is None:
-            cell = cells[key] = dict.fromkeys(FLOW_FACTS, 0)
-        cell[fact] += count
+            cell = cells[key] = [0] * len(FLOW_FACTS)
+        cell[at] += count
+    # biggest first (hires, applications, invitations, matches); only the flows kept are named: a
+    # report keeps 20 of thousands of city pairs
+    order = sorted(cells, key=lambda k: (-cells[k][3], -cells[k][2], -cells[k][1], -cells[k][0], k[0], k[1]))
     items = []
-    for (origin, destination), cell in cells.items():
+    for origin, destination in order if limit is None else order[:limit]:
+        shown, invited, applied, hired = cells[(origin, destination)]
         items.append({"from": origin, "from_name": region_name(origin), "to": destination,
                       "to_name": region_name(destination), "within": origin == destination,
-                      "matches": cell["shown"], "invitations": cell["invited"], "applications": cell["applied"],
-                      "hires": cell["hired"]})
-    items.sort(key=lambda i: (-i["hires"], -i["applications"], -i["invitations"], -i["matches"], i["from"], i["to"]))
-    total = {"matches": totals["shown"], "invitations": totals["invited"], "applications": totals["applied"],
-             "hires": totals["hired"], "unknown_region": unknown,
-             "across_regions": {k: sum(i[k] for i in items if not i["within"])
-                                for k in ("matches", "invitations", "applications", "hires")}}
-    return {"depth": depth, "totals": total, "items": items if limit is None else items[:limit]}
+                      "matches": shown, "invitations": invited, "applications": applied, "hires": hired})
+    across = [0] * len(FLOW_FACTS)
+    for (origin, destination), cell in cells.items():
+        if origin != destination:
+            for i, n in enumerate(cell):
+                across[i] += n
+    total = {"matches": totals[0], "invitations": totals[1], "applications": totals[2], "hires": totals[3],
+             "unknown_region": unknown,
+             "across_regions": {"matches": across[0], "invitations": across[1], "applications": across[2],
+                                "hires": across[3]}}
+    return {"depth": depth, "totals": total, "items": items}
 
 
 def _rate(numerator: int, denominator: int) -> float | None:

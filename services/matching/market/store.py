@@ -365,23 +365,26 @@ class MarketRepository:
 
     def compute_cells(self, now: dt.datetime) -> MarketCells:
         """Seekers from their counters; openings (open, not past deadline) and the wage sample from
-        one scan of the postings, the rules evaluated in SQL so no date reaches Python."""
+        one scan of the postings, the rules evaluated in SQL so no date reaches Python. Both are read
+        as columns (`_columns`), not rows."""
         today = now.astimezone(CST).date()
         since = now.astimezone(dt.UTC) - dt.timedelta(days=self.wage_window_days)
         su, p = market_supply, market_postings
         is_open = sa.and_(p.c.status == "open", sa.or_(p.c.deadline.is_(None), p.c.deadline >= today))
         in_window = sa.and_(p.c.wage_month.is_not(None), p.c.created_at >= since)
         with self.engine.connect() as conn:
-            seekers = _plain_rows(conn, sa.select(su.c.occupation, su.c.region, su.c.level, su.c.seekers)
-                                  .where(su.c.seekers > 0))
-            # No WHERE on the rules: SQLite would walk two indexes and fetch rows one by one, which is
-            # several times slower than one sequential scan of a table this size.
-            postings = _plain_rows(conn, sa.select(p.c.occupation, p.c.region, p.c.min_level,
-                                                   sa.case((is_open, p.c.headcount), else_=0),
-                                                   sa.case((in_window, p.c.wage_month)))
-                                   .where(p.c.region.is_not(None)))
-        counting = [row for row in postings if row[3] or row[4] is not None]
-        return MarketCells.assemble(seekers, counting)
+            seekers = _columns(conn, su, (su.c.occupation, su.c.region, su.c.level, su.c.seekers), su.c.seekers > 0)
+            postings = _columns(
+                conn, p,
+                (sa.func.coalesce(p.c.occupation, ""), p.c.region, sa.func.coalesce(p.c.min_level, -1),
+                 sa.case((is_open, p.c.headcount), else_=0),
+                 sa.case((in_window, _float_text(conn, p.c.wage_month)), else_="nan")),
+                p.c.region.is_not(None), sa.or_(sa.and_(is_open, p.c.headcount != 0), in_window),
+            )
+        return MarketCells.from_columns(
+            (seekers[0], seekers[1], map(int, seekers[2]), map(int, seekers[3])),
+            (postings[0], postings[1], map(int, postings[2]), map(int, postings[3]), map(float, postings[4])),
+        )
 
     # -- reports ----------------------------------------------------------------------------------
 
@@ -509,10 +512,38 @@ class MarketRepository:
         return {row.id: row.summary for row in rows}
 
 
-def _plain_rows(conn: Connection, query: sa.Select) -> list[tuple]:
-    """Plain tuples straight from the driver: a report reads hundreds of thousands of rows, and
-    building a SQLAlchemy Row for each costs more than the query. The only literals are dates
-    this module computed, rendered by the dialect."""
+def _text(column: sa.ColumnElement) -> sa.ColumnElement:
+    return sa.cast(column, sa.Text)
+
+
+def _float_text(conn: Connection, column: sa.ColumnElement) -> sa.ColumnElement:
+    """A float as text that reads back as the same float: SQLite's `%!.17g` (its plain cast keeps
+    15 digits), PostgreSQL's own output (shortest exact form since version 12)."""
+    if conn.dialect.name == "postgresql":
+        return _text(column)
+    return sa.func.printf("%!.17g", column)
+
+
+def _columns(conn: Connection, table: sa.Table, fields: Sequence[sa.ColumnElement],
+             *where: sa.ColumnElement) -> list[list[str]]:
+    """The fields (never NULL, never containing a space) of every row, as one list of strings per field.
+
+    One aggregate per field joins its values with spaces (`group_concat` / `string_agg`), each split
+    once in Python: half a million rows arrive as a few values, without a tuple per row for the
+    driver to build and the garbage collector to walk (that cost more than the query). The
+    aggregates of one query read the rows in one pass, so the n-th value of each is the same row's."""
+    aggregate = sa.func.string_agg if conn.dialect.name == "postgresql" else sa.func.group_concat
+    row = conn.execute(sa.select(*(aggregate(_text(f), " ") for f in fields)).select_from(table).where(*where)).one()
+    columns = [text.split(" ") if text else [] for text in row]
+    if len({len(c) for c in columns}) > 1:
+        raise RuntimeError("market columns of unequal length: a field was NULL or held a space")
+    return columns
+
+
+def plain_rows(conn: Connection, query: sa.Select) -> list[tuple]:
+    """Plain tuples straight from the driver, for reads of tens of thousands of rows (building a
+    SQLAlchemy Row for each costs more than the query). Only for queries whose literals are values
+    this package computed (they are rendered by the dialect, not bound)."""
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     cursor = conn.connection.driver_connection.cursor()
     try:
