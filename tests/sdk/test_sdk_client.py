@@ -243,3 +243,24 @@ def test_an_optional_body_is_sent_as_given_or_not_at_all():
     tf.invitations.accept("inv_1", share_contact=True)
     assert seen[0] == (b"", None)
     assert json.loads(seen[1][0]) == {"share_contact": True} and seen[1][1] == "application/json"
+
+
+def test_a_token_callable_is_asked_per_request_and_again_after_a_401():
+    tokens = iter(["old", "new", "newer"])
+    seen = []
+
+    def handler(request):
+        seen.append(request.headers["authorization"])
+        if request.headers["authorization"] == "Bearer old":
+            return httpx.Response(401, headers=PROBLEM, json={"status": 401, "title": "expired"})
+        return httpx.Response(200, json=WORKER)
+
+    tf = TalentFlow(lambda: next(tokens), base_urls=URLS, transport=httpx.MockTransport(handler))
+    assert tf.workers.get("w_1").id == "w_1"
+    assert tf.workers.get("w_1").id == "w_1"
+    assert seen == ["Bearer old", "Bearer new", "Bearer newer"]
+
+    fixed = TalentFlow("static", base_urls=URLS, transport=httpx.MockTransport(
+        lambda r: httpx.Response(401, headers=PROBLEM, json={"status": 401, "title": "expired"})))
+    with pytest.raises(Unauthorized):
+        fixed.workers.get("w_1")

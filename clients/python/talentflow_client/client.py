@@ -94,11 +94,30 @@ def etag_of(version: int | str) -> str:
     return f'"{version}"' if isinstance(version, int) else version
 
 
+class BearerToken(httpx.Auth):
+    """`Authorization: Bearer …` on every request. A token string is sent as is; a callable is asked
+    for the token on each request (a token that rotates, from a vault or a refresh flow) and asked
+    once more, and the request sent again, when the service answers 401."""
+
+    def __init__(self, token: str | Callable[[], str]):
+        self.token = token
+
+    def _current(self) -> str:
+        return self.token() if callable(self.token) else self.token
+
+    def auth_flow(self, request: httpx.Request):
+        request.headers["Authorization"] = f"Bearer {self._current()}"
+        response = yield request
+        if response.status_code == 401 and callable(self.token):
+            request.headers["Authorization"] = f"Bearer {self._current()}"
+            yield request
+
+
 class _Core:
     """What the sync and async clients share: URLs, headers, turning a call into a request and an answer into a result."""
 
-    def __init__(self, token: str | None, base_urls: Mapping[str, str] | None, gateway: str | None,
-                 language: str | None):
+    def __init__(self, token: str | Callable[[], str] | None, base_urls: Mapping[str, str] | None,
+                 gateway: str | None, language: str | None):
         if gateway and base_urls:
             raise ValueError("give base_urls or gateway, not both")
         urls = default_urls()
@@ -110,10 +129,10 @@ class _Core:
         if gateway:
             urls = dict.fromkeys(SERVICES, gateway)
         self.urls = {s: u.rstrip("/") for s, u in urls.items()}
-        self.token = token if token is not None else os.environ.get("TALENTFLOW_TOKEN")
+        token = token if token is not None else os.environ.get("TALENTFLOW_TOKEN")
+        self.auth = BearerToken(token) if token else None
+        self.token = token if isinstance(token, str) else None
         self.headers = {"User-Agent": USER_AGENT, "Accept": "application/json, application/problem+json"}
-        if self.token:
-            self.headers["Authorization"] = f"Bearer {self.token}"
         if language:
             self.headers["Accept-Language"] = language
 
@@ -339,16 +358,16 @@ LISTS = {"workers": "list_workers", "postings": "list_postings", "invitations": 
 
 class TalentFlow(_Areas):
     """The sync client. `base_urls` maps service → URL (defaults: TALENTFLOW_<SERVICE>_URL or the
-    embedded ports); `gateway` sends every service's paths to one URL; `token` defaults to
-    TALENTFLOW_TOKEN. `transport` replaces the HTTP transport under the retries (tests use
+    embedded ports); `gateway` sends every service's paths to one URL; `token` is a string or a
+    callable that returns the current one (asked again after a 401), and defaults to TALENTFLOW_TOKEN. `transport` replaces the HTTP transport under the retries (tests use
     `httpx.MockTransport`)."""
 
-    def __init__(self, token: str | None = None, *, base_urls: Mapping[str, str] | None = None,
+    def __init__(self, token: str | Callable[[], str] | None = None, *, base_urls: Mapping[str, str] | None = None,
                  gateway: str | None = None, language: str | None = None, timeout_s: float = 30.0,
                  retry: RetryPolicy | None = None, transport: httpx.BaseTransport | None = None):
         self._core = _Core(token, base_urls, gateway, language)
         self._transport = RetryingTransport(transport or httpx.HTTPTransport(), retry)
-        self._http = {url: httpx.Client(base_url=url, headers=self._core.headers, timeout=timeout_s,
+        self._http = {url: httpx.Client(base_url=url, headers=self._core.headers, auth=self._core.auth, timeout=timeout_s,
                                         transport=self._transport)
                       for url in set(self._core.urls.values())}
         self._areas()
@@ -436,12 +455,13 @@ class TalentFlow(_Areas):
 class AsyncTalentFlow(_Areas):
     """The async client: the same areas and methods, each awaited; `iter` is an async iterator."""
 
-    def __init__(self, token: str | None = None, *, base_urls: Mapping[str, str] | None = None,
+    def __init__(self, token: str | Callable[[], str] | None = None, *, base_urls: Mapping[str, str] | None = None,
                  gateway: str | None = None, language: str | None = None, timeout_s: float = 30.0,
                  retry: RetryPolicy | None = None, transport: httpx.AsyncBaseTransport | None = None):
         self._core = _Core(token, base_urls, gateway, language)
         self._transport = AsyncRetryingTransport(transport or httpx.AsyncHTTPTransport(), retry)
-        self._http = {url: httpx.AsyncClient(base_url=url, headers=self._core.headers, timeout=timeout_s,
+        self._http = {url: httpx.AsyncClient(base_url=url, headers=self._core.headers, auth=self._core.auth,
+                                             timeout=timeout_s,
                                              transport=self._transport)
                       for url in set(self._core.urls.values())}
         self._areas()
