@@ -73,6 +73,7 @@ VARIANTS = {
     "minimal-h11": "bench/minimal_write_app.py, asyncio loop + h11",
     "inline": "as served, but each write runs on the event loop (no writer thread, no group commit)",
     "linger": "as served, and the relay lingering 5 ms after a partial batch",
+    "processes2": "talentflow serve profiles --processes 2 (two HTTP processes, the relay in the starting one)",
 }
 
 
@@ -80,6 +81,8 @@ def command(variant: str, port: int, home: Path) -> list[str]:
     python = sys.executable
     if variant == "today":
         return [python, "-m", "services.common.cli", "serve", "profiles", "--port", str(port)]
+    if variant == "processes2":
+        return [python, "-m", "services.common.cli", "serve", "profiles", "--port", str(port), "--processes", "2"]
     if variant == "inline":
         return [python, "-c", INLINE_PATCH + SERVE, str(port)]
     if variant == "linger":

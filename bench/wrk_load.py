@@ -222,10 +222,36 @@ def run_wrk(base_url: str, script: str, *, connections: int, duration_s: float, 
 # --- around the load: CPU of the service, the outbox, the consumers -----------------------------------
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process (all its threads) so far, from /proc/<pid>/stat."""
+def _own_cpu_ticks(pid: int) -> int:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) + int(fields[12])
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(c) for c in children.read_text().split()]
+        except OSError:  # the thread ended meanwhile
+            continue
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds so far of a process (all its threads) and of its living descendants,
+    from /proc/<pid>/stat: `serve --processes N` answers from child processes."""
+    ticks, todo, seen = 0, [pid], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            ticks += _own_cpu_ticks(current)
+        except OSError:  # ended meanwhile
+            continue
+        todo += _children(current)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 _SAMPLE = re.compile(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)")

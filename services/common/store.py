@@ -86,11 +86,17 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+READ_ONLY = {"talentflow_read_only": True}  # Connection.execution_options for a transaction that never writes
+
+
 def _sqlite_begin_immediate(engine: Engine) -> None:
-    # Writers take the lock at BEGIN, so two transactions never deadlock upgrading read locks.
+    # Writers take the lock at BEGIN, so two transactions never deadlock upgrading read locks. A
+    # connection marked READ_ONLY (the unit of work's reads) begins DEFERRED: in WAL mode it reads
+    # its snapshot without taking the file's one write lock from the writers.
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = conn.get_execution_options().get("talentflow_read_only")
+        conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def checkpoint_wal(engine: Engine, *, background: bool = False, busy_timeout_s: float = 5.0) -> bool:

@@ -53,7 +53,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from services.common.errors import DomainError, Unavailable
 from services.common.events import CloudEvent
-from services.common.store import Outbox, sqlite_write_lock
+from services.common.store import READ_ONLY, Outbox, sqlite_write_lock
 
 log = logging.getLogger(__name__)
 
@@ -293,17 +293,21 @@ class SqlUnitOfWork(UnitOfWork[S]):
     SQLite admits one writer at a time; a thread finding the file locked sleeps in SQLite's busy
     handler with growing pauses (up to 100 ms), which under concurrent requests costs far more than
     the write itself. Waiting on a lock hands the turn over at once. PostgreSQL needs none.
+    With it, `run` hands commands to the group writer (below) unless `group_commit=False`: then
+    they run in the thread pool, one transaction each, queued on that lock.
     """
 
     def __init__(self, engine: Engine, store: Callable[[Connection], S], outbox: Outbox | None, *,
                  after_commit: Callable[[], None] | None = None, queue_sqlite_writers: bool = False,
-                 group_max: int = 64):
+                 group_commit: bool = True, group_max: int = 64):
         super().__init__(after_commit=after_commit)
         self.engine = engine
         self._make_store = store
         self._outbox = outbox
         self._queue = queue_sqlite_writers and engine.dialect.name == "sqlite"
-        self._writer = GroupWriter(self, max_batch=group_max) if self._queue else None
+        # `run` on SQLite: the group writer, unless the service's commands must see their own commit
+        # (code after a command's `with uow:` runs before the group commits)
+        self._writer = GroupWriter(self, max_batch=group_max) if self._queue and group_commit else None
 
     def _open(self, *, writing: bool, connection: Connection | None = None) -> _Open[S]:
         stack = contextlib.ExitStack()
@@ -314,8 +318,10 @@ class SqlUnitOfWork(UnitOfWork[S]):
                 if connection is not None:  # a connection the caller holds (the group writer's)
                     stack.enter_context(connection.begin())
                     conn = connection
-                else:
-                    conn = stack.enter_context(self.engine.begin() if writing else self.engine.connect())
+                elif writing:
+                    conn = stack.enter_context(self.engine.begin())
+                else:  # SQLite: BEGIN DEFERRED, a snapshot that leaves the write lock to the writers
+                    conn = stack.enter_context(self.engine.connect()).execution_options(**READ_ONLY)
         except BaseException:
             stack.close()
             raise
