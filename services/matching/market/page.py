@@ -187,7 +187,7 @@ def line_chart_svg(chart_id: str, title: str, labels: list[str], series: list[tu
                 if lower is not None and upper is not None else f' data-value="{forecast[1]:g}"')
         parts.append(f'<circle class="forecast" cx="{fx:.1f}" cy="{fy:.1f}" r="3.5" fill="#fff" stroke="{color}" '
                      f'stroke-width="2"{data}><title>{escape(forecast[0])} 预测 {forecast[1]:,.0f}{escape(band)}</title></circle>'
-                     f'<text x="{fx:.1f}" y="{fy - 8:.1f}" font-size="10" text-anchor="end" fill="#616e7c">预测</text>')
+                     f'<text x="{fx - 8:.1f}" y="{fy - 8:.1f}" font-size="10" text-anchor="end" fill="#616e7c">预测</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -377,7 +377,7 @@ def flow_sankey_svg(flows: dict[str, Any], title: str, top: int = 10) -> str:
 
 def rank_rate_svg(buckets: list[dict[str, Any]], title: str) -> str:
     """Hire rate by the rank at which the worker was shown in candidates (columns, rate on top)."""
-    width, height, left, bottom, top = 360, 170, 36, 30, 18
+    width, height, left, bottom, top = 360, 184, 36, 44, 18  # the axis caption on a line below the ranks
     rates = [b["hire_rate"] or 0.0 for b in buckets]
     high = max(rates + [0.01])
     step = _nice_step(high * 100) / 100
