@@ -532,8 +532,11 @@ def _columns(conn: Connection, table: sa.Table, fields: Sequence[sa.ColumnElemen
     once in Python: half a million rows arrive as a few values, without a tuple per row for the
     driver to build and the garbage collector to walk (that cost more than the query). The
     aggregates of one query read the rows in one pass, so the n-th value of each is the same row's."""
-    aggregate = sa.func.string_agg if conn.dialect.name == "postgresql" else sa.func.group_concat
-    row = conn.execute(sa.select(*(aggregate(_text(f), " ") for f in fields)).select_from(table).where(*where)).one()
+    if conn.dialect.name == "postgresql":
+        aggregates = [sa.func.string_agg(_text(f), " ") for f in fields]
+    else:  # group_concat writes numbers as text itself
+        aggregates = [sa.func.group_concat(f, " ") for f in fields]
+    row = conn.execute(sa.select(*aggregates).select_from(table).where(*where)).one()
     columns = [text.split(" ") if text else [] for text in row]
     if len({len(c) for c in columns}) > 1:
         raise RuntimeError("market columns of unequal length: a field was NULL or held a space")
