@@ -369,8 +369,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         counts = {"created": 0, "updated": 0, "failed": 0}
         failures: list[tuple[int, str]] = []
         for result in tf.import_results(job.id, page_size=1000):
-            counts[result.outcome] = counts.get(result.outcome, 0) + 1
-            if result.outcome == "failed":
+            outcome = str(_value(result, "outcome"))  # a plain string, whether the document makes it an enum or not
+            counts[outcome] = counts.get(outcome, 0) + 1
+            if outcome == "failed":
                 reasons = "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in _errors(result))
                 failures.append((result.row, reasons))
     summary = Table(title=t("summary"))

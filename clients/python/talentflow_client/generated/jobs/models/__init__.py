@@ -16,6 +16,7 @@ from .contact_consent_in import ContactConsentIn
 from .course import Course
 from .course_close_reason import CourseCloseReason
 from .course_close_request import CourseCloseRequest
+from .course_closed_reason_type_0 import CourseClosedReasonType0
 from .course_create import CourseCreate
 from .course_in import CourseIn
 from .course_mode import CourseMode
@@ -36,6 +37,7 @@ from .page_course import PageCourse
 from .page_invitation import PageInvitation
 from .page_posting import PagePosting
 from .posting import Posting
+from .posting_closed_reason_type_0 import PostingClosedReasonType0
 from .posting_contact import PostingContact
 from .posting_create import PostingCreate
 from .posting_in import PostingIn
@@ -73,6 +75,7 @@ __all__ = (
     "Course",
     "CourseCloseReason",
     "CourseCloseRequest",
+    "CourseClosedReasonType0",
     "CourseCreate",
     "CourseIn",
     "CourseMode",
@@ -93,6 +96,7 @@ __all__ = (
     "PageInvitation",
     "PagePosting",
     "Posting",
+    "PostingClosedReasonType0",
     "PostingContact",
     "PostingCreate",
     "PostingIn",

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.course_closed_reason_type_0 import CourseClosedReasonType0
 from ..models.course_mode import CourseMode
 from ..models.course_status import CourseStatus
 from ..models.skill_level import SkillLevel
@@ -38,7 +39,7 @@ class Course:
         updated_at (datetime.datetime):
         version (int):
         closed_at (datetime.datetime | None | Unset):
-        closed_reason (None | str | Unset):
+        closed_reason (CourseClosedReasonType0 | None | Unset):
         description (str | Unset):  Default: ''.
         fee (Fee | None | Unset):
         occupation (None | Occupation | Unset):
@@ -62,7 +63,7 @@ class Course:
     updated_at: datetime.datetime
     version: int
     closed_at: datetime.datetime | None | Unset = UNSET
-    closed_reason: None | str | Unset = UNSET
+    closed_reason: CourseClosedReasonType0 | None | Unset = UNSET
     description: str | Unset = ""
     fee: Fee | None | Unset = UNSET
     occupation: None | Occupation | Unset = UNSET
@@ -114,6 +115,8 @@ class Course:
         closed_reason: None | str | Unset
         if isinstance(self.closed_reason, Unset):
             closed_reason = UNSET
+        elif isinstance(self.closed_reason, CourseClosedReasonType0):
+            closed_reason = self.closed_reason.value
         else:
             closed_reason = self.closed_reason
 
@@ -250,12 +253,22 @@ class Course:
 
         closed_at = _parse_closed_at(d.pop("closed_at", UNSET))
 
-        def _parse_closed_reason(data: object) -> None | str | Unset:
+        def _parse_closed_reason(
+            data: object,
+        ) -> CourseClosedReasonType0 | None | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                closed_reason_type_0 = CourseClosedReasonType0(data)
+
+                return closed_reason_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CourseClosedReasonType0 | None | Unset, data)
 
         closed_reason = _parse_closed_reason(d.pop("closed_reason", UNSET))
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 
+from ..models.posting_closed_reason_type_0 import PostingClosedReasonType0
 from ..models.posting_kind import PostingKind
 from ..models.posting_status import PostingStatus
 from ..models.skill_level import SkillLevel
@@ -36,7 +37,7 @@ class Posting:
         version (int):
         certificates (list[str] | Unset):
         closed_at (datetime.datetime | None | Unset):
-        closed_reason (None | str | Unset):
+        closed_reason (None | PostingClosedReasonType0 | Unset):
         deadline (datetime.date | None | Unset):
         description (str | Unset):  Default: ''.
         duration_days (int | None | Unset):
@@ -61,7 +62,7 @@ class Posting:
     version: int
     certificates: list[str] | Unset = UNSET
     closed_at: datetime.datetime | None | Unset = UNSET
-    closed_reason: None | str | Unset = UNSET
+    closed_reason: None | PostingClosedReasonType0 | Unset = UNSET
     deadline: datetime.date | None | Unset = UNSET
     description: str | Unset = ""
     duration_days: int | None | Unset = UNSET
@@ -111,6 +112,8 @@ class Posting:
         closed_reason: None | str | Unset
         if isinstance(self.closed_reason, Unset):
             closed_reason = UNSET
+        elif isinstance(self.closed_reason, PostingClosedReasonType0):
+            closed_reason = self.closed_reason.value
         else:
             closed_reason = self.closed_reason
 
@@ -275,12 +278,22 @@ class Posting:
 
         closed_at = _parse_closed_at(d.pop("closed_at", UNSET))
 
-        def _parse_closed_reason(data: object) -> None | str | Unset:
+        def _parse_closed_reason(
+            data: object,
+        ) -> None | PostingClosedReasonType0 | Unset:
             if data is None:
                 return data
             if isinstance(data, Unset):
                 return data
-            return cast(None | str | Unset, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                closed_reason_type_0 = PostingClosedReasonType0(data)
+
+                return closed_reason_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PostingClosedReasonType0 | Unset, data)
 
         closed_reason = _parse_closed_reason(d.pop("closed_reason", UNSET))
 

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.skill_level import SkillLevel
+
 if TYPE_CHECKING:
     from ..models.course_explanation_factors import CourseExplanationFactors
 
@@ -20,14 +22,14 @@ class CourseExplanation:
         factors (CourseExplanationFactors): each factor's contribution; they add up to the score
         matched_skills (list[str]): wanted skills (searched, or the worker's gaps) the course teaches
         missing_skills (list[str]): wanted skills it does not teach
-        prepares_for_level (None | str):
+        prepares_for_level (None | SkillLevel):
         summary (str): one line a person can read
     """
 
     factors: CourseExplanationFactors
     matched_skills: list[str]
     missing_skills: list[str]
-    prepares_for_level: None | str
+    prepares_for_level: None | SkillLevel
     summary: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -39,7 +41,10 @@ class CourseExplanation:
         missing_skills = self.missing_skills
 
         prepares_for_level: None | str
-        prepares_for_level = self.prepares_for_level
+        if isinstance(self.prepares_for_level, SkillLevel):
+            prepares_for_level = self.prepares_for_level.value
+        else:
+            prepares_for_level = self.prepares_for_level
 
         summary = self.summary
 
@@ -68,10 +73,18 @@ class CourseExplanation:
 
         missing_skills = cast(list[str], d.pop("missing_skills"))
 
-        def _parse_prepares_for_level(data: object) -> None | str:
+        def _parse_prepares_for_level(data: object) -> None | SkillLevel:
             if data is None:
                 return data
-            return cast(None | str, data)
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                prepares_for_level_type_0 = SkillLevel(data)
+
+                return prepares_for_level_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | SkillLevel, data)
 
         prepares_for_level = _parse_prepares_for_level(d.pop("prepares_for_level"))
 

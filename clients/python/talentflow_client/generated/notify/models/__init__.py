@@ -4,6 +4,7 @@ from .attempt_out import AttemptOut
 from .channel import Channel
 from .delivery_mode import DeliveryMode
 from .delivery_out import DeliveryOut
+from .delivery_out_event_type import DeliveryOutEventType
 from .delivery_out_payload_type_0 import DeliveryOutPayloadType0
 from .delivery_status import DeliveryStatus
 from .health import Health
@@ -18,6 +19,7 @@ from .preferences_in_channels import PreferencesInChannels
 from .preferences_in_language import PreferencesInLanguage
 from .preferences_out import PreferencesOut
 from .preferences_out_channels import PreferencesOutChannels
+from .preferences_out_language import PreferencesOutLanguage
 from .problem import Problem
 from .problem_field import ProblemField
 from .quiet_hours import QuietHours
@@ -41,6 +43,7 @@ __all__ = (
     "Channel",
     "DeliveryMode",
     "DeliveryOut",
+    "DeliveryOutEventType",
     "DeliveryOutPayloadType0",
     "DeliveryStatus",
     "Health",
@@ -55,6 +58,7 @@ __all__ = (
     "PreferencesInLanguage",
     "PreferencesOut",
     "PreferencesOutChannels",
+    "PreferencesOutLanguage",
     "Problem",
     "ProblemField",
     "QuietHours",

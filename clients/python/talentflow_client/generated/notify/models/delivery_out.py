@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.delivery_out_event_type import DeliveryOutEventType
 from ..models.delivery_status import DeliveryStatus
 from ..types import UNSET, Unset
 
@@ -25,7 +26,7 @@ class DeliveryOut:
         attempts (int):
         created_at (datetime.datetime):
         event_id (str):
-        event_type (str):
+        event_type (DeliveryOutEventType):
         id (str):
         last_attempt_at (datetime.datetime | None):
         last_error (None | str):
@@ -41,7 +42,7 @@ class DeliveryOut:
     attempts: int
     created_at: datetime.datetime
     event_id: str
-    event_type: str
+    event_type: DeliveryOutEventType
     id: str
     last_attempt_at: datetime.datetime | None
     last_error: None | str
@@ -63,7 +64,7 @@ class DeliveryOut:
 
         event_id = self.event_id
 
-        event_type = self.event_type
+        event_type = self.event_type.value
 
         id = self.id
 
@@ -149,7 +150,7 @@ class DeliveryOut:
 
         event_id = d.pop("event_id")
 
-        event_type = d.pop("event_type")
+        event_type = DeliveryOutEventType(d.pop("event_type"))
 
         id = d.pop("id")
 

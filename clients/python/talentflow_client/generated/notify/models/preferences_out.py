@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.delivery_mode import DeliveryMode
+from ..models.preferences_out_language import PreferencesOutLanguage
 from ..models.recipient_kind import RecipientKind
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ class PreferencesOut:
         delivery (DeliveryMode):
         digest_hour (int):
         email (None | str):
-        language (str):
+        language (PreferencesOutLanguage):
         quiet_hours (None | QuietHours):
         recipient_id (str):
         recipient_kind (RecipientKind):
@@ -39,7 +40,7 @@ class PreferencesOut:
     delivery: DeliveryMode
     digest_hour: int
     email: None | str
-    language: str
+    language: PreferencesOutLanguage
     quiet_hours: None | QuietHours
     recipient_id: str
     recipient_kind: RecipientKind
@@ -60,7 +61,7 @@ class PreferencesOut:
         email: None | str
         email = self.email
 
-        language = self.language
+        language = self.language.value
 
         quiet_hours: dict[str, Any] | None
         if isinstance(self.quiet_hours, QuietHours):
@@ -121,7 +122,7 @@ class PreferencesOut:
 
         email = _parse_email(d.pop("email"))
 
-        language = d.pop("language")
+        language = PreferencesOutLanguage(d.pop("language"))
 
         def _parse_quiet_hours(data: object) -> None | QuietHours:
             if data is None:

@@ -4,6 +4,7 @@ from .achievement import Achievement
 from .achievement_kind import AchievementKind
 from .agency_contact_consent import AgencyContactConsent
 from .agency_contact_consent_in import AgencyContactConsentIn
+from .agency_contact_consent_recorded_by_role import AgencyContactConsentRecordedByRole
 from .availability import Availability
 from .availability_mode import AvailabilityMode
 from .award import Award
@@ -15,6 +16,7 @@ from .contact_card import ContactCard
 from .contact_disclosure import ContactDisclosure
 from .contact_disclosure_basis import ContactDisclosureBasis
 from .contact_disclosure_page import ContactDisclosurePage
+from .contact_disclosure_viewer_role import ContactDisclosureViewerRole
 from .disclosed_contact import DisclosedContact
 from .disclosed_contact_contact import DisclosedContactContact
 from .disclosure_offer import DisclosureOffer
@@ -23,8 +25,11 @@ from .disclosure_request import DisclosureRequest
 from .disclosure_request_viewer_role import DisclosureRequestViewerRole
 from .health import Health
 from .import_job_view import ImportJobView
+from .import_job_view_format import ImportJobViewFormat
+from .import_job_view_status import ImportJobViewStatus
 from .import_result import ImportResult
 from .import_result_errors_item import ImportResultErrorsItem
+from .import_result_outcome import ImportResultOutcome
 from .import_result_page import ImportResultPage
 from .import_token import ImportToken
 from .import_token_page import ImportTokenPage
@@ -68,6 +73,7 @@ __all__ = (
     "AchievementKind",
     "AgencyContactConsent",
     "AgencyContactConsentIn",
+    "AgencyContactConsentRecordedByRole",
     "Availability",
     "AvailabilityMode",
     "Award",
@@ -79,6 +85,7 @@ __all__ = (
     "ContactDisclosure",
     "ContactDisclosureBasis",
     "ContactDisclosurePage",
+    "ContactDisclosureViewerRole",
     "DisclosedContact",
     "DisclosedContactContact",
     "DisclosureOffer",
@@ -87,8 +94,11 @@ __all__ = (
     "DisclosureRequestViewerRole",
     "Health",
     "ImportJobView",
+    "ImportJobViewFormat",
+    "ImportJobViewStatus",
     "ImportResult",
     "ImportResultErrorsItem",
+    "ImportResultOutcome",
     "ImportResultPage",
     "ImportToken",
     "ImportTokenPage",

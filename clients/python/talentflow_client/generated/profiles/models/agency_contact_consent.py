@@ -7,6 +7,10 @@ from typing import Any, Self, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.agency_contact_consent_recorded_by_role import (
+    AgencyContactConsentRecordedByRole,
+)
+
 T = TypeVar("T", bound="AgencyContactConsent")
 
 
@@ -18,7 +22,7 @@ class AgencyContactConsent:
         basis (str):
         recorded_at (datetime.datetime):
         recorded_by (str):
-        recorded_by_role (str):
+        recorded_by_role (AgencyContactConsentRecordedByRole):
         worker_id (str):
     """
 
@@ -26,7 +30,7 @@ class AgencyContactConsent:
     basis: str
     recorded_at: datetime.datetime
     recorded_by: str
-    recorded_by_role: str
+    recorded_by_role: AgencyContactConsentRecordedByRole
     worker_id: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -39,7 +43,7 @@ class AgencyContactConsent:
 
         recorded_by = self.recorded_by
 
-        recorded_by_role = self.recorded_by_role
+        recorded_by_role = self.recorded_by_role.value
 
         worker_id = self.worker_id
 
@@ -69,7 +73,7 @@ class AgencyContactConsent:
 
         recorded_by = d.pop("recorded_by")
 
-        recorded_by_role = d.pop("recorded_by_role")
+        recorded_by_role = AgencyContactConsentRecordedByRole(d.pop("recorded_by_role"))
 
         worker_id = d.pop("worker_id")
 

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.contact_disclosure_basis import ContactDisclosureBasis
+from ..models.contact_disclosure_viewer_role import ContactDisclosureViewerRole
 from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="ContactDisclosure")
@@ -24,7 +25,7 @@ class ContactDisclosure:
         org_id (str): the employer org that received the contact
         posting_id (str):
         viewer_id (str): who read it: the employer's staff, or an agency acting for the employer
-        viewer_role (str):
+        viewer_role (ContactDisclosureViewerRole):
         worker_id (str):
         agency_id (None | str | Unset): for basis `agency`: the agency whose held consent was used
     """
@@ -35,7 +36,7 @@ class ContactDisclosure:
     org_id: str
     posting_id: str
     viewer_id: str
-    viewer_role: str
+    viewer_role: ContactDisclosureViewerRole
     worker_id: str
     agency_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -53,7 +54,7 @@ class ContactDisclosure:
 
         viewer_id = self.viewer_id
 
-        viewer_role = self.viewer_role
+        viewer_role = self.viewer_role.value
 
         worker_id = self.worker_id
 
@@ -97,7 +98,7 @@ class ContactDisclosure:
 
         viewer_id = d.pop("viewer_id")
 
-        viewer_role = d.pop("viewer_role")
+        viewer_role = ContactDisclosureViewerRole(d.pop("viewer_role"))
 
         worker_id = d.pop("worker_id")
 

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.import_job_view_format import ImportJobViewFormat
+from ..models.import_job_view_status import ImportJobViewStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -21,11 +23,11 @@ class ImportJobView:
     Attributes:
         created_at (str):
         failed (int):
-        format_ (str):
+        format_ (ImportJobViewFormat):
         id (str):
         ok (int):
         processed (int):
-        status (str):
+        status (ImportJobViewStatus):
         total (int):
         updated_at (str):
         detail (None | str | Unset):
@@ -35,11 +37,11 @@ class ImportJobView:
 
     created_at: str
     failed: int
-    format_: str
+    format_: ImportJobViewFormat
     id: str
     ok: int
     processed: int
-    status: str
+    status: ImportJobViewStatus
     total: int
     updated_at: str
     detail: None | str | Unset = UNSET
@@ -54,7 +56,7 @@ class ImportJobView:
 
         failed = self.failed
 
-        format_ = self.format_
+        format_ = self.format_.value
 
         id = self.id
 
@@ -62,7 +64,7 @@ class ImportJobView:
 
         processed = self.processed
 
-        status = self.status
+        status = self.status.value
 
         total = self.total
 
@@ -121,7 +123,7 @@ class ImportJobView:
 
         failed = d.pop("failed")
 
-        format_ = d.pop("format")
+        format_ = ImportJobViewFormat(d.pop("format"))
 
         id = d.pop("id")
 
@@ -129,7 +131,7 @@ class ImportJobView:
 
         processed = d.pop("processed")
 
-        status = d.pop("status")
+        status = ImportJobViewStatus(d.pop("status"))
 
         total = d.pop("total")
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.import_result_outcome import ImportResultOutcome
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -19,14 +20,14 @@ T = TypeVar("T", bound="ImportResult")
 class ImportResult:
     """
     Attributes:
-        outcome (str):
+        outcome (ImportResultOutcome):
         row (int):
         errors (list[ImportResultErrorsItem] | Unset):
         worker_id (None | str | Unset):
         worker_token_url (None | str | Unset):
     """
 
-    outcome: str
+    outcome: ImportResultOutcome
     row: int
     errors: list[ImportResultErrorsItem] | Unset = UNSET
     worker_id: None | str | Unset = UNSET
@@ -34,7 +35,7 @@ class ImportResult:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        outcome = self.outcome
+        outcome = self.outcome.value
 
         row = self.row
 
@@ -79,7 +80,7 @@ class ImportResult:
         from ..models.import_result_errors_item import ImportResultErrorsItem
 
         d = dict(src_dict)
-        outcome = d.pop("outcome")
+        outcome = ImportResultOutcome(d.pop("outcome"))
 
         row = d.pop("row")
 
