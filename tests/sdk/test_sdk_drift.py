@@ -56,3 +56,17 @@ def test_the_generated_code_is_from_the_committed_documents():
             f"openapi/{name}.json was changed without regenerating: run `make sdk`")
     for operation, module in manifest["operations"].items():
         assert (CLIENT / "talentflow_client" / "generated" / (module.replace(".", "/") + ".py")).is_file(), operation
+
+
+def test_every_operation_the_facade_calls_is_in_the_generated_layer():
+    """A renamed or removed operation id fails here, not at a partner's first call."""
+    import re
+
+    from talentflow_client.client import LISTS, operation
+
+    source = (CLIENT / "talentflow_client" / "client.py").read_text()
+    called = set(re.findall(r'_call\("(\w+)"', source)) | set(LISTS.values()) | {"get_import_job"}
+    assert len(called) > 30
+    for operation_id in sorted(called):
+        module = operation(operation_id)
+        assert callable(module._get_kwargs) and callable(module._parse_response), operation_id
