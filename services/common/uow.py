@@ -442,15 +442,16 @@ class GroupWriter:
         loop = asyncio.get_running_loop()
         command = _Command(call, loop.create_future(), loop)
         self._queue.put(command)
-        if self._thread is None:
-            self._start()
-        return await command.future
-
-    def _start(self) -> None:
+        # under the guard: a writer ending for want of work checks the queue under it too, so a
+        # command put meanwhile is either seen by that writer or starts the next one
         with self._guard:
             if self._thread is None:
-                self._thread = threading.Thread(target=self._loop, name="uow-writer", daemon=True)
-                self._thread.start()
+                self._start()
+        return await command.future
+
+    def _start(self) -> None:  # with self._guard held
+        self._thread = threading.Thread(target=self._loop, name="uow-writer", daemon=True)
+        self._thread.start()
 
     def stop(self, timeout_s: float = 5.0) -> None:
         with self._guard:
@@ -461,6 +462,7 @@ class GroupWriter:
 
     def _loop(self) -> None:
         connection: Connection | None = None
+        ended_well = False
         try:
             while True:
                 try:
@@ -469,11 +471,13 @@ class GroupWriter:
                     with self._guard:  # nothing came: end, unless a command slipped in meanwhile
                         if self._queue.empty():
                             self._thread = None
+                            ended_well = True
                             return
                     continue
                 if first is None:
                     with self._guard:
                         self._thread = None
+                    ended_well = True
                     self._drain_after_stop()
                     return
                 batch = [first]
@@ -498,6 +502,12 @@ class GroupWriter:
         finally:
             if connection is not None:
                 connection.close()
+            if not ended_well:  # an unexpected error ended this thread: the next one takes the queue
+                log.error("group writer thread failed; starting another")
+                with self._guard:
+                    self._thread = None
+                    if not self._queue.empty():
+                        self._start()
 
     def _drain_after_stop(self) -> None:
         while True:
@@ -515,7 +525,7 @@ class GroupWriter:
                 for command in batch:
                     try:
                         command.result = command.context.run(command.call)
-                    except Exception as exc:  # the command's own failure: its savepoint is rolled back
+                    except BaseException as exc:  # the command's own failure: its savepoint is rolled back
                         command.error = exc
         except Exception as exc:  # noqa: BLE001 — the commit failed: nothing of the batch was written
             for command in batch:

@@ -198,3 +198,28 @@ def test_run_answers_only_after_the_commit(setup, monkeypatch):
         assert uow.store.ids() == []
     assert _outbox(engine) == 0 and woken == []
     uow.close()
+
+
+def test_the_writer_thread_ends_when_idle_and_the_next_command_starts_another(setup):
+    import asyncio
+    import time
+
+    engine, uow, woken = setup
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the group writer is SQLite's")
+    writer = uow._writer
+    writer.idle_s = 0.05
+
+    async def one(thing_id: str) -> str:
+        return await uow.run(_add_and_publish, uow, thing_id)
+
+    assert asyncio.run(one("p")) == "p"
+    deadline = time.monotonic() + 5
+    while writer._thread is not None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert writer._thread is None  # ended for want of work, its connection back in the pool
+    assert asyncio.run(one("q")) == "q"
+    with uow.read():
+        assert uow.store.ids() == ["p", "q"]
+    uow.close()
+    assert writer._thread is None
