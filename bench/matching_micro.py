@@ -6,7 +6,8 @@
 
 1. ingest: N `worker.upserted` records (bench/datagen.py profiles, encoded as the profiles
    outbox encodes them) fed to the `matching-index` consumer's batch handler (`IndexIngest`: decode,
-   fold, index documents, version-guarded upsert, refresh) `--batch` at a time, on the embedded
+   fold, index documents, version-guarded upsert; its commit ticket waited for as the consumer's
+   thread does, at most `--pipeline` batches ahead) `--batch` at a time, on the embedded
    tantivy index under a temporary TALENTFLOW_HOME. Records are made batch by batch outside the
    timed section, so a million never sit in memory. Reports events/s by wall clock and by process
    CPU (all threads, tantivy's included), i.e. what one core sustains.
