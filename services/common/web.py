@@ -185,37 +185,6 @@ async def current_principal(request: Request) -> Principal:
 Caller = Depends(current_principal)
 
 
-# --- query parameters --------------------------------------------------------------------------
-
-
-def _declared_query(dependant: Any) -> set[str]:
-    names = {param.alias for param in dependant.query_params}
-    for sub in dependant.dependencies:
-        names |= _declared_query(sub)
-    return names
-
-
-async def known_query_parameters(request: Request) -> None:
-    """422 naming `query.<name>` for a query parameter the operation does not declare (a typo such
-    as `limt=5` would otherwise be ignored and answer as if the client had not asked), as bodies
-    refuse unknown fields. Only the API under `/v1/`; `async`: no thread-pool hop per request."""
-    if not request.scope.get("query_string") or not request.scope["path"].startswith("/v1/"):
-        return
-    route = request.scope.get("route")
-    dependant = getattr(route, "dependant", None)
-    if dependant is None:
-        return
-    known = getattr(route, "_talentflow_query_names", None)
-    if known is None:
-        known = frozenset(_declared_query(dependant))
-        route._talentflow_query_names = known  # type: ignore[union-attr]
-    unknown = [name for name in request.query_params.keys() if name not in known]
-    if unknown:
-        raise InvalidInput(f"unknown query parameters: {', '.join(repr(n) for n in unknown[:5])}", errors=[
-            {"field": f"query.{name}", "message": "not a parameter of this operation", "type": "extra_forbidden"}
-            for name in unknown[:20]])
-
-
 # --- ETag / If-Match ---------------------------------------------------------------------------
 
 
@@ -819,7 +788,6 @@ def create_service_app(
                     log.exception("shutdown hook failed")
 
     app = FastAPI(title=title, version=version, lifespan=lifespan, description=description,
-                  dependencies=[Depends(known_query_parameters)],
                   generate_unique_id_function=lambda route: route.name,
                   # /docs is served below from assets shipped in the package (DESIGN §3: closed networks)
                   docs_url=None, redoc_url=None,
