@@ -74,6 +74,8 @@ VARIANTS = {
     "inline": "as served, but each write runs on the event loop (no writer thread, no group commit)",
     "linger": "as served, and the relay lingering 5 ms after a partial batch",
     "processes2": "talentflow serve profiles --processes 2 (two HTTP processes, the relay in the starting one)",
+    "jobs-postings": "talentflow serve jobs: POST /v1/postings by an employer (datagen postings)",
+    "jobs-applications": "talentflow serve jobs: POST /v1/postings/{id}/applications by an admin, a new worker each",
 }
 
 
@@ -81,6 +83,8 @@ def command(variant: str, port: int, home: Path) -> list[str]:
     python = sys.executable
     if variant == "today":
         return [python, "-m", "services.common.cli", "serve", "profiles", "--port", str(port)]
+    if variant.startswith("jobs-"):
+        return [python, "-m", "services.common.cli", "serve", "jobs", "--port", str(port)]
     if variant == "processes2":
         return [python, "-m", "services.common.cli", "serve", "profiles", "--port", str(port), "--processes", "2"]
     if variant == "inline":
@@ -132,11 +136,25 @@ def run_variant(variant: str, *, seconds: float, connections: int, extra: str | 
                PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), extra, env.get("PYTHONPATH")) if p))
     log = (home / "server.log").open("wb")
     process = subprocess.Popen(command(variant, port, home), cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    token = TokenIssuer([SIGNING_KEY]).issue(Role.agency, "bench-agency-staff", org="bench-agency")
+    issuer = TokenIssuer([SIGNING_KEY])
+    token = issuer.issue(Role.agency, "bench-agency-staff", org="bench-agency")
     templates = worker_templates(500)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(port, process)
+        if variant.startswith("jobs-"):
+            import datetime as dt
+
+            from bench.http_writes import application_templates, posting_templates
+            from bench.run import first_postings
+
+            employer = issuer.issue(Role.employer, "bench-employer-staff", org="bench-employer")
+            templates = posting_templates(500, dt.date.today())
+            if variant == "jobs-applications":
+                token = issuer.issue(Role.admin, "bench-admin")
+                templates = application_templates(first_postings(port, employer, templates, 20), "wps")
+            else:
+                token = employer
         measure_writes(base, process.pid, token, templates, connections=connections, duration_s=2)  # warm-up
         recorder = None
         if profile and extra and Path(extra, "bin", "py-spy").exists():
@@ -171,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--variants", default="today,uvloop,minimal,minimal-h11")
     parser.add_argument("--extra", help="a folder with uvloop, httptools (and bin/py-spy) to put on PYTHONPATH")
-    parser.add_argument("--profile", action="store_true", help="py-spy the `today` variant under load")
+    parser.add_argument("--profile", action="store_true", help="py-spy the first variant under load")
     parser.add_argument("--gil", action="store_true", help="with --profile: only samples holding the GIL (the "
                         "CPU the threads spend, not their waits for each other)")
     parser.add_argument("--json", type=Path)
@@ -180,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     for variant in args.variants.split(","):
         try:
             result = run_variant(variant, seconds=args.seconds, connections=args.connections, extra=args.extra,
-                                 profile=args.profile and variant == "today", gil=args.gil)
+                                 profile=args.profile and variant == args.variants.split(",")[0], gil=args.gil)
         except Exception as exc:  # one variant failing must not lose the others
             result = {"variant": variant, "error": f"{type(exc).__name__}: {exc}"}
         results.append(result)

@@ -256,8 +256,9 @@ def _target_worker(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal,
     return worker_id
 
 
-def _applicant(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal, worker_id: str | None) -> str:
-    """Who applies: a worker for itself; an agency (or admin) for the worker named in the body."""
+def _applicant(deps: Deps, principal: Principal, worker_id: str | None) -> str:
+    """Who applies: a worker for itself; an agency (or admin) for the worker named in the body.
+    Only an agency's claim is looked up (its own read, outside the write: it may ask profiles)."""
     if principal.role is Role.worker:
         if worker_id is not None and worker_id != principal.subject:
             raise Forbidden("a worker applies only for itself")
@@ -266,8 +267,11 @@ def _applicant(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal, wor
         raise Forbidden(f"role {principal.role.value} may not apply; a worker, or its agency, applies")
     if worker_id is None:
         raise InvalidInput.field("body.worker_id", "required: the worker this agency applies for")
-    if not manages_worker(deps, uow, principal, worker_id):
-        raise Forbidden(f"your agency does not manage worker {worker_id}")
+    if principal.role is Role.admin:
+        return worker_id
+    with deps.uow.read() as uow:
+        if not manages_worker(deps, uow, principal, worker_id):
+            raise Forbidden(f"your agency does not manage worker {worker_id}")
     return worker_id
 
 
@@ -416,8 +420,7 @@ def expire_due_postings(deps: Deps, *, batch: int = 200) -> int:
 
 def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn) -> tuple[Application, bool]:
     """A worker applies once (or its agency for it); a second try answers the first application (created = False)."""
-    with deps.uow.read() as uow:
-        worker_id = _applicant(deps, uow, principal, body.worker_id)
+    worker_id = _applicant(deps, principal, body.worker_id)
     try:
         with deps.uow as uow:
             posting = uow.store.get_posting(posting_id, lock=True, shared=True)
