@@ -70,3 +70,27 @@ def test_every_operation_the_facade_calls_is_in_the_generated_layer():
     for operation_id in sorted(called):
         module = operation(operation_id)
         assert callable(module._get_kwargs) and callable(module._parse_response), operation_id
+
+
+def test_the_models_the_facade_is_typed_with_exist():
+    """client.py names generated models for type checkers only (TYPE_CHECKING): a regeneration that
+    renames one fails here instead of leaving partners' type hints dangling."""
+    import ast
+    import typing
+
+    from talentflow_client import client
+
+    tree = ast.parse((CLIENT / "talentflow_client" / "client.py").read_text())
+    block = next(node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING")
+    names: dict = {}
+    exec(compile(ast.Module(body=block.body, type_ignores=[]), "client.py", "exec"),  # noqa: S102
+         {"__package__": "talentflow_client", "__name__": "talentflow_client.client"}, names)
+    namespace = {**vars(client), **names}
+    checked = 0
+    for cls in (client.Workers, client.Postings, client.Invitations, client.Applications, client.Matching,
+                client.Inbox, client.Subscriptions, client.TalentFlow):
+        for name, method in vars(cls).items():
+            if callable(method) and not name.startswith("_"):
+                typing.get_type_hints(method, globalns=namespace)
+                checked += 1
+    assert checked > 40

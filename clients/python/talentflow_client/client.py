@@ -27,12 +27,21 @@ import time
 import types
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from .errors import TalentFlowError, Unreachable, problem_of
 from .transport import AsyncRetryingTransport, RetryingTransport, RetryPolicy
+
+if TYPE_CHECKING:  # the generated models the facade answers with (names checked by tests/sdk/test_sdk_drift.py)
+    from .generated.jobs.models import Application, Invitation, PageApplication, PageInvitation, PagePosting, Posting
+    from .generated.matching.models import PostingRanking, WorkerRanking
+    from .generated.notify.models import (
+        DeliveryOut, NotificationOut, PageDeliveryOut, PageNotificationOut, PageSubscriptionOut, SubscriptionOut,
+        SubscriptionWithSecret,
+    )
+    from .generated.profiles.models import ImportJobView, ImportResult, Worker, WorkerCreated, WorkerPage, WorkerToken
 
 SERVICES = ("profiles", "jobs", "matching", "notify")
 DEFAULT_PORTS = {"profiles": 8001, "jobs": 8002, "matching": 8003, "notify": 8004}
@@ -215,59 +224,67 @@ class _Resource:
 class Workers(_Resource):
     """Profiles (`profiles` service): an agency's or admin's workers, their import, their tokens."""
 
-    def create(self, worker: Mapping[str, Any] | Any, *, idempotency_key: str | None = None) -> Any:
+    def create(self, worker: Mapping[str, Any] | Any, *, idempotency_key: str | None = None) -> WorkerCreated:
         return self._call("create_worker", worker, idempotency_key=idempotency_key)
 
-    def get(self, worker_id: str) -> Any:
+    def get(self, worker_id: str) -> Worker:
         return self._call("get_worker", worker_id=worker_id)
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> Any:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> WorkerPage:
         """One page: `.items` and `.next_cursor`. Filters: status, region, occupation, level, min_level, agency_id."""
         return self._call("list_workers", limit=limit, cursor=cursor, **filters)
 
-    def replace(self, worker_id: str, worker: Mapping[str, Any] | Any, *, if_match: int | str | None = None) -> Any:
+    def iter(self, *, page_size: int | None = None, **filters: Any) -> Iterator[Worker]:
+        """Every item, page after page (the cursor is followed); `async for` on the async client."""
+        return self._client.iterate("list_workers", page_size=page_size, **filters)
+
+    def replace(self, worker_id: str, worker: Mapping[str, Any] | Any, *, if_match: int | str | None = None) -> Worker:
         return self._call("replace_worker", worker, worker_id=worker_id, if_match=if_match)
 
-    def patch(self, worker_id: str, changes: Mapping[str, Any], *, if_match: int | str | None = None) -> Any:
+    def patch(self, worker_id: str, changes: Mapping[str, Any], *, if_match: int | str | None = None) -> Worker:
         return self._call("patch_worker", changes, worker_id=worker_id, if_match=if_match)
 
-    def delete(self, worker_id: str, *, if_match: int | str | None = None) -> Any:
+    def delete(self, worker_id: str, *, if_match: int | str | None = None) -> None:
         """Erase the person everywhere (PIPL/GDPR)."""
         return self._call("erase_worker", worker_id=worker_id, if_match=if_match)
 
-    def token(self, worker_id: str) -> Any:
+    def token(self, worker_id: str) -> WorkerToken:
         """A token for the person, handed over by their agency."""
         return self._call("issue_worker_token", worker_id=worker_id)
 
     def import_job(self, job_id: str, *, limit: int | None = None, cursor: str | None = None,
-                   outcome: str | None = None) -> Any:
+                   outcome: str | None = None) -> ImportJobView:
         """An import's status and counts, with one page of per-row results (`.results`)."""
         return self._call("get_import_job", job_id=job_id, limit=limit, cursor=cursor, outcome=outcome)
 
 
 class Postings(_Resource):
-    def create(self, posting: Mapping[str, Any] | Any, *, idempotency_key: str | None = None) -> Any:
+    def create(self, posting: Mapping[str, Any] | Any, *, idempotency_key: str | None = None) -> Posting:
         return self._call("create_posting", posting, idempotency_key=idempotency_key)
 
-    def get(self, posting_id: str) -> Any:
+    def get(self, posting_id: str) -> Posting:
         return self._call("get_posting", posting_id=posting_id)
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> Any:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> PagePosting:
         """Filters: org_id, status, kind, region, occupation."""
         return self._call("list_postings", limit=limit, cursor=cursor, **filters)
 
-    def patch(self, posting_id: str, changes: Mapping[str, Any], *, if_match: int | str | None = None) -> Any:
+    def iter(self, *, page_size: int | None = None, **filters: Any) -> Iterator[Posting]:
+        """Every item, page after page (the cursor is followed); `async for` on the async client."""
+        return self._client.iterate("list_postings", page_size=page_size, **filters)
+
+    def patch(self, posting_id: str, changes: Mapping[str, Any], *, if_match: int | str | None = None) -> Posting:
         return self._call("patch_posting", changes, posting_id=posting_id, if_match=if_match)
 
-    def close(self, posting_id: str, reason: str = "filled", *, idempotency_key: str | None = None) -> Any:
+    def close(self, posting_id: str, reason: str = "filled", *, idempotency_key: str | None = None) -> Posting:
         return self._call("close_posting", {"reason": reason}, posting_id=posting_id, idempotency_key=idempotency_key)
 
     def invite(self, posting_id: str, worker_id: str, message: str | None = None, *,
-               idempotency_key: str | None = None) -> Any:
+               idempotency_key: str | None = None) -> Invitation:
         body = {"worker_id": worker_id, **({"message": message} if message else {})}
         return self._call("invite_worker", body, posting_id=posting_id, idempotency_key=idempotency_key)
 
-    def candidates(self, posting_id: str, *, limit: int | None = None, min_score: float | None = None) -> Any:
+    def candidates(self, posting_id: str, *, limit: int | None = None, min_score: float | None = None) -> WorkerRanking:
         """Workers ranked for the posting (matching), personal data masked, each with its explanation."""
         return self._call("posting_candidates", posting_id=posting_id, limit=limit, min_score=min_score)
 
@@ -275,44 +292,56 @@ class Postings(_Resource):
 class Invitations(_Resource):
     """Invitations to the workers an agency manages (a worker's own, with a worker token)."""
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> Any:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> PageInvitation:
         """Filters: worker_id, status (`pending`, `accepted`, `declined`, `expired`)."""
         return self._call("list_my_invitations", limit=limit, cursor=cursor, **filters)
 
-    def get(self, invitation_id: str) -> Any:
+    def iter(self, *, page_size: int | None = None, **filters: Any) -> Iterator[Invitation]:
+        """Every item, page after page (the cursor is followed); `async for` on the async client."""
+        return self._client.iterate("list_my_invitations", page_size=page_size, **filters)
+
+    def get(self, invitation_id: str) -> Invitation:
         return self._call("get_invitation", invitation_id=invitation_id)
 
     def accept(self, invitation_id: str, *, share_contact: bool | None = None, message: str | None = None,
-               idempotency_key: str | None = None) -> Any:
+               idempotency_key: str | None = None) -> Invitation:
         body = {k: v for k, v in (("share_contact", share_contact), ("message", message)) if v is not None}
         return self._call("accept_invitation", body or None, invitation_id=invitation_id, idempotency_key=idempotency_key)
 
-    def decline(self, invitation_id: str, *, idempotency_key: str | None = None) -> Any:
+    def decline(self, invitation_id: str, *, idempotency_key: str | None = None) -> Invitation:
         return self._call("decline_invitation", invitation_id=invitation_id, idempotency_key=idempotency_key)
 
 
 class Applications(_Resource):
-    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> Any:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> PageApplication:
         return self._call("list_my_applications", limit=limit, cursor=cursor, **filters)
 
 
+    def iter(self, *, page_size: int | None = None, **filters: Any) -> Iterator[Application]:
+        """Every item, page after page (the cursor is followed); `async for` on the async client."""
+        return self._client.iterate("list_my_applications", page_size=page_size, **filters)
+
 class Matching(_Resource):
-    def recommendations(self, worker_id: str, *, limit: int | None = None, kind: str | None = None) -> Any:
+    def recommendations(self, worker_id: str, *, limit: int | None = None, kind: str | None = None) -> PostingRanking:
         return self._call("worker_recommendations", worker_id=worker_id, limit=limit, kind=kind)
 
-    def search_workers(self, query: Mapping[str, Any]) -> Any:
+    def search_workers(self, query: Mapping[str, Any]) -> WorkerRanking:
         return self._call("search_workers", query)
 
-    def search_postings(self, query: Mapping[str, Any]) -> Any:
+    def search_postings(self, query: Mapping[str, Any]) -> PostingRanking:
         return self._call("search_postings", query)
 
 
 class Inbox(_Resource):
-    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> Any:
+    def list(self, *, limit: int | None = None, cursor: str | None = None, **filters: Any) -> PageNotificationOut:
         """Filters: unread, worker_id (a managed worker's inbox)."""
         return self._call("list_inbox", limit=limit, cursor=cursor, **filters)
 
-    def read(self, notification_id: str, *, worker_id: str | None = None) -> Any:
+    def iter(self, *, page_size: int | None = None, **filters: Any) -> Iterator[NotificationOut]:
+        """Every item, page after page (the cursor is followed); `async for` on the async client."""
+        return self._client.iterate("list_inbox", page_size=page_size, **filters)
+
+    def read(self, notification_id: str, *, worker_id: str | None = None) -> NotificationOut:
         return self._call("mark_notification_read", notification_id=notification_id, worker_id=worker_id)
 
 
@@ -320,23 +349,27 @@ class Subscriptions(_Resource):
     """Webhooks (notify): the answer to `create` carries the signing `secret` once."""
 
     def create(self, url: str, event_types: list[str] | None = None, *, org_id: str | None = None,
-               idempotency_key: str | None = None) -> Any:
+               idempotency_key: str | None = None) -> SubscriptionWithSecret:
         body = {"url": url, "event_types": event_types or ["*"], **({"org_id": org_id} if org_id else {})}
         return self._call("create_subscription", body, idempotency_key=idempotency_key)
 
-    def list(self, *, limit: int | None = None, cursor: str | None = None) -> Any:
+    def list(self, *, limit: int | None = None, cursor: str | None = None) -> PageSubscriptionOut:
         return self._call("list_subscriptions", limit=limit, cursor=cursor)
 
-    def get(self, subscription_id: str) -> Any:
+    def iter(self, *, page_size: int | None = None, **filters: Any) -> Iterator[SubscriptionOut]:
+        """Every item, page after page (the cursor is followed); `async for` on the async client."""
+        return self._client.iterate("list_subscriptions", page_size=page_size, **filters)
+
+    def get(self, subscription_id: str) -> SubscriptionOut:
         return self._call("get_subscription", subscription_id=subscription_id)
 
-    def delete(self, subscription_id: str) -> Any:
+    def delete(self, subscription_id: str) -> None:
         return self._call("delete_subscription", subscription_id=subscription_id)
 
-    def test(self, subscription_id: str) -> Any:
+    def test(self, subscription_id: str) -> DeliveryOut:
         return self._call("test_subscription", subscription_id=subscription_id)
 
-    def deliveries(self, subscription_id: str, *, limit: int | None = None, cursor: str | None = None) -> Any:
+    def deliveries(self, subscription_id: str, *, limit: int | None = None, cursor: str | None = None) -> PageDeliveryOut:
         return self._call("list_deliveries", subscription_id=subscription_id, limit=limit, cursor=cursor)
 
 
@@ -371,8 +404,6 @@ class TalentFlow(_Areas):
                                         transport=self._transport)
                       for url in set(self._core.urls.values())}
         self._areas()
-        for area, operation_id in LISTS.items():
-            getattr(self, area).iter = functools.partial(self.iterate, operation_id)
 
     def http(self, service: str) -> httpx.Client:
         return self._http[self._core.urls[service]]
@@ -401,7 +432,7 @@ class TalentFlow(_Areas):
     # -- the bulk import (not expressible by the generator: CSV or JSONL bodies) --
 
     def import_workers(self, data: bytes | str | os.PathLike[str], *, format: str | None = None,
-                       idempotency_key: str | None = None) -> Any:
+                       idempotency_key: str | None = None) -> ImportJobView:
         """Upload a CSV or JSONL roster (a path, bytes or text); answers the queued job (202).
         A retry with the same key and bytes answers the first job and imports nothing again."""
         content, headers = self._core.import_request(data, format, idempotency_key)
@@ -409,7 +440,7 @@ class TalentFlow(_Areas):
                                                    "content": content, "headers": headers}))
 
     def wait_import(self, job_id: str, *, timeout_s: float = 600, poll_s: float = 0.5,
-                    on_progress: Callable[[Any], None] | None = None) -> Any:
+                    on_progress: Callable[[Any], None] | None = None) -> ImportJobView:
         """Poll the job until it has finished (`finished_at` set); `on_progress(job)` after each poll."""
         deadline = time.monotonic() + timeout_s
         while True:
@@ -422,7 +453,8 @@ class TalentFlow(_Areas):
                 raise TimeoutError(f"import {job_id} not finished after {timeout_s:g} s (status {job.status})")
             time.sleep(poll_s)
 
-    def import_results(self, job_id: str, *, outcome: str | None = None, page_size: int = 500) -> Iterator[Any]:
+    def import_results(self, job_id: str, *, outcome: str | None = None,
+                       page_size: int = 500) -> Iterator[ImportResult]:
         """Every row's result (row, outcome, worker_id, errors) in row order; `outcome` filters."""
         cursor = None
         while True:
@@ -465,8 +497,6 @@ class AsyncTalentFlow(_Areas):
                                              transport=self._transport)
                       for url in set(self._core.urls.values())}
         self._areas()
-        for area, operation_id in LISTS.items():
-            getattr(self, area).iter = functools.partial(self.iterate, operation_id)
 
     def http(self, service: str) -> httpx.AsyncClient:
         return self._http[self._core.urls[service]]
