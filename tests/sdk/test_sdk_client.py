@@ -264,3 +264,22 @@ def test_a_token_callable_is_asked_per_request_and_again_after_a_401():
         lambda r: httpx.Response(401, headers=PROBLEM, json={"status": 401, "title": "expired"})))
     with pytest.raises(Unauthorized):
         fixed.workers.get("w_1")
+
+
+def test_any_operation_by_id_and_the_generated_functions_share_the_retrying_client():
+    from talentflow_client.generated.matching.api.taxonomy import taxonomy_skills
+
+    seen = []
+
+    def handler(request):
+        seen.append(request)
+        if len(seen) == 1:
+            return httpx.Response(503, headers={**PROBLEM, "retry-after": "0"}, json={"status": 503, "title": "x"})
+        return httpx.Response(200, json={"items": [{"name": "氩弧焊", "synonyms": ["TIG焊"]}]})
+
+    tf = client(handler)
+    assert tf.call("taxonomy_skills", q="焊", limit=5) == {"items": [{"name": "氩弧焊", "synonyms": ["TIG焊"]}]}
+    assert seen[-1].url.path == "/v1/taxonomy/skills" and seen[-1].url.params["q"] == "焊"
+    assert seen[-1].url.host == "matching.test" and len(seen) == 2  # retried once after the 503
+    answer = taxonomy_skills.sync_detailed(client=tf.raw("matching"), q="焊")
+    assert answer.status_code == 200 and seen[-1].headers["authorization"] == "Bearer tok"
