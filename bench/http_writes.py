@@ -102,6 +102,9 @@ def measure_phase(base_url: str, pid: int, token: str, templates: Sequence[Templ
     head_before = progress.heads().get(topic, 0)
     result = measure_writes(base_url, pid, token, templates, connections=connections, duration_s=seconds)
     ended = time.perf_counter()
+    # wrk stops with requests in flight: the server still commits them, up to about a p99 later, and
+    # their rows would otherwise reach the outbox after it was found empty
+    time.sleep(min(5.0, (result.get("max_ms") or 0) / 1000 + 0.2))
     drained = wait_until(lambda: outbox_backlog(base_url) == 0, drain_timeout_s)
     groups = readers_of(progress, topic)
     caught_up = wait_until(lambda: all(lag <= 0 for lag in lags(progress, topic, groups).values()), drain_timeout_s, 0.2)
