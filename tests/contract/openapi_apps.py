@@ -70,3 +70,11 @@ def service_app(service: str, home: Path) -> Iterator[FastAPI]:
 def admin_headers() -> dict[str, str]:
     """An admin token: past 401 on every authenticated route, and allowed most things."""
     return auth(Role.admin, "admin-contract", org="org-contract")
+
+
+def caller_headers(service: str) -> dict[str, str]:
+    """The caller that reaches most of a service's operations: an admin, except in notify, whose
+    inbox, preferences and webhooks belong to recipients and orgs (an agency's org has all three)."""
+    if service == "notify":
+        return auth(Role.agency, "agency-staff", org="org-contract")
+    return admin_headers()
