@@ -121,6 +121,8 @@ def test_the_agency_day_in_the_partner_guide_runs(system, tmp_path):
         assert roster[2].splitlines()[0] == "done 1 1" and "proficiency" in roster[2], roster[2]
         assert "煤化工压力容器焊接修复" in follow[0] and "import.completed" in follow[0], follow[0]
         assert "煤化工压力容器焊接修复" in follow[1], follow[1]
+        # one line per worker of the agency (what is recommended depends on matching's filters, not tested here)
+        assert sorted(line.split()[0] for line in follow[2].splitlines()) == sorted(["王建国", "李四", "赵敏", "钱多多"])
         assert "accepted" in invitations[0] and "declined" in invitations[0], invitations[0]
         assert invitations[1].split()[-1] == "accepted", invitations[1]
         exported = (tmp_path / "workers.csv").read_text(encoding="utf-8-sig").splitlines()
