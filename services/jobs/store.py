@@ -214,12 +214,18 @@ def insert_posting(conn: Connection, posting: Posting) -> None:
     _INSERT_POSTING.execute(conn, [{**posting_values(posting), "deleted_at": None}])
 
 
+# Reads on every write path, built once (a `select` built per call cost as much as running it).
+_GET_POSTING = sa.select(postings).where(postings.c.id == sa.bindparam("posting_id"), postings.c.deleted_at.is_(None))
+_GET_POSTING_LOCKED = {shared: _GET_POSTING.with_for_update(read=shared) for shared in (False, True)}
+_APPLICATION_OF = sa.select(applications).where(
+    applications.c.posting_id == sa.bindparam("posting_id"), applications.c.worker_id == sa.bindparam("worker_id"))
+
+
 def get_posting(conn: Connection, posting_id: str, *, lock: bool = False, shared: bool = False) -> Posting | None:
     """The posting unless deleted; `lock` holds its row until the transaction ends (PostgreSQL)."""
-    query = sa.select(postings).where(postings.c.id == posting_id, postings.c.deleted_at.is_(None))
-    if lock:
-        query = _lock(conn, query, shared=shared)
-    row = conn.execute(query).mappings().first()
+    # SQLite serialises writers at BEGIN IMMEDIATE, so row locks only matter on PostgreSQL (as _lock)
+    query = _GET_POSTING_LOCKED[shared] if lock and is_postgres(conn.engine) else _GET_POSTING
+    row = conn.execute(query, {"posting_id": posting_id}).mappings().first()
     return _posting(row) if row else None
 
 
@@ -334,11 +340,7 @@ def get_application(conn: Connection, posting_id: str, application_id: str, *, l
 
 def application_of(conn: Connection, posting_id: str, worker_id: str) -> Application | None:
     row = (
-        conn.execute(
-            sa.select(applications).where(
-                applications.c.posting_id == posting_id, applications.c.worker_id == worker_id
-            )
-        )
+        conn.execute(_APPLICATION_OF, {"posting_id": posting_id, "worker_id": worker_id})
         .mappings()
         .first()
     )
