@@ -813,26 +813,25 @@ def create_service_app(
 
 
 def install_offline_docs(app: FastAPI) -> None:
-    """Swagger UI at `/docs` from the `swagger-ui-bundle` package's files and ReDoc at `/redoc` from
-    the `fastapi-standalone-docs` package's `redoc.standalone.js` (MIT, its licence beside it): no
-    outside host is asked, so both pages work on a closed network (FastAPI's defaults load them, and
-    ReDoc's fonts, from public CDNs)."""
+    """Swagger UI at `/docs` and ReDoc at `/redoc` from the files the `fastapi-standalone-docs`
+    package ships (Swagger UI 5, which reads OpenAPI 3.1, and `redoc.standalone.js`; MIT and Apache
+    licences beside them, served under /docs/assets/): no outside host is asked, so both pages work
+    on a closed network (FastAPI's defaults load them, and ReDoc's fonts, from public CDNs)."""
     import fastapi_standalone_docs
-    import swagger_ui_bundle
     from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
     from starlette.staticfiles import StaticFiles
 
-    redoc_assets = Path(fastapi_standalone_docs.__file__).parent / "static" / "redoc"
-    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-assets")
-    app.mount("/redoc/assets", StaticFiles(directory=redoc_assets), name="redoc-assets")
+    assets = Path(fastapi_standalone_docs.__file__).parent / "static"
+    app.mount("/docs/assets", StaticFiles(directory=assets), name="docs-assets")
+    favicon = "/docs/assets/fastapi/favicon.png"
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc() -> Response:
         return get_redoc_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} – API",
-            redoc_js_url="/redoc/assets/redoc.standalone.js",
-            redoc_favicon_url="/docs/assets/favicon-32x32.png",
+            redoc_js_url="/docs/assets/redoc/redoc.standalone.js",
+            redoc_favicon_url=favicon,
             with_google_fonts=False,
         )
 
@@ -841,7 +840,7 @@ def install_offline_docs(app: FastAPI) -> None:
         return get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title=f"{app.title} – API",
-            swagger_js_url="/docs/assets/swagger-ui-bundle.js",
-            swagger_css_url="/docs/assets/swagger-ui.css",
-            swagger_favicon_url="/docs/assets/favicon-32x32.png",
+            swagger_js_url="/docs/assets/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/docs/assets/swagger/swagger-ui.css",
+            swagger_favicon_url=favicon,
         )
