@@ -185,6 +185,16 @@ class UnitOfWork(Generic[S]):
             self._add_to_outbox(unit, events)
             unit.published = True
 
+    def call_after_commit(self, callback: Callable[[], None]) -> None:
+        """`callback` now, or, when this thread is inside a unit (a command of a group transaction
+        whose own `with uow:` has ended), once that unit commits: for code that runs after its
+        `with uow:` and means "after my commit" (waking the relay)."""
+        unit = self._unit
+        if unit is None:
+            callback()
+        else:
+            unit.callbacks.append(callback)
+
     def on_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the outermost transaction has committed (never after a rollback)."""
         unit = self._unit

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from services.common.auth import Principal
+from services.common.auth import Principal, Role
 from services.common.contracts import PostingKind, PostingStatus
 from services.common.errors import InvalidInput
 from services.common.erasure import remember_replay_naming
@@ -170,7 +170,11 @@ async def apply_to_posting(posting_id: PostingId, request: Request, response: Re
                            body: Annotated[ApplicationIn | None, Body()] = None) -> Application:
     """A worker applies to an open posting, once: a second try answers the first application (200).
     An agency (or admin) applies for a worker it manages by naming `worker_id` in the body."""
-    application, created = await deps.uow.run(handlers.apply, deps, principal, posting_id, body or ApplicationIn())
+    body = body or ApplicationIn()
+    resolved = None
+    if principal.role is Role.agency:  # its claim may ask the profiles service: not inside the writer's transaction
+        resolved = await run_in_threadpool(handlers.applicant, deps, principal, body.worker_id)
+    application, created = await deps.uow.run(handlers.apply, deps, principal, posting_id, body, resolved=resolved)
     replay_key = idempotency_replay_key(request)
     if replay_key:  # its erasure reaches the cached answer
         await run_in_threadpool(remember_replay_naming, deps.key_value, application.worker_id, replay_key)

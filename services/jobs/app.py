@@ -83,10 +83,11 @@ def create_app(
         )
     # one transaction per command; the relay is woken once events are committed. On SQLite the
     # process's writers queue for the file instead of sleeping in SQLite's busy handler (seconds of
-    # p99 under 16 concurrent writers). No group commit: the handlers wake the relay after their
-    # `with uow:` and some consult the profiles service inside a transaction.
+    # p99 under 16 concurrent writers), and the routes that hand their command to `uow.run`
+    # (postings, applications) share the group writer's commits: their `deps.wake()` after a
+    # `with uow:` then waits for the group's commit (`call_after_commit`).
     uow = SqlUnitOfWork(runtime.engine, store.JobsStore, store.OUTBOX, after_commit=relay.wake,
-                        queue_sqlite_writers=True, group_commit=False)
+                        queue_sqlite_writers=True)
     deps = Deps(
         uow=uow,
         profiles=profiles,
@@ -94,7 +95,7 @@ def create_app(
         timezone=ZoneInfo(settings.timezone),
         invitation_ttl=dt.timedelta(days=settings.invitation_ttl_days),
         require_if_match=settings.require_if_match,
-        wake=relay.wake,
+        wake=lambda: uow.call_after_commit(relay.wake),
         key_value=runtime.key_value,
         after_erasure=lambda: after_erasure(runtime.engine, runtime.key_value),
     )

@@ -256,9 +256,10 @@ def _target_worker(deps: Deps, uow: UnitOfWork[JobsStore], principal: Principal,
     return worker_id
 
 
-def _applicant(deps: Deps, principal: Principal, worker_id: str | None) -> str:
+def applicant(deps: Deps, principal: Principal, worker_id: str | None) -> str:
     """Who applies: a worker for itself; an agency (or admin) for the worker named in the body.
-    Only an agency's claim is looked up (its own read, outside the write: it may ask profiles)."""
+    Only an agency's claim is looked up, in a read of its own: it may ask the profiles service, so
+    the API resolves it before handing `apply` to the writer (`apply(..., resolved=…)`)."""
     if principal.role is Role.worker:
         if worker_id is not None and worker_id != principal.subject:
             raise Forbidden("a worker applies only for itself")
@@ -418,9 +419,11 @@ def expire_due_postings(deps: Deps, *, batch: int = 200) -> int:
 # --- applications ------------------------------------------------------------------------------
 
 
-def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn) -> tuple[Application, bool]:
-    """A worker applies once (or its agency for it); a second try answers the first application (created = False)."""
-    worker_id = _applicant(deps, principal, body.worker_id)
+def apply(deps: Deps, principal: Principal, posting_id: str, body: ApplicationIn, *,
+          resolved: str | None = None) -> tuple[Application, bool]:
+    """A worker applies once (or its agency for it); a second try answers the first application
+    (created = False). `resolved`: the worker `applicant()` already resolved for this caller."""
+    worker_id = resolved or applicant(deps, principal, body.worker_id)
     try:
         with deps.uow as uow:
             posting = uow.store.get_posting(posting_id, lock=True, shared=True)

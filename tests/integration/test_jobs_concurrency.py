@@ -69,7 +69,9 @@ def test_concurrent_writes_with_the_same_if_match_let_exactly_one_win(jobs):
 
 def test_every_committed_write_wakes_the_relay(jobs):
     woken = []
-    jobs.app.state.deps.wake = lambda: woken.append(len(jobs.all_events()))
+    deps = jobs.app.state.deps
+    # as the app's own wake: after the commit of the group the command ran in (services/jobs/app.py)
+    deps.wake = lambda: deps.uow.call_after_commit(lambda: woken.append(len(jobs.all_events())))
     posting = jobs.create_posting()
     jobs.client.post(f"/v1/postings/{posting['id']}/close", json={"reason": "filled"}, headers=OWNER)
     jobs.client.post(f"/v1/postings/{posting['id']}/close", json={"reason": "filled"}, headers=OWNER)  # refused
