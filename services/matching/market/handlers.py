@@ -104,7 +104,7 @@ class Market:
             start, end = period_bounds(period)
             empty = sum(cells.seekers) == 0 and sum(cells.openings) == 0
             if trigger == "schedule" and empty and not self.outcomes.has_engagements(start, end):
-                figures.result()  # finished, whatever it found: nothing is left running
+                figures.join()  # nothing is left running; what it found is not needed
                 return None
             return figures.result()
 
