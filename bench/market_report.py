@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -237,6 +238,7 @@ def main() -> None:
             with engine.begin() as conn:
                 conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         engine.dispose()
+        shutil.rmtree(home, ignore_errors=True)  # the SQLite file of a million workers: hundreds of MB
 
 
 if __name__ == "__main__":
