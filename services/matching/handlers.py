@@ -720,44 +720,58 @@ def dedupe_key(worker_id: str, posting_id: str, recipient_kind: str = "worker") 
     return f"announced:{worker_id}:{posting_id}:{recipient_kind}"
 
 
-def announce(
-    uow: UnitOfWork[store.MatchingStore],
-    key_value: KeyValue,
-    tuning: Tuning,
-    *,
-    worker_id: str,
-    posting_id: str,
-    org_id: str,
-    recipient_kind: Literal["worker", "org"],
-    score: float,
-    summary: str,
-    version: int,
-    now: dt.datetime,
-) -> bool:
-    """Announce one pair to one side unless it was told before; True when a match.found was written."""
-    key = dedupe_key(worker_id, posting_id, recipient_kind)
-    if not key_value.set_if_absent(key, b"1", ttl_s=tuning.dedupe_ttl_s):
-        return False
-    recipient = worker_id if recipient_kind == "worker" else org_id
-    event = make_event(
-        "match.found",
-        MatchFound(recipient_kind=recipient_kind, recipient_id=recipient, worker_id=worker_id, posting_id=posting_id,
-                   org_id=org_id, score=score, summary=summary, found_at=now),
-        subject=recipient,
-        source=SOURCE,
-        entityversion=version,
-    )
+@dataclass(frozen=True)
+class Pair:
+    """One side of a strong pair to tell: the worker about the posting, or the org about the worker."""
+
+    worker_id: str
+    posting_id: str
+    org_id: str
+    recipient_kind: Literal["worker", "org"]
+    score: float
+    summary: str
+    version: int  # the changed document's version (the event's entityversion)
+
+
+def announce(uow: UnitOfWork[store.MatchingStore], key_value: KeyValue, tuning: Tuning, pairs: Sequence[Pair],
+             now: dt.datetime) -> int:
+    """Announce each pair to its side unless it was told before; the number of match.found written.
+
+    The key-value markers sort out pairs told before without a write; the claimed pairs and their
+    events are then one transaction for the whole batch (a reactive batch of hundreds of changes
+    would otherwise commit once per pair)."""
+    fresh: list[tuple[str, Pair]] = []
+    for pair in pairs:
+        key = dedupe_key(pair.worker_id, pair.posting_id, pair.recipient_kind)
+        if key_value.set_if_absent(key, b"1", ttl_s=tuning.dedupe_ttl_s):
+            fresh.append((key, pair))
+    if not fresh:
+        return 0
+    events: dict[tuple[str, str, str], CloudEvent] = {}
+    rows = []
+    for _key, pair in fresh:
+        recipient = pair.worker_id if pair.recipient_kind == "worker" else pair.org_id
+        event = make_event(
+            "match.found",
+            MatchFound(recipient_kind=pair.recipient_kind, recipient_id=recipient, worker_id=pair.worker_id,
+                       posting_id=pair.posting_id, org_id=pair.org_id, score=pair.score, summary=pair.summary,
+                       found_at=now),
+            subject=recipient,
+            source=SOURCE,
+            entityversion=pair.version,
+        )
+        events[(pair.worker_id, pair.posting_id, pair.recipient_kind)] = event
+        rows.append({"worker_id": pair.worker_id, "posting_id": pair.posting_id, "recipient_kind": pair.recipient_kind,
+                     "recipient_id": recipient, "score": pair.score, "event_id": event.id, "announced_at": now})
     try:
-        with uow:  # the claimed pair and its event: one transaction
-            claimed = uow.store.claim_announcement(worker_id=worker_id, posting_id=posting_id,
-                                                   recipient_kind=recipient_kind, recipient_id=recipient,
-                                                   score=score, event_id=event.id, at=now)
-            if claimed:
-                uow.publish(event)
+        with uow:  # the claimed pairs and their events: one transaction
+            claimed = uow.store.claim_announcements(rows)
+            announced = [event for key, event in events.items() if key in claimed]
+            uow.publish(*announced)
     except Exception:
-        key_value.delete(key)  # nothing was stored: let a retry claim the pair
+        key_value.delete(*(key for key, _pair in fresh))  # nothing was stored: let a retry claim the pairs
         raise
-    return claimed
+    return len(announced)
 
 
 @dataclass
@@ -808,11 +822,10 @@ def react(
         # `get` sees writes the index consumer has not refreshed yet, `search` does not: make what
         # we waited for (and the counterparts written with it) searchable before looking for pairs
         index.refresh()
+    pairs: list[Pair] = []
     for kind, hit in waited:
-        if kind is Kind.postings:
-            result.announced += _announce_for_posting(index, uow, key_value, hit, tuning, now)
-        else:
-            result.announced += _announce_for_worker(index, uow, key_value, hit, tuning, now)
+        pairs += _pairs_for_posting(index, hit, tuning, now) if kind is Kind.postings else _pairs_for_worker(index, hit, tuning, now)
+    result.announced = announce(uow, key_value, tuning, pairs, now)
     return result
 
 
@@ -821,34 +834,25 @@ def _posting_is_open(source: dict[str, Any], now: dt.datetime) -> bool:
     return source.get("status") == "open" and (not deadline or dt.date.fromisoformat(deadline) >= today_in_china(now))
 
 
-def _announce_for_posting(index, uow, key_value, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> int:
+def _pairs_for_posting(index: SearchIndex, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> list[Pair]:
     posting = hit.source
     if not _posting_is_open(posting, now):
-        return 0
+        return []
     best = rank_candidates(index, posting, tuning, now, limit=tuning.match_top_n, min_score=tuning.match_threshold)
     # Both sides of a strong pair are told, whichever event found it: when a worker and a posting
     # arrive together, only one of their events may see the other in the index.
-    return sum(
-        announce(uow, key_value, tuning, worker_id=h["worker_id"], posting_id=hit.id, org_id=posting["org_id"],
-                 recipient_kind=side, score=h["score"], summary=h["explanation"]["summary"],
-                 version=hit.version, now=now)
-        for h in best
-        for side in ("worker", "org")
-    )
+    return [Pair(h["worker_id"], hit.id, posting["org_id"], side, h["score"], h["explanation"]["summary"], hit.version)
+            for h in best for side in ("worker", "org")]
 
 
-def _announce_for_worker(index, uow, key_value, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> int:
+def _pairs_for_worker(index: SearchIndex, hit: IndexHit, tuning: Tuning, now: dt.datetime) -> list[Pair]:
     worker = hit.source
     if not worker.get("matchable"):
-        return 0
+        return []
     best = rank_recommendations(index, worker, tuning, now, limit=tuning.match_top_n, min_score=tuning.match_threshold)
-    return sum(
-        announce(uow, key_value, tuning, worker_id=hit.id, posting_id=h["posting_id"],
-                 org_id=h["posting"]["org_id"], recipient_kind=side, score=h["score"],
-                 summary=h["explanation"]["summary"], version=hit.version, now=now)
-        for h in best
-        for side in ("org", "worker")
-    )
+    return [Pair(hit.id, h["posting_id"], h["posting"]["org_id"], side, h["score"], h["explanation"]["summary"],
+                 hit.version)
+            for h in best for side in ("org", "worker")]
 
 
 def forget_worker(uow: UnitOfWork[store.MatchingStore], key_value: KeyValue, worker_id: str) -> None:

@@ -45,26 +45,14 @@ class MatchingStore:
     def __init__(self, conn: Connection):
         self.conn = conn
 
-    def claim_announcement(self, *, worker_id: str, posting_id: str, recipient_kind: str, recipient_id: str,
-                           score: float, event_id: str, at: dt.datetime) -> bool:
-        """Record that a pair is being announced; False when it was announced before (nothing written)."""
-        values = {
-            "worker_id": worker_id,
-            "posting_id": posting_id,
-            "recipient_kind": recipient_kind,
-            "recipient_id": recipient_id,
-            "score": score,
-            "event_id": event_id,
-            "announced_at": at,
-        }
-        dialect = postgresql if self.conn.dialect.name == "postgresql" else sqlite
-        statement = (
-            dialect.insert(announced_matches)
-            .values(values)
-            .on_conflict_do_nothing(index_elements=["worker_id", "posting_id", "recipient_kind"])
-            .returning(announced_matches.c.worker_id)  # a row back only when this call inserted it
-        )
-        return self.conn.execute(statement).first() is not None
+    def claim_announcements(self, pairs: list[dict]) -> set[tuple[str, str, str]]:
+        """Record the pairs being announced (rows of `announced_matches`), in one statement; the
+        (worker_id, posting_id, recipient_kind) of those inserted now — a pair announced before is
+        left as it was and not returned."""
+        if not pairs:
+            return set()
+        inserted = self.conn.execute(_claim_statement(self.conn.dialect.name), pairs)
+        return {(row.worker_id, row.posting_id, row.recipient_kind) for row in inserted}
 
     def announced(self, worker_id: str, posting_id: str) -> bool:
         t = announced_matches
@@ -79,3 +67,20 @@ class MatchingStore:
 
     def count_announced(self) -> int:
         return self.conn.execute(sa.select(sa.func.count()).select_from(announced_matches)).scalar_one()
+
+
+_CLAIMS: dict[str, sa.Insert] = {}
+
+
+def _claim_statement(dialect_name: str) -> sa.Insert:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING the key, built once per dialect (SQLAlchemy sends
+    a list of rows as one multi-row statement and gives back only the rows it inserted)."""
+    statement = _CLAIMS.get(dialect_name)
+    if statement is None:
+        dialect = postgresql if dialect_name == "postgresql" else sqlite
+        t = announced_matches
+        statement = _CLAIMS[dialect_name] = (
+            dialect.insert(t)
+            .on_conflict_do_nothing(index_elements=["worker_id", "posting_id", "recipient_kind"])
+            .returning(t.c.worker_id, t.c.posting_id, t.c.recipient_kind))
+    return statement

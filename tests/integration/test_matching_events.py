@@ -271,6 +271,60 @@ def test_a_restart_with_an_empty_key_value_store_does_not_announce_again(matchin
     assert sorted(kinds) == ["org", "worker"]
 
 
+class CountingUnitOfWork:
+    """matching's unit of work, counting the transactions it opens (and failing one on request)."""
+
+    def __init__(self, uow, fail: bool = False):
+        self.uow, self.fail, self.transactions = uow, fail, 0
+
+    def __enter__(self):
+        self.transactions += 1
+        self.uow.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.uow.__exit__(*exc)
+
+    @property
+    def store(self):
+        return self.uow.store
+
+    def publish(self, *events):
+        if self.fail:
+            raise RuntimeError("the outbox write failed")
+        self.uow.publish(*events)
+
+
+def test_a_burst_of_changes_is_announced_in_one_transaction(matching):
+    # a reactive batch of hundreds of changes once committed per pair: at a million workers that
+    # was the consumer's lag; every pair of the batch is now claimed in one transaction
+    workers = [worker_data() for _ in range(3)]
+    postings = [posting_data(org_id=f"org-{n}") for n in range(2)]
+    events = [worker_upserted(w) for w in workers] + [posting_upserted(p) for p in postings]
+    publish(matching, *events)
+    drain(matching.state.index_consumer)
+    counting = CountingUnitOfWork(matching.state.uow)
+    result = handlers.react(index_of(matching), counting, MemoryKeyValue(), events, matching.state.matching.tuning)
+    assert result.announced == 3 * 2 * 2  # each pair, each side
+    assert counting.transactions == 1
+    pairs = {(e.data["worker_id"], e.data["posting_id"], e.data["recipient_kind"]) for e in announcements(matching)}
+    assert pairs == {(w["id"], p["id"], side) for w in workers for p in postings for side in ("worker", "org")}
+
+
+def test_a_failed_announcement_batch_leaves_every_pair_to_the_retry(matching):
+    worker, postings = worker_data(), [posting_data(), posting_data()]
+    events = [worker_upserted(worker)] + [posting_upserted(p) for p in postings]
+    publish(matching, *events)
+    drain(matching.state.index_consumer)
+    kv, tuning = MemoryKeyValue(), matching.state.matching.tuning
+    with pytest.raises(RuntimeError):
+        handlers.react(index_of(matching), CountingUnitOfWork(matching.state.uow, fail=True), kv, events, tuning)
+    assert all(kv.get(handlers.dedupe_key(worker["id"], p["id"], side)) is None
+               for p in postings for side in ("worker", "org"))
+    assert announcements(matching) == []
+    assert handlers.react(index_of(matching), matching.state.uow, kv, events, tuning).announced == 4
+
+
 def test_the_reactive_step_waits_for_the_index(matching):
     posting = posting_data()
     tuning = handlers.Tuning(index_wait_s=0.1)
