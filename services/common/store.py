@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import enum
+import fcntl
 import json
 import logging
+import os
 import threading
 import time
 import weakref
@@ -93,10 +95,80 @@ def _sqlite_begin_immediate(engine: Engine) -> None:
     # Writers take the lock at BEGIN, so two transactions never deadlock upgrading read locks. A
     # connection marked READ_ONLY (the unit of work's reads) begins DEFERRED: in WAL mode it reads
     # its snapshot without taking the file's one write lock from the writers.
+    turn = _WriterTurn(engine.url.database)
+
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
         read_only = conn.get_execution_options().get("talentflow_read_only")
-        conn.connection.driver_connection.execute("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        driver = conn.connection.driver_connection
+        if read_only:
+            driver.execute("BEGIN")
+            return
+        turn.take(driver)
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            turn.give_back(driver)
+            raise
+
+    dialect = engine.dialect  # this engine's own: the turn is given back once COMMIT/ROLLBACK ran
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection):
+        try:
+            commit(dbapi_connection)
+        finally:
+            turn.give_back(dbapi_connection)
+
+    def do_rollback(dbapi_connection):
+        try:
+            rollback(dbapi_connection)
+        finally:
+            turn.give_back(dbapi_connection)
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
+    for pool_event in ("checkin", "close", "invalidate", "close_detached"):  # a connection gone mid-write
+        sa.event.listen(engine, pool_event, lambda dbapi_connection, *_: turn.give_back(dbapi_connection))
+
+
+class _WriterTurn:
+    """Whose turn it is to write an SQLite file, across the processes serving it (`--processes N`).
+
+    SQLite's own wait for its write lock (busy_timeout) sleeps and retries, up to 100 ms a nap: with
+    two processes committing batch after batch, a waiting writer kept missing the moments the lock
+    was free (p99 917 ms at 1,400 writes/s). Writers first queue on an flock of `<db>.writer` — the
+    kernel wakes the next one the moment the turn is given back — then take SQLite's lock as before.
+    A thread already holding the turn (a second connection inside its own transaction) does not
+    queue for it again: SQLite's busy timeout still bounds that case, as before."""
+
+    def __init__(self, database: str | None):
+        self.path = f"{database}.writer" if database and database != ":memory:" else None
+        self._lock = threading.Lock()
+        self._turns: dict[int, tuple[int, int]] = {}  # id(driver connection) → (thread id, lock file descriptor)
+
+    def take(self, driver: Any) -> None:
+        if self.path is None:
+            return
+        me = threading.get_ident()
+        with self._lock:
+            if any(thread == me for thread, _fd in self._turns.values()):
+                return
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # waits without the GIL
+        except BaseException:
+            os.close(fd)
+            raise
+        with self._lock:
+            self._turns[id(driver)] = (me, fd)
+
+    def give_back(self, connection: Any) -> None:
+        """After COMMIT or ROLLBACK on `connection` (the driver's, or the pool's proxy of it)."""
+        driver = getattr(connection, "driver_connection", connection)
+        with self._lock:
+            turn = self._turns.pop(id(driver), None)
+        if turn is not None:
+            os.close(turn[1])  # closing the descriptor releases the flock
 
 
 def checkpoint_wal(engine: Engine, *, background: bool = False, busy_timeout_s: float = 5.0) -> bool:
