@@ -18,6 +18,7 @@ import re
 import time
 from typing import Any, Literal
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
@@ -71,6 +72,15 @@ def _nul_path(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, 
     return None
 
 
+def _may_hold_nul(value: dict[str, Any]) -> bool:
+    """False when no text in `value` holds NUL: one pass in orjson's C (it writes NUL as \\u0000)
+    instead of walking the document in Python; True (walk it) when orjson cannot encode it."""
+    try:
+        return b"\\u0000" in orjson.dumps(value)
+    except (orjson.JSONEncodeError, TypeError):
+        return True
+
+
 class WorkerIn(WorkerFields):
     """A worker as a client writes it: every shared worker field plus contact data (personal data)."""
 
@@ -80,7 +90,7 @@ class WorkerIn(WorkerFields):
     @classmethod
     def _no_nul_characters(cls, value: Any, handler: Any) -> Any:
         # both stores must accept exactly the same documents, so NUL is refused before either sees it
-        found = _nul_path(value) if isinstance(value, dict) else None
+        found = _nul_path(value) if isinstance(value, dict) and _may_hold_nul(value) else None
         if found is not None:
             raise ValidationError.from_exception_data(cls.__name__, [InitErrorDetails(
                 type=PydanticCustomError("nul_character", "text must not contain NUL (\\u0000) characters"),
