@@ -92,6 +92,21 @@ def published_figures(created: int, head_before: int, head_after: int, backlog: 
     }
 
 
+def paced_delay(base_url: str, pid: int, token: str, templates: Sequence[Template], *, connections: int,
+                rate_per_s: float, probe_s: float = 2.0) -> float:
+    """The delay (s) each connection waits between requests so that `connections` of them offer about
+    `rate_per_s`: wrk's delay() comes on top of the time a request takes, so a probe paced at
+    connections/rate measures that time and the delay is what is left of the period (at least 1 ms)."""
+    period = connections / rate_per_s
+    probe = measure_writes(base_url, pid, token, templates, connections=connections, duration_s=probe_s,
+                           rate_per_s=rate_per_s)
+    reached = probe.get("writes_per_s") or 0.0
+    if reached <= 0:
+        return period
+    taken = max(0.0, connections / reached - period)  # what a request adds to the delay
+    return max(0.001, period - taken)
+
+
 def measure_phase(base_url: str, pid: int, token: str, templates: Sequence[Template], *, topic: str,
                   progress: Progress, connections: int, seconds: float, warmup_s: float = 2.0,
                   rate_per_s: float | None = 1_000.0, drain_timeout_s: float = 300.0) -> dict[str, Any]:
@@ -117,16 +132,19 @@ def measure_phase(base_url: str, pid: int, token: str, templates: Sequence[Templ
         "consumers_caught_up_after_load_s": round(time.perf_counter() - ended, 2) if caught_up is not None else None,
     }
     if rate_per_s:
+        pacing = paced_delay(base_url, pid, token, templates, connections=connections, rate_per_s=rate_per_s)
         paced = measure_writes(base_url, pid, token, templates, connections=connections,
-                               duration_s=max(3.0, seconds / 2), rate_per_s=rate_per_s)
+                               duration_s=max(3.0, seconds / 2), rate_per_s=connections / pacing)
         result["at_rate"] = {
             "rate_offered_per_s": rate_per_s,
+            "delay_per_connection_ms": round(pacing * 1000, 2),
             "rate_reached_per_s": paced["writes_per_s"],
             **{k: paced[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "statuses", "server_cpu_ms_per_write",
                                      "load_average", "tool")},
-            "how": "wrk has no fixed-rate mode (wrk2 is not in Debian): each connection waits "
-                   "connections/rate between its requests (delay()), so the rate offered is an upper bound, "
-                   "latency is not corrected for coordinated omission, and the rate reached is reported",
+            "how": "wrk has no fixed-rate mode (wrk2 is not in Debian): each connection waits a delay() "
+                   "between its requests, set by a 2 s probe so that delay + the time a request takes ≈ "
+                   "connections/rate; latency is not corrected for coordinated omission, and the rate reached "
+                   "is reported",
         }
         wait_until(lambda: outbox_backlog(base_url) == 0, drain_timeout_s)
     result["load_average"] = round(os.getloadavg()[0], 2)

@@ -92,6 +92,9 @@ class Size:
     warmup_queries: int = 100
     writers: int = 16  # wrk's keep-alive connections in the write phases
     write_seconds: float = 10.0  # each write phase's throughput run (wrk -d); the paced run takes half
+    # HTTP processes of the services written to (profiles, jobs): `serve --processes`, as the
+    # containers run them on a 2-CPU machine (docker-compose.yml's TALENTFLOW_PROCESSES)
+    write_processes: int = 2
 
 
 SIZES: dict[str, Size] = {
@@ -316,14 +319,15 @@ def load_average() -> float:
 class Service:
     """One service as `talentflow serve <name>` in a subprocess, its output in <home>/logs/."""
 
-    def __init__(self, name: str, port: int, env: Mapping[str, str], home: Path) -> None:
-        self.name, self.port = name, port
+    def __init__(self, name: str, port: int, env: Mapping[str, str], home: Path, *, processes: int = 1) -> None:
+        self.name, self.port, self.processes = name, port, processes
         logs = home / "logs"
         logs.mkdir(parents=True, exist_ok=True)
         self.log_path = logs / f"{name}.log"
         self._log_file = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "services.common.cli", "serve", name, "--port", str(port)],
+            [sys.executable, "-m", "services.common.cli", "serve", name, "--port", str(port),
+             *(["--processes", str(processes)] if processes > 1 else [])],
             env=dict(env), cwd=ROOT, stdout=self._log_file, stderr=subprocess.STDOUT,
         )
         self.started = time.perf_counter()
@@ -592,9 +596,10 @@ def measure_http_writes(service: Service, token: str, templates: Sequence[Any], 
     service's process, every event published and consumed, then p99 at a paced 1,000/s."""
     from bench.http_writes import measure_phase
 
-    return measure_phase(f"http://127.0.0.1:{service.port}", service.pid, token, templates, topic=topic,
-                         progress=progress, connections=size.writers, seconds=size.write_seconds,
-                         warmup_s=min(2.0, size.write_seconds))
+    result = measure_phase(f"http://127.0.0.1:{service.port}", service.pid, token, templates, topic=topic,
+                           progress=progress, connections=size.writers, seconds=size.write_seconds,
+                           warmup_s=min(2.0, size.write_seconds))
+    return {**result, "http_processes": service.processes}
 
 
 def first_postings(port: int, token: str, templates: Sequence[Any], count: int) -> list[str]:
@@ -802,7 +807,7 @@ class Profiler:
             folder.mkdir(parents=True, exist_ok=True)
             self.process = subprocess.Popen(
                 [binary, "record", "--pid", str(pid), "--duration", str(seconds), "--rate", "200", "--format", "raw",
-                 "--nonblocking", "--output", str(self.raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                 "--nonblocking", "--subprocesses", "--output", str(self.raw)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
     @staticmethod
     def binary() -> str | None:
@@ -904,6 +909,7 @@ def write_figures_from(details: Mapping[str, Any]) -> dict[str, Any]:
             f"{phase}_rate_reached_per_s": at_rate.get("rate_reached_per_s"),
             f"{phase}_all_published": published.get("all_published"),
             f"{phase}_load_average": measured.get("load_average"),
+            f"{phase}_processes": measured.get("http_processes"),
         })
     return figures
 
@@ -983,7 +989,7 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         if ingest_profiler:
             profiles_kept.append(ingest_profiler.finish() or "")
         details["ingest_other_groups_lag"] = wait_for_groups(progress, MATCHING_TOPICS, timeout_s=900, skip=(INDEX_GROUP,))
-        profiles_service = Service("profiles", ports["profiles"], env, home)
+        profiles_service = Service("profiles", ports["profiles"], env, home, processes=size.write_processes)
         services.append(profiles_service)
         profiles_service.wait_ready()
 
@@ -1013,9 +1019,11 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
             profiles_service, agency, worker_bodies, WORKERS, progress, size))
         if profile:
             profiler = Profiler(profiles_service.pid, f"{size_name}-profile_writes", 12, PROFILES_DIR)
+            # and matching meanwhile: what its consumers spend of the same two cores
+            consuming = Profiler(matching.pid, f"{size_name}-profile_writes-matching", 12, PROFILES_DIR)
             measure_writes(f"http://127.0.0.1:{profiles_service.port}", profiles_service.pid, agency, worker_bodies,
                            connections=size.writers, duration_s=12)  # not counted: profiled
-            profiles_kept.append(profiler.finish() or "")
+            profiles_kept += [profiler.finish() or "", consuming.finish() or ""]
         # Postings and applications go to jobs. Its groups on the workers topic start at the end: the
         # dataset's workers have no agency and nothing to erase, and a backfill is not this workload.
         from services.jobs.consumers import AGENCY_GROUP as JOBS_AGENCY_GROUP
@@ -1023,7 +1031,7 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
 
         for group in (JOBS_ERASURE_GROUP, JOBS_AGENCY_GROUP):
             place_group_at_end(home, group, (WORKERS,))
-        jobs = Service("jobs", ports["jobs"], env, home)
+        jobs = Service("jobs", ports["jobs"], env, home, processes=size.write_processes)
         services.append(jobs)
         jobs.wait_ready()
         posting_bodies = posting_templates(500, dt.date.today())

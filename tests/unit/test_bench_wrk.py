@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+import bench.http_writes as http_writes
 from bench.http_writes import application_templates, posting_templates, published_figures, readers_of, worker_templates
 from bench.report import FIGURE_KEYS, render_markdown, write_section
 from bench.run import figures_from, write_figures_from
@@ -50,6 +51,25 @@ def test_the_script_carries_every_template_the_token_and_numbers_requests_per_th
 def test_a_paced_script_waits_connections_over_rate_between_two_requests_of_a_connection():
     script = lua_script("t", [Template("/v1/workers", "{}")], connections=16, rate_per_s=1000)
     assert "local delay_ms = 16.000000" in script
+
+
+@pytest.mark.parametrize(("reached", "expected_ms"), [
+    (500.0, 1.0),     # 16 connections at 500/s: 32 ms a cycle, 16 of them the request: the floor of 1 ms
+    (800.0, 12.0),    # 20 ms a cycle, 4 of them the request: 12 ms of delay are left of the 16 ms period
+    (1000.0, 16.0),   # the probe reached the rate: the delay stays the period
+    (0.0, 16.0),      # nothing answered: no correction
+])
+def test_the_paced_run_subtracts_the_time_a_request_takes_from_the_delay(monkeypatch, reached, expected_ms):
+    asked = {}
+
+    def probe(*_args, rate_per_s, connections, **_kwargs):
+        asked.update(rate=rate_per_s, connections=connections)
+        return {"writes_per_s": reached}
+
+    monkeypatch.setattr(http_writes, "measure_writes", probe)
+    delay = http_writes.paced_delay("http://x", 1, "t", [], connections=16, rate_per_s=1000.0)
+    assert asked == {"rate": 1000.0, "connections": 16}
+    assert delay * 1000 == pytest.approx(expected_ms)
 
 
 @pytest.mark.parametrize("kwargs", [{"threads": 0}, {"threads": 4, "connections": 2}, {"rate_per_s": 0}])
@@ -172,8 +192,8 @@ def test_write_figures_are_picked_per_phase_and_reported_with_the_issue_targets(
     assert figures["application_writes_per_s"] is None
     assert set(figures) <= set(FIGURE_KEYS) <= set(figures_from({}))  # every write figure is a reported key
     text = "\n".join(write_section(figures))
-    assert "| profiles `POST /v1/workers` (agency) | 812 | 9.10 | 40.2 | 1.20 | 30.1 (790/s) | yes | 2.50 |" in text
-    assert "| jobs `POST /v1/postings` (employer) | 1,600 |" in text and "| NO |" in text
+    assert "| profiles `POST /v1/workers` (agency) | 1 | 812 | 9.10 | 40.2 | 1.20 | 30.1 (790/s) | yes | 2.50 |" in text
+    assert "| jobs `POST /v1/postings` (employer) | 1 | 1,600 |" in text and "| NO |" in text
     # 30 ms at 790/s is not "p99 < 50 ms at 1,000/s"
     assert "| profile writes p99 at 1,000/s | 30.1 ms | < 50 ms | MISSED (the rate reached was 790/s) |" in text
     assert "| CPU per posting write (jobs process) | 0.80 ms | ≤ 1 ms | met |" in text
