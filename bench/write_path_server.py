@@ -169,7 +169,6 @@ def run_variant(variant: str, *, seconds: float, connections: int, extra: str | 
 
             folder = ROOT / "bench" / "profiles"
             folder.mkdir(exist_ok=True)
-            shutil.copy(home / "py-spy.raw.txt", f"/tmp/py-spy-{variant}.raw")
             with (home / "py-spy.raw.txt").open() as f:
                 (folder / f"write-path-{variant}.txt").write_text(summarize_collapsed(f, top=40))
             result["profile"] = f"bench/profiles/write-path-{variant}.txt"
