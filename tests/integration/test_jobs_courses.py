@@ -123,6 +123,10 @@ def test_a_free_course_without_limits_is_accepted(jobs):
 def test_who_may_publish_a_course_for_which_org(jobs):
     client = jobs.client
     assert client.post("/v1/courses", json=course_body(), headers=WORKER).status_code == 403
+    # refused by role before the body is read: a worker's invalid course is a 403 too, not a 422
+    refused = client.post("/v1/courses", json={"title": ""}, headers=WORKER)
+    assert refused.status_code == 403 and refused.headers["content-type"].startswith("application/problem+json")
+    assert client.put("/v1/courses/c-any", json={"nonsense": True}, headers=WORKER).status_code == 403
     assert client.post("/v1/courses", json=course_body(), headers=SERVICE).status_code == 403
     assert client.post("/v1/courses", json=course_body()).status_code == 401
     assert client.post("/v1/courses", json={**course_body(), "org_id": OTHER_ORG}, headers=OWNER).status_code == 403
@@ -157,7 +161,10 @@ def test_only_the_provider_changes_a_course(jobs):
     # a paused course is hidden from those who do not provide it (404: its existence is not theirs to know)
     for stranger in (WORKER, OWNER):
         assert jobs.client.get(url, headers=stranger).status_code == 404
-        assert jobs.client.patch(url, json={"title": "改"}, headers=stranger).status_code == 404
+    assert jobs.client.patch(url, json={"title": "改"}, headers=OWNER).status_code == 404
+    # a worker may write no course at all: 403 whether this one exists or not, so nothing is revealed
+    assert jobs.client.patch(url, json={"title": "改"}, headers={**WORKER, **MERGE}).status_code == 403
+    assert jobs.client.patch("/v1/courses/c-nosuchcourse", json={"title": "改"}, headers={**WORKER, **MERGE}).status_code == 403
     assert jobs.client.get(url, headers=SERVICE).json()["status"] == "paused"
 
 

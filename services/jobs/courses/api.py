@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 
-from services.common.auth import Principal
+from services.common.auth import Principal, Role
+from services.common.errors import Forbidden
 from services.common.contracts import CourseMode, CourseStatus
 from services.common.web import Caller, Page, etag, parse_if_match
 from services.jobs.api import ID_PATTERN, MERGE_PATCH, Cursor, Handlers, Limit, _after, _page
@@ -24,12 +25,24 @@ router = APIRouter(prefix="/v1", tags=["courses"])
 CourseId = Annotated[str, Path(pattern=ID_PATTERN, description="a course id")]
 
 
+def course_writer(principal: Principal = Caller) -> Principal:
+    """The caller of a write, refused by role before its body is read: a worker or another service
+    gets 403 whatever it sent (validation would otherwise answer 422 first). Which org's course
+    the caller may touch is the handler's question."""
+    if principal.role not in (Role.employer, Role.agency, Role.admin):
+        raise Forbidden(f"role {principal.role.value} may not publish or change a course; its provider's org does")
+    return principal
+
+
+Writer = Depends(course_writer)
+
+
 def _tagged(response: Response, version: int) -> None:
     response.headers["ETag"] = etag(version)
 
 
 @router.post("/courses", status_code=201, response_model=Course, operation_id="create_course")
-def create_course(body: CourseCreate, response: Response, deps: Handlers, principal: Principal = Caller) -> Course:
+def create_course(body: CourseCreate, response: Response, deps: Handlers, principal: Principal = Writer) -> Course:
     """Publish a training course. A training school (employer token) or agency publishes for its
     own org, or names `org_id` of an org it acts for; an admin names `org_id`."""
     course = handlers.create_course(deps, principal, body)
@@ -71,7 +84,7 @@ def get_course(course_id: CourseId, request: Request, response: Response, deps: 
 
 @router.put("/courses/{course_id}", response_model=Course, operation_id="replace_course")
 def replace_course(course_id: CourseId, body: CourseIn, request: Request, response: Response, deps: Handlers,
-                   principal: Principal = Caller) -> Course:
+                   principal: Principal = Writer) -> Course:
     """Replace the client-written fields; honours If-Match (412 on a stale version)."""
     course = handlers.replace_course(deps, principal, course_id, body, parse_if_match(request))
     _tagged(response, course.version)
@@ -85,7 +98,7 @@ def replace_course(course_id: CourseId, body: CourseIn, request: Request, respon
     openapi_extra={"requestBody": {"content": {MERGE_PATCH: {"schema": {"$ref": "#/components/schemas/CoursePatch"}}}}},
 )
 def patch_course(course_id: CourseId, body: CoursePatch, request: Request, response: Response, deps: Handlers,
-                 principal: Principal = Caller) -> Course:
+                 principal: Principal = Writer) -> Course:
     """JSON merge patch (RFC 7396); the merged course is validated as a whole."""
     course = handlers.patch_course(deps, principal, course_id, body, parse_if_match(request))
     _tagged(response, course.version)
@@ -93,14 +106,14 @@ def patch_course(course_id: CourseId, body: CoursePatch, request: Request, respo
 
 
 @router.delete("/courses/{course_id}", status_code=204, operation_id="delete_course")
-def delete_course(course_id: CourseId, request: Request, deps: Handlers, principal: Principal = Caller) -> Response:
+def delete_course(course_id: CourseId, request: Request, deps: Handlers, principal: Principal = Writer) -> Response:
     handlers.delete_course(deps, principal, course_id, parse_if_match(request))
     return Response(status_code=204)
 
 
 @router.post("/courses/{course_id}/close", response_model=Course, operation_id="close_course")
 def close_course(course_id: CourseId, body: CourseCloseRequest, request: Request, response: Response, deps: Handlers,
-                 principal: Principal = Caller) -> Course:
+                 principal: Principal = Writer) -> Course:
     """`full` → status full (every seat taken); `withdrawn` → status closed."""
     course = handlers.close_course(deps, principal, course_id, body.reason, parse_if_match(request))
     _tagged(response, course.version)
