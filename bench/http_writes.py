@@ -97,14 +97,16 @@ def paced_delay(base_url: str, pid: int, token: str, templates: Sequence[Templat
     """The delay (s) each connection waits between requests so that `connections` of them offer about
     `rate_per_s`: wrk's delay() comes on top of the time a request takes, so a probe paced at
     connections/rate measures that time and the delay is what is left of the period (at least 1 ms)."""
-    period = connections / rate_per_s
-    probe = measure_writes(base_url, pid, token, templates, connections=connections, duration_s=probe_s,
-                           rate_per_s=rate_per_s)
-    reached = probe.get("writes_per_s") or 0.0
-    if reached <= 0:
-        return period
-    taken = max(0.0, connections / reached - period)  # what a request adds to the delay
-    return max(0.001, period - taken)
+    period = delay = connections / rate_per_s
+    for _ in range(2):  # a request takes longer as the rate nears the service's limit: correct twice
+        probe = measure_writes(base_url, pid, token, templates, connections=connections, duration_s=probe_s,
+                               rate_per_s=connections / delay)
+        reached = probe.get("writes_per_s") or 0.0
+        if reached <= 0:
+            return delay
+        taken = max(0.0, connections / reached - delay)  # what a request adds to the delay
+        delay = max(0.001, period - taken)
+    return delay
 
 
 def measure_phase(base_url: str, pid: int, token: str, templates: Sequence[Template], *, topic: str,

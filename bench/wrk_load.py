@@ -134,8 +134,13 @@ function response(status, headers, body)
 end
 
 if delay_ms then
+  -- wrk takes whole milliseconds from delay(): carry the fraction over, so the delays average delay_ms
+  local carried = 0
   function delay()
-    return delay_ms
+    carried = carried + delay_ms
+    local whole = math.floor(carried)
+    carried = carried - whole
+    return whole
   end
 end
 

@@ -53,23 +53,30 @@ def test_a_paced_script_waits_connections_over_rate_between_two_requests_of_a_co
     assert "local delay_ms = 16.000000" in script
 
 
-@pytest.mark.parametrize(("reached", "expected_ms"), [
-    (500.0, 1.0),     # 16 connections at 500/s: 32 ms a cycle, 16 of them the request: the floor of 1 ms
-    (800.0, 12.0),    # 20 ms a cycle, 4 of them the request: 12 ms of delay are left of the 16 ms period
-    (1000.0, 16.0),   # the probe reached the rate: the delay stays the period
-    (0.0, 16.0),      # nothing answered: no correction
+@pytest.mark.parametrize(("request_ms", "expected_ms"), [
+    (4.0, 12.0),    # 16 connections at 1,000/s: a 16 ms period, 4 of them the request, 12 left to wait
+    (0.0, 16.0),    # instant answers: the delay is the period
+    (20.0, 1.0),    # slower than the period: the floor of 1 ms
+    (None, 16.0),   # nothing answered: no correction
 ])
-def test_the_paced_run_subtracts_the_time_a_request_takes_from_the_delay(monkeypatch, reached, expected_ms):
-    asked = {}
+def test_the_paced_run_subtracts_the_time_a_request_takes_from_the_delay(monkeypatch, request_ms, expected_ms):
+    asked = []
 
-    def probe(*_args, rate_per_s, connections, **_kwargs):
-        asked.update(rate=rate_per_s, connections=connections)
-        return {"writes_per_s": reached}
+    def probe(*_args, rate_per_s, connections, **_kwargs):  # a service answering in request_ms
+        asked.append(rate_per_s)
+        if request_ms is None:
+            return {"writes_per_s": 0.0}
+        return {"writes_per_s": connections / (connections / rate_per_s + request_ms / 1000)}
 
     monkeypatch.setattr(http_writes, "measure_writes", probe)
     delay = http_writes.paced_delay("http://x", 1, "t", [], connections=16, rate_per_s=1000.0)
-    assert asked == {"rate": 1000.0, "connections": 16}
+    assert asked[0] == 1000.0
     assert delay * 1000 == pytest.approx(expected_ms)
+
+
+def test_the_paced_script_carries_the_fraction_of_a_millisecond_wrk_would_drop():
+    script = lua_script("t", [Template("/v1/workers", "{}")], connections=16, rate_per_s=4_000)  # 4 ms
+    assert "carried = carried + delay_ms" in script and "math.floor(carried)" in script
 
 
 @pytest.mark.parametrize("kwargs", [{"threads": 0}, {"threads": 4, "connections": 2}, {"rate_per_s": 0}])
