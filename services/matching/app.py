@@ -43,6 +43,8 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     inferred.configure(settings.enrichment())  # documents are built by loops that take no settings
+    if settings.run_workers:  # the loops build documents: their first batch should not wait ~3 s for jieba
+        inferred.warm_up()
     runtime = runtime or build_runtime(SERVICE, settings)
     run_migrations(runtime.engine, MIGRATIONS)
     if index is None:

@@ -50,6 +50,15 @@ def configure(enrichment: Enrichment) -> None:
     _enriched.cache_clear()
 
 
+def warm_up() -> None:
+    """Load enrichment's tokenizer before the loops start, when documents are enriched at all: the
+    first batch of ingest would otherwise wait seconds for it (the app calls this at start-up)."""
+    if _settings.enabled:
+        from services.matching.vocabulary.enrich import warm_up as load_tokenizer
+
+        load_tokenizer()
+
+
 def current() -> Enrichment:
     return _settings
 

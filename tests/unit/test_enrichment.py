@@ -169,3 +169,16 @@ def test_free_text_adds_inferred_skills_only_when_structured_ones_are_few():
     assert all(s["inferred"] is True and s["confidence"] >= enrichment.MIN_CONFIDENCE for s in added)
     assert enrichment.inferred_skills(text, ["氩弧焊", "手工电弧焊", "焊缝返修"]) == []
     assert enrichment.inferred_skills("", []) == []
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_app_loads_the_tokenizer_before_the_loops_only_when_documents_are_enriched(monkeypatch, enabled):
+    from services.matching import inferred
+
+    fresh = enrichment._Cutter()
+    monkeypatch.setattr(enrichment, "_CUTTER", fresh)
+    monkeypatch.setattr(inferred, "_settings", inferred.Enrichment(enabled=enabled))
+    inferred.warm_up()
+    assert (fresh._tokenizer is not None) is enabled
+    if enabled:  # the one enrichment then uses
+        assert fresh.tokenizer(enrichment.vocabulary()) is fresh._tokenizer
