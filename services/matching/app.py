@@ -43,7 +43,8 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     inferred.configure(settings.enrichment())  # documents are built by loops that take no settings
-    if settings.run_workers:  # the loops build documents: their first batch should not wait ~3 s for jieba
+    if settings.run_workers or settings.process == "work":  # this process runs the loops that build documents:
+        # their first batch should not wait seconds for jieba
         inferred.warm_up()
     runtime = runtime or build_runtime(SERVICE, settings)
     run_migrations(runtime.engine, MIGRATIONS)
