@@ -95,6 +95,10 @@ class Size:
     # HTTP processes of the services written to (profiles, jobs): `serve --processes`, as the
     # containers run them on a 2-CPU machine (docker-compose.yml's TALENTFLOW_PROCESSES)
     write_processes: int = 2
+    # Reactive matching (match.found) in a process of its own at this niceness, beside the matching
+    # process that ingests and serves (MATCHING_REACTIVE=false there): announcements are deferrable
+    # background work, and a write burst is served first (docs/operations.md); None: in-process.
+    reactive_nice: int | None = 10
 
 
 SIZES: dict[str, Size] = {
@@ -319,15 +323,19 @@ def load_average() -> float:
 class Service:
     """One service as `talentflow serve <name>` in a subprocess, its output in <home>/logs/."""
 
-    def __init__(self, name: str, port: int, env: Mapping[str, str], home: Path, *, processes: int = 1) -> None:
+    def __init__(self, name: str, port: int, env: Mapping[str, str], home: Path, *, processes: int = 1,
+                 work: bool = False, nice: int | None = None, log_name: str | None = None) -> None:
+        """`work=True`: `talentflow work <name>` (loops, no HTTP; `port` unused); `nice`: under nice(1)."""
         self.name, self.port, self.processes = name, port, processes
         logs = home / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        self.log_path = logs / f"{name}.log"
+        self.log_path = logs / f"{log_name or name}.log"
         self._log_file = self.log_path.open("wb")
+        command = ([sys.executable, "-m", "services.common.cli", "work", name] if work else
+                   [sys.executable, "-m", "services.common.cli", "serve", name, "--port", str(port),
+                    *(["--processes", str(processes)] if processes > 1 else [])])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "services.common.cli", "serve", name, "--port", str(port),
-             *(["--processes", str(processes)] if processes > 1 else [])],
+            [*(["nice", "-n", str(nice)] if nice is not None else []), *command],
             env=dict(env), cwd=ROOT, stdout=self._log_file, stderr=subprocess.STDOUT,
         )
         self.started = time.perf_counter()
@@ -975,7 +983,8 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
     try:
         details["dataset"] = state.phase("publish the dataset into the local log", lambda: publish_dataset(home, size))
         place_group_at_end(home, REACTIVE_GROUP, MATCHING_TOPICS)
-        matching = Service("matching", ports["matching"], env, home)
+        apart = size.reactive_nice is not None
+        matching = Service("matching", ports["matching"], {**env, "MATCHING_REACTIVE": "false"} if apart else env, home)
         services.append(matching)
         ingest_profiler: Profiler | None = None
         if profile and not Profiler.available():
@@ -989,6 +998,16 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         if ingest_profiler:
             profiles_kept.append(ingest_profiler.finish() or "")
         details["ingest_other_groups_lag"] = wait_for_groups(progress, MATCHING_TOPICS, timeout_s=900, skip=(INDEX_GROUP,))
+        reactive_process = None
+        if apart:  # reads the index matching writes: started once that index exists
+            reactive_process = Service("matching", 0, {**env, "MATCHING_REACTIVE_ONLY": "true"}, home, work=True,
+                                       nice=size.reactive_nice, log_name="matching-reactive")
+            services.append(reactive_process)
+            details["reactive"] = {"process": f"talentflow work matching, MATCHING_REACTIVE_ONLY=true, nice {size.reactive_nice}",
+                                   "beside": "talentflow serve matching with MATCHING_REACTIVE=false"}
+            state.notes.append(f"reactive matching (match.found) runs in a process of its own under nice {size.reactive_nice} "
+                               "(`talentflow work matching` with MATCHING_REACTIVE_ONLY=true; the serving matching process "
+                               "has MATCHING_REACTIVE=false): it catches up after a write burst; matching RSS is both processes'")
         profiles_service = Service("profiles", ports["profiles"], env, home, processes=size.write_processes)
         services.append(profiles_service)
         profiles_service.wait_ready()
@@ -1043,6 +1062,15 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         status = proc_status(matching.pid)
         details["matching_memory"] = {"rss_mib": round(status["VmRSS"] / 1024), "peak_rss_mib": round(status["VmHWM"] / 1024),
                                       "index_mib_on_disk": round(folder_bytes(home / "index") / 2**20)}
+        if reactive_process is not None and reactive_process.process.poll() is None:
+            # the figure is matching's whole memory: both processes (each measured alone beside it)
+            apart_status = proc_status(reactive_process.process.pid)
+            memory = details["matching_memory"]
+            memory.update(serving_rss_mib=memory["rss_mib"], serving_peak_rss_mib=memory["peak_rss_mib"],
+                          reactive_rss_mib=round(apart_status["VmRSS"] / 1024),
+                          reactive_peak_rss_mib=round(apart_status["VmHWM"] / 1024))
+            memory["rss_mib"] += memory["reactive_rss_mib"]
+            memory["peak_rss_mib"] += memory["reactive_peak_rss_mib"]
         for service in reversed(services):
             service.stop()
         services.clear()
@@ -1115,11 +1143,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="record py-spy profiles of ingest, candidates and profile writes into bench/profiles/")
     parser.add_argument("--no-peer", action="store_true", help="skip the PostgreSQL peer")
+    parser.add_argument("--reactive-nice", type=int, help="niceness of the reactive matching process (size's default: 10)")
+    parser.add_argument("--reactive-in-process", action="store_true",
+                        help="announce match.found inside the matching process, as a plain `serve matching` does")
     parser.add_argument("--keep", action="store_true", help="keep the temporary TALENTFLOW_HOME (printed in the notes)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder of latest.json / latest.md")
     args = parser.parse_args(argv)
     size = SIZES[args.size]
     overrides = {k: v for k, v in (("workers", args.workers), ("postings", args.postings)) if v}
+    if args.reactive_nice is not None:
+        overrides["reactive_nice"] = args.reactive_nice
+    if args.reactive_in_process:
+        overrides["reactive_nice"] = None
     if overrides:
         size = Size(**{**asdict(size), **overrides})
     results = run(args.size, size, profile=args.profile, keep_home=args.keep, peer=not args.no_peer)

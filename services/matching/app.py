@@ -43,7 +43,8 @@ def create_app(
 ) -> FastAPI:
     settings = settings or Settings()
     inferred.configure(settings.enrichment())  # documents are built by loops that take no settings
-    if settings.run_workers or settings.process == "work":  # this process runs the loops that build documents:
+    builds_documents = (settings.run_workers or settings.process == "work") and not settings.reactive_only
+    if builds_documents:  # this process runs the loops that build documents:
         # their first batch should not wait seconds for jieba
         inferred.warm_up()
     runtime = runtime or build_runtime(SERVICE, settings)
@@ -73,6 +74,11 @@ def create_app(
                                                   consumer_options={"linger_s": settings.ingest_linger_s})
     routers += market_routers
     workers += market_workers
+    if settings.reactive_only:
+        # reactive matching alone, in a process of its own: ingest, the relay and the market run in
+        # the process that writes the index (started with MATCHING_REACTIVE=false); match.found
+        # rows wait in the outbox for its relay (docs/operations.md, "Reactive matching apart")
+        workers = [reactive_worker]  # never None: the settings refuse reactive_only without reactive
     app = create_service_app(
         service=SERVICE,
         title="TalentFlow matching",

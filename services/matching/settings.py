@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from services.common.settings import PlatformSettings
@@ -33,6 +33,9 @@ class Settings(PlatformSettings):
     ingest_linger_s: float = Field(0.02, ge=0, le=1, description="a small batch of the index, market and reactive "
                                    "consumers waits this long for more (fewer commits under a trickle of writes)")
     reactive: bool = Field(True, description="announce match.found for strong new pairs")
+    reactive_only: bool = Field(False, description="this process runs reactive matching alone (`talentflow work "
+                                "matching` beside a serving process with MATCHING_REACTIVE=false), reading the "
+                                "index that process writes")
     # Free-text enrichment of index documents (services/matching/inferred.py); a change needs a replay.
     enrich_enabled: bool = Field(True, description="add the skills a posting's or profile's free text names")
     enrich_posting_few: int = Field(2, ge=0, le=30, description="a posting with fewer structured skills is enriched")
@@ -44,11 +47,18 @@ class Settings(PlatformSettings):
     # The market's own names stay MATCHING_MARKET_* (read by MarketSettings when this is built).
     market: MarketSettings = Field(default_factory=MarketSettings, description="market figures and reports")
 
+    @model_validator(mode="after")
+    def _reactive_only_runs_reactive(self) -> Settings:
+        if self.reactive_only and not self.reactive:
+            raise ValueError("MATCHING_REACTIVE_ONLY=true needs MATCHING_REACTIVE=true: that process runs nothing else")
+        return self
+
     @property
     def index_read_only(self) -> bool:
-        """HTTP without workers (`talentflow serve matching --no-workers`) reads the embedded index
-        that `talentflow work matching` writes: tantivy has one writer per index."""
-        return self.process == "http"
+        """HTTP without workers (`talentflow serve matching --no-workers`), and reactive matching in a
+        process of its own, read the embedded index that the process running ingest writes: tantivy
+        has one writer per index."""
+        return self.process == "http" or self.reactive_only
 
     def enrichment(self) -> Enrichment:
         return Enrichment(enabled=self.enrich_enabled, posting_few=self.enrich_posting_few,

@@ -325,6 +325,38 @@ def test_a_failed_announcement_batch_leaves_every_pair_to_the_retry(matching):
     assert handlers.react(index_of(matching), matching.state.uow, kv, events, tuning).announced == 4
 
 
+def test_reactive_matching_in_a_process_of_its_own(store_backend, tmp_path):
+    # MATCHING_REACTIVE=false on the process that writes the index, MATCHING_REACTIVE_ONLY=true on a
+    # `talentflow work matching` beside it: announcements no longer share ingest's process
+    kwargs = dict(**settings_kwargs(store_backend), index_path=tmp_path / "index", index_wait_s=5.0)
+    writer_settings = Settings(**kwargs, reactive=False)
+    writer = create_app(writer_settings, runtime=runtime_for("matching", writer_settings, store_backend))
+    apart_settings = Settings(**kwargs, reactive_only=True)
+    apart = create_app(apart_settings, runtime=runtime_for("matching", apart_settings, store_backend))
+    try:
+        assert writer.state.reactive_consumer is None
+        assert apart.state.workers == [apart.state.reactive_consumer] and apart_settings.index_read_only
+        for consumer in (writer.state.index_consumer, apart.state.reactive_consumer):
+            consumer.poll_timeout_s = 0.05
+        worker, posting = worker_data(), posting_data()
+        publish(writer, worker_upserted(worker), posting_upserted(posting))
+        drain(writer.state.index_consumer)
+        assert drain(apart.state.reactive_consumer) == 2
+        # the pairs were claimed in the shared store; the writer's relay publishes them
+        found = sorted((e.data["recipient_kind"], e.data["posting_id"]) for e in announcements(writer)
+                       if e.data["worker_id"] == worker["id"])
+        assert found == [("org", posting["id"]), ("worker", posting["id"])]
+    finally:
+        for app in (apart, writer):
+            app.state.index.close()
+            app.state.runtime.close()
+
+
+def test_reactive_only_needs_reactive_matching_on(store_backend, tmp_path):
+    with pytest.raises(ValueError, match="MATCHING_REACTIVE=true"):
+        Settings(**settings_kwargs(store_backend), index_path=tmp_path / "index", reactive=False, reactive_only=True)
+
+
 def test_the_reactive_step_waits_for_the_index(matching):
     posting = posting_data()
     tuning = handlers.Tuning(index_wait_s=0.1)
