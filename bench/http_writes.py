@@ -111,13 +111,14 @@ def paced_delay(base_url: str, pid: int, token: str, templates: Sequence[Templat
 
 def measure_phase(base_url: str, pid: int, token: str, templates: Sequence[Template], *, topic: str,
                   progress: Progress, connections: int, seconds: float, warmup_s: float = 2.0,
-                  rate_per_s: float | None = 1_000.0, drain_timeout_s: float = 300.0) -> dict[str, Any]:
+                  rate_per_s: float | None = 1_000.0, drain_timeout_s: float = 300.0,
+                  beside: Mapping[str, int] | None = None) -> dict[str, Any]:
     """Warm-up, the throughput run, the proof that every event was published and consumed, then the
     run paced at `rate_per_s` (see the module docstring)."""
     measure_writes(base_url, pid, token, templates, connections=connections, duration_s=warmup_s)
     wait_until(lambda: outbox_backlog(base_url) == 0, drain_timeout_s)
     head_before = progress.heads().get(topic, 0)
-    result = measure_writes(base_url, pid, token, templates, connections=connections, duration_s=seconds)
+    result = measure_writes(base_url, pid, token, templates, connections=connections, duration_s=seconds, beside=beside)
     ended = time.perf_counter()
     # wrk stops with requests in flight: the server still commits them, up to about a p99 later, and
     # their rows would otherwise reach the outbox after it was found empty

@@ -96,9 +96,10 @@ class Size:
     # containers run them on a 2-CPU machine (docker-compose.yml's TALENTFLOW_PROCESSES)
     write_processes: int = 2
     # Reactive matching (match.found) in a process of its own at this niceness, beside the matching
-    # process that ingests and serves (MATCHING_REACTIVE=false there): announcements are deferrable
-    # background work, and a write burst is served first (docs/operations.md); None: in-process.
-    reactive_nice: int | None = 10
+    # process that ingests and serves (MATCHING_REACTIVE=false there; docs/operations.md); None: in
+    # matching's process, as `talentflow serve matching` runs it. On 2 cores apart was slower for the
+    # writes (back to back, quick size: 783 vs 922 profile writes/s; docs/benchmarks.md).
+    reactive_nice: int | None = None
 
 
 SIZES: dict[str, Size] = {
@@ -599,14 +600,14 @@ def measure_freshness(profiles_port: int, matching_port: int, writer_token: str,
 
 
 def measure_http_writes(service: Service, token: str, templates: Sequence[Any], topic: str, progress: LogProgress,
-                        size: Size) -> dict[str, Any]:
+                        size: Size, beside: Mapping[str, int] | None = None) -> dict[str, Any]:
     """A write phase with wrk (bench/http_writes.py): writes/s, latency, CPU per write of the
     service's process, every event published and consumed, then p99 at a paced 1,000/s."""
     from bench.http_writes import measure_phase
 
     result = measure_phase(f"http://127.0.0.1:{service.port}", service.pid, token, templates, topic=topic,
                            progress=progress, connections=size.writers, seconds=size.write_seconds,
-                           warmup_s=min(2.0, size.write_seconds))
+                           warmup_s=min(2.0, size.write_seconds), beside=beside)
     return {**result, "http_processes": service.processes}
 
 
@@ -1035,7 +1036,7 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         details["market_report"] = state.phase("market report", lambda: measure_market_report(matching, admin, progress, size))
         worker_bodies = worker_templates(500)
         details["profile_writes"] = state.phase("profile writes over HTTP (wrk)", lambda: measure_http_writes(
-            profiles_service, agency, worker_bodies, WORKERS, progress, size))
+            profiles_service, agency, worker_bodies, WORKERS, progress, size, beside={"matching": matching.pid}))
         if profile:
             profiler = Profiler(profiles_service.pid, f"{size_name}-profile_writes", 12, PROFILES_DIR)
             # and matching meanwhile: what its consumers spend of the same two cores
@@ -1055,7 +1056,7 @@ def run(size_name: str, size: Size, *, profile: bool, keep_home: bool, peer: boo
         jobs.wait_ready()
         posting_bodies = posting_templates(500, dt.date.today())
         details["posting_writes"] = state.phase("posting writes over HTTP (wrk)", lambda: measure_http_writes(
-            jobs, employer, posting_bodies, POSTINGS, progress, size))
+            jobs, employer, posting_bodies, POSTINGS, progress, size, beside={"matching": matching.pid}))
         details["application_writes"] = state.phase("application writes over HTTP (wrk)", lambda: measure_http_writes(
             jobs, admin, application_templates(first_postings(jobs.port, employer, posting_bodies, 20), uuid.uuid4().hex[:6]),
             ENGAGEMENTS, progress, size))
@@ -1143,9 +1144,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true",
                         help="record py-spy profiles of ingest, candidates and profile writes into bench/profiles/")
     parser.add_argument("--no-peer", action="store_true", help="skip the PostgreSQL peer")
-    parser.add_argument("--reactive-nice", type=int, help="niceness of the reactive matching process (size's default: 10)")
-    parser.add_argument("--reactive-in-process", action="store_true",
-                        help="announce match.found inside the matching process, as a plain `serve matching` does")
+    parser.add_argument("--reactive-nice", type=int,
+                        help="run reactive matching in a process of its own at this niceness (default: in matching's)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary TALENTFLOW_HOME (printed in the notes)")
     parser.add_argument("--results", type=Path, default=RESULTS, help="folder of latest.json / latest.md")
     args = parser.parse_args(argv)
@@ -1153,8 +1153,6 @@ def main(argv: list[str] | None = None) -> int:
     overrides = {k: v for k, v in (("workers", args.workers), ("postings", args.postings)) if v}
     if args.reactive_nice is not None:
         overrides["reactive_nice"] = args.reactive_nice
-    if args.reactive_in_process:
-        overrides["reactive_nice"] = None
     if overrides:
         size = Size(**{**asdict(size), **overrides})
     results = run(args.size, size, profile=args.profile, keep_home=args.keep, peer=not args.no_peer)

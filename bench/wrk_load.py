@@ -309,13 +309,18 @@ def write_figures(result: Mapping[str, Any], cpu_s: float, created_status: int =
 
 
 def measure_writes(base_url: str, pid: int, token: str, templates: Sequence[Template], *, connections: int,
-                   duration_s: float, rate_per_s: float | None = None, threads: int = 1) -> dict[str, Any]:
+                   duration_s: float, rate_per_s: float | None = None, threads: int = 1,
+                   beside: Mapping[str, int] | None = None) -> dict[str, Any]:
     """One wrk run of these writes against the service `pid` serves at base_url: write_figures plus
-    the load average and how the load was made."""
+    the load average and how the load was made; `beside` (name → pid): the CPU seconds those
+    processes spent meanwhile (matching consuming the writes), in `cpu_s_beside`."""
     script = lua_script(token, templates, threads=threads, connections=connections, rate_per_s=rate_per_s)
-    before = cpu_seconds(pid)
+    others = dict(beside or {})
+    before, others_before = cpu_seconds(pid), {name: cpu_seconds(other) for name, other in others.items()}
     result = run_wrk(base_url, script, connections=connections, duration_s=duration_s, threads=threads)
     figures = write_figures(result, cpu_seconds(pid) - before)
+    if others:
+        figures["cpu_s_beside"] = {name: round(cpu_seconds(other) - others_before[name], 2) for name, other in others.items()}
     figures.update(load_average=round(os.getloadavg()[0], 2), connections=connections, threads=threads,
                    tool=f"wrk -t{threads} -c{connections} -d{max(1, round(duration_s))}s" +
                    (f", delay() pacing at ≤ {rate_per_s:g}/s" if rate_per_s else ""))
