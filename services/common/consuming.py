@@ -110,7 +110,6 @@ class ConsumerWorker(BackgroundLoop):
         stuck_after_s: float = 120.0,
         clock: Callable[[], float] = time.monotonic,
         pipeline: int = 0,
-        linger_s: float = 0.0,
     ) -> None:
         if isinstance(topics, str) or not topics:
             raise ValueError("topics must be a non-empty sequence of topic names")
@@ -129,10 +128,6 @@ class ConsumerWorker(BackgroundLoop):
         self.batch_handler = batch_handler
         self.poll_timeout_s = poll_timeout_s
         self.max_records = max_records
-        # A small batch (a trickle of writes) waits this long for more before it is handled, so the
-        # per-batch costs (a transaction, an index lookup, an offset commit) are paid once for many
-        # records rather than once for each few; a backlog never waits (Kafka's fetch.max.wait.ms).
-        self.linger_s = linger_s
         self.from_beginning = from_beginning
         # Counters, read by /metrics and tests.
         self.processed = 0  # records whose handler returned
@@ -216,8 +211,6 @@ class ConsumerWorker(BackgroundLoop):
             self._settle(wait_s=None)
         # With batches waiting, only look for more: their commit is waited for below, not in the poll.
         records = consumer.poll(0.0 if self._pending else self.poll_timeout_s, self.max_records)
-        if records and self.linger_s > 0 and len(records) < self.max_records // 4 and not self.wait(self.linger_s):
-            records += consumer.poll(0.0, self.max_records - len(records))
         if not records:
             if self._pending:
                 self._settle(wait_s=self.poll_timeout_s)

@@ -58,8 +58,7 @@ def create_app(
     # one transaction per command: announced pairs and their match.found events, erasures
     uow = SqlUnitOfWork(runtime.engine, store.MatchingStore, store.OUTBOX, after_commit=relay.wake)
     ingest = IndexIngest(holder)
-    index_worker = index_consumer(runtime.event_log, ingest, max_records=settings.index_batch,
-                                  linger_s=settings.ingest_linger_s)
+    index_worker = index_consumer(runtime.event_log, ingest, max_records=settings.index_batch)
     routers = [api.router, vocabulary_api.router, courses_api.router]  # taxonomy, enrichment, courses, growth (issue 16)
     course_ingest = IndexIngest(holder)  # talentflow.courses, in a group of its own
     course_worker = course_consumer(runtime.event_log, course_ingest)
@@ -67,11 +66,10 @@ def create_app(
     reactive = reactive_worker = None
     if settings.reactive:
         reactive = ReactiveMatching(holder, uow, runtime.key_value, tuning, on_announced=relay.wake)
-        reactive_worker = reactive_consumer(runtime.event_log, reactive, linger_s=settings.ingest_linger_s)
+        reactive_worker = reactive_consumer(runtime.event_log, reactive)
         workers.append(reactive_worker)
     # market: router and workers are added here
-    market_routers, market_workers = build_market(runtime, settings, market_settings=settings.market, wake=relay.wake,
-                                                  consumer_options={"linger_s": settings.ingest_linger_s})
+    market_routers, market_workers = build_market(runtime, settings, market_settings=settings.market, wake=relay.wake)
     routers += market_routers
     workers += market_workers
     if settings.reactive_only:

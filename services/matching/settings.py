@@ -30,8 +30,6 @@ class Settings(PlatformSettings):
     dedupe_ttl_days: float = Field(400, gt=0, le=3650, description="key-value memory of announced pairs")
     index_wait_s: float = Field(10.0, ge=0, le=300, description="reactive matching waits this long for the index")
     index_batch: int = Field(2000, ge=1, le=50_000, description="records per index consumer batch")
-    ingest_linger_s: float = Field(0.02, ge=0, le=1, description="a small batch of the index, market and reactive "
-                                   "consumers waits this long for more (fewer commits under a trickle of writes)")
     reactive: bool = Field(True, description="announce match.found for strong new pairs")
     reactive_only: bool = Field(False, description="this process runs reactive matching alone (`talentflow work "
                                 "matching` beside a serving process with MATCHING_REACTIVE=false), reading the "

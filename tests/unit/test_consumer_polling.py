@@ -194,32 +194,3 @@ def test_a_failed_cycle_drops_the_waiting_batches_and_they_are_read_again(event_
     assert fresh.run_once() == 12  # nothing was committed: the records come again
     fresh.stop()
     worker.stop()
-
-
-def test_a_small_batch_lingers_for_more_and_a_backlog_does_not(event_log: LocalEventLog) -> None:
-    batches: list[int] = []
-    worker = ConsumerWorker(event_log, "linger", ["t"], lambda records: batches.append(len(records)),
-                            batch_handler=True, max_records=400, poll_timeout_s=0.05, linger_s=1.0)
-    _publish(event_log, 2, "a")
-    late = threading.Timer(0.1, lambda: _publish(event_log, 3, "b"))  # arrives while the batch lingers
-    late.start()
-    started = time.monotonic()
-    assert worker.run_once() == 5
-    assert batches == [5] and time.monotonic() - started >= 0.9
-    late.join()
-    _publish(event_log, 400, "c")  # a backlog (a batch of a quarter of max_records or more) is handled at once
-    started = time.monotonic()
-    handled = worker.run_once()
-    assert handled >= 100 and time.monotonic() - started < 0.9 and batches == [5, handled]  # no linger
-
-
-def test_no_linger_hands_over_what_the_poll_gave(event_log: LocalEventLog) -> None:
-    batches: list[int] = []
-    worker = ConsumerWorker(event_log, "eager", ["t"], lambda records: batches.append(len(records)),
-                            batch_handler=True, max_records=400, poll_timeout_s=0.05)
-    _publish(event_log, 2)
-    late = threading.Timer(0.1, lambda: _publish(event_log, 3, "b"))
-    late.start()
-    assert worker.run_once() == 2
-    late.join()
-    assert worker.run_once() == 3 and batches == [2, 3]

@@ -76,8 +76,7 @@ def assemble_market(runtime: Runtime, settings: PlatformSettings, market_setting
 
 
 def build_market(runtime: Runtime, settings: PlatformSettings, *, market_settings: MarketSettings | None = None,
-                 wake: Callable[[], None] | None = None,
-                 consumer_options: dict[str, Any] | None = None) -> tuple[list[APIRouter], list[Any]]:
+                 wake: Callable[[], None] | None = None) -> tuple[list[APIRouter], list[Any]]:
     """The market's routers and workers (consumer `matching-market`, report scheduler) for app.py."""
-    market = assemble_market(runtime, settings, market_settings, wake=wake, consumer_options=consumer_options)
+    market = assemble_market(runtime, settings, market_settings, wake=wake)
     return market.routers, market.workers
