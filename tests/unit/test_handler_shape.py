@@ -37,6 +37,8 @@ def offenders(service: str, root: Path = SERVICES) -> list[str]:
     "jobs/courses",
     "notify",
     "matching",
+    "matching/market",
+    "matching/courses",
 ])
 def test_handlers_and_routes_leave_transactions_and_sql_to_the_unit_of_work(service: str) -> None:
     assert offenders(service) == []
