@@ -15,6 +15,7 @@ import fcntl
 import json
 import logging
 import os
+import sqlite3
 import threading
 import time
 import weakref
@@ -95,7 +96,7 @@ def _sqlite_begin_immediate(engine: Engine) -> None:
     # Writers take the lock at BEGIN, so two transactions never deadlock upgrading read locks. A
     # connection marked READ_ONLY (the unit of work's reads) begins DEFERRED: in WAL mode it reads
     # its snapshot without taking the file's one write lock from the writers.
-    turn = _WriterTurn(engine.url.database)
+    turn = _writer_turn(engine.url.database)
 
     @sa.event.listens_for(engine, "begin")
     def _begin(conn):
@@ -107,8 +108,11 @@ def _sqlite_begin_immediate(engine: Engine) -> None:
         turn.take(driver)
         try:
             driver.execute("BEGIN IMMEDIATE")
-        except BaseException:
+        except BaseException as exc:
             turn.give_back(driver)
+            if isinstance(exc, sqlite3.Error):  # as SQLAlchemy's own statements raise it: a busy
+                # file ("database is locked") then reaches the unit of work as StoreUnavailable (503)
+                raise sa.exc.DBAPIError.instance("BEGIN IMMEDIATE", None, exc, sqlite3.Error) from None
             raise
 
     dialect = engine.dialect  # this engine's own: the turn is given back once COMMIT/ROLLBACK ran
@@ -131,6 +135,20 @@ def _sqlite_begin_immediate(engine: Engine) -> None:
         sa.event.listen(engine, pool_event, lambda dbapi_connection, *_: turn.give_back(dbapi_connection))
 
 
+_TURNS: dict[str | None, _WriterTurn] = {}
+_TURNS_LOCK = threading.Lock()
+
+
+def _writer_turn(database: str | None) -> _WriterTurn:
+    """One turn per file in a process, whatever the engines on it: a thread holding the turn through
+    one engine would otherwise queue behind itself on the flock through another, for ever."""
+    with _TURNS_LOCK:
+        turn = _TURNS.get(database)
+        if turn is None:
+            turn = _TURNS[database] = _WriterTurn(database)
+        return turn
+
+
 class _WriterTurn:
     """Whose turn it is to write an SQLite file, across the processes serving it (`--processes N`).
 
@@ -138,8 +156,11 @@ class _WriterTurn:
     two processes committing batch after batch, a waiting writer kept missing the moments the lock
     was free (p99 917 ms at 1,400 writes/s). Writers first queue on an flock of `<db>.writer` — the
     kernel wakes the next one the moment the turn is given back — then take SQLite's lock as before.
-    A thread already holding the turn (a second connection inside its own transaction) does not
-    queue for it again: SQLite's busy timeout still bounds that case, as before."""
+    A thread already holding the turn (a second connection inside its own transaction, on any engine
+    of the file) does not queue for it again: SQLite's busy timeout still bounds that case, as before.
+    The flock has no timeout of its own: a writer waits as long as another process holds the turn
+    (a crashed process gives it back with its descriptors; only a live one stuck inside a write
+    transaction keeps it, where SQLite alone would have answered "database is locked" after 30 s)."""
 
     def __init__(self, database: str | None):
         self.path = f"{database}.writer" if database and database != ":memory:" else None
