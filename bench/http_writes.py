@@ -145,7 +145,7 @@ def measure_phase(base_url: str, pid: int, token: str, templates: Sequence[Templ
             **{k: paced[k] for k in ("p50_ms", "p90_ms", "p99_ms", "max_ms", "statuses", "server_cpu_ms_per_write",
                                      "load_average", "tool")},
             "how": "wrk has no fixed-rate mode (wrk2 is not in Debian): each connection waits a delay() "
-                   "between its requests, set by a 2 s probe so that delay + the time a request takes ≈ "
+                   "between its requests, set by two 2 s probes so that delay + the time a request takes ≈ "
                    "connections/rate; latency is not corrected for coordinated omission, and the rate reached "
                    "is reported",
         }

@@ -323,7 +323,7 @@ def measure_writes(base_url: str, pid: int, token: str, templates: Sequence[Temp
         figures["cpu_s_beside"] = {name: round(cpu_seconds(other) - others_before[name], 2) for name, other in others.items()}
     figures.update(load_average=round(os.getloadavg()[0], 2), connections=connections, threads=threads,
                    tool=f"wrk -t{threads} -c{connections} -d{max(1, round(duration_s))}s" +
-                   (f", delay() pacing at ≤ {rate_per_s:g}/s" if rate_per_s else ""))
+                   (f", delay() of {connections / rate_per_s * 1000:.2f} ms a connection" if rate_per_s else ""))
     return figures
 
 
