@@ -334,6 +334,10 @@ class ConsumerWorker(BackgroundLoop):
             return None
         return sum(self._lag.values())
 
+    def lag_by_partition(self) -> dict[tuple[str, int], int]:
+        """Records after this member's position per (topic, partition) it holds, as last seen ({}: unknown)."""
+        return dict(self._lag or {})
+
     def lag_by_topic(self) -> dict[str, int]:
         """Records after this member's position, per topic, as last seen (topics held: 0 when caught up)."""
         snapshot = self._lag

@@ -56,6 +56,15 @@ class LagReporting(Protocol):
 
 
 @runtime_checkable
+class OffsetReporting(Protocol):
+    """An event log that can say where a group stands (both adapters; fakes may leave it out)."""
+
+    def committed_offsets(self, group: str, topics: Sequence[str]) -> Mapping[tuple[str, int], int]:
+        """Per (topic, partition) of these topics: the group's committed offset (the next one it
+        reads); partitions the group never committed on are left out."""
+
+
+@runtime_checkable
 class EventLog(Protocol):
     """Topics split into partitions by key hash; consumer groups with committed offsets."""
 

@@ -17,7 +17,7 @@ import pytest
 
 from services.common.adapters.eventlog_local import LocalEventLog
 from services.common.consuming import ConsumerWorker
-from services.common.ports import Consumer, EventLog, OutgoingMessage, Record
+from services.common.ports import Consumer, EventLog, OffsetReporting, OutgoingMessage, Record
 
 pytestmark = pytest.mark.contract
 
@@ -114,6 +114,31 @@ def test_uncommitted_records_are_delivered_again(event_log: EventLog, topic: str
         second.close()
     expected = sorted(m.value for m in outgoing if not m.value.endswith((b"-0", b"-1")))
     assert sorted(values(again)) == expected
+
+
+def test_a_group_s_committed_offsets_can_be_read_by_anyone(event_log: EventLog, topic: str) -> None:
+    """`committed_offsets` (matching's market handover reads two groups' positions with it): the
+    next offset per partition the group committed on, nothing for partitions it never committed on."""
+    assert isinstance(event_log, OffsetReporting)
+    group = f"{topic}.offsets"
+    assert event_log.committed_offsets(group, [topic]) == {}
+    outgoing = messages(topic, ["a", "b", "c", "d"], per_key=3)
+    event_log.publish(outgoing)
+    consumer = event_log.consumer(group, [topic])
+    try:
+        got = drain(consumer, len(outgoing))
+        assert len(got) == len(outgoing)
+        done = [record for record in got if not record.value.endswith(b"-2")]
+        consumer.commit(done)
+    finally:
+        consumer.close()
+    expected: dict[tuple[str, int], int] = {}
+    for record in done:
+        expected[(record.topic, record.partition)] = max(expected.get((record.topic, record.partition), 0),
+                                                         record.offset + 1)
+    assert event_log.committed_offsets(group, [topic]) == expected
+    assert event_log.committed_offsets(group, [f"{topic}-other"]) == {}
+    assert event_log.committed_offsets(f"{group}.never", [topic]) == {}
 
 
 def test_nothing_is_lost_across_a_restart_and_consumers_resume(

@@ -188,6 +188,18 @@ class KafkaEventLog:
         self.ensure_topics(topics)
         return KafkaConsumerAdapter(self, group, topics, from_beginning=from_beginning)
 
+    def committed_offsets(self, group: str, topics: Sequence[str]) -> dict[tuple[str, int], int]:
+        """Per (topic, partition) of these topics: the group's committed next offset (the admin
+        client's OffsetFetch; partitions never committed on are left out)."""
+        wanted = set(topics)
+        try:
+            offsets = self._get_admin().list_group_offsets({group: None}).get(group, {})
+        except KafkaError as exc:
+            self._drop_admin()
+            raise Unavailable(f"event log: offsets of {group} unavailable ({type(exc).__name__})") from exc
+        return {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items()
+                if tp.topic in wanted and meta.offset >= 0}
+
     def ping(self) -> bool:
         """A metadata round trip to the cluster (bounded by the admin client's request timeout)."""
         try:

@@ -342,6 +342,15 @@ class LocalEventLog:
     def consumer(self, group: str, topics: Sequence[str], *, from_beginning: bool = True) -> LocalConsumer:
         return LocalConsumer(self, group, topics, from_beginning=from_beginning)
 
+    def committed_offsets(self, group: str, topics: Sequence[str]) -> dict[tuple[str, int], int]:
+        """Per (topic, partition): the group's committed next offset; never-committed ones left out."""
+        pids = [pid for topic in sorted(set(topics)) for pid in self._pids(topic)]
+        marks = ",".join("?" * len(pids))
+        rows = self._conn().execute(
+            f"SELECT pid, next_offset FROM group_offsets WHERE grp = ? AND pid IN ({marks})", (group, *pids)
+        ).fetchall()
+        return {self._pid_topic[pid]: offset for pid, offset in rows}
+
     def ping(self) -> bool:
         try:
             self._conn().execute("SELECT 1 FROM topics LIMIT 1").fetchall()
