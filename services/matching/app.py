@@ -24,7 +24,6 @@ from services.matching.courses.consumers import course_consumer
 from services.matching.index import SearchIndex
 from services.matching.index.holder import IndexHolder, index_root, open_index, open_tantivy
 from services.matching.market.app import build_market
-from services.matching.market.shown import ShownLists
 from services.matching.settings import Settings
 from services.matching.vocabulary import api as vocabulary_api
 
@@ -57,7 +56,9 @@ def create_app(
     relay = OutboxRelay(runtime.engine, store.outbox, runtime.event_log, name=SERVICE)
     # one transaction per command: announced pairs and their match.found events, erasures
     uow = SqlUnitOfWork(runtime.engine, store.MatchingStore, store.OUTBOX, after_commit=relay.wake)
-    ingest = IndexIngest(holder)
+    # market: routers and loops are added below; its read model is fed by the index consumer
+    market = build_market(runtime, settings, market_settings=settings.market, wake=relay.wake)
+    ingest = IndexIngest(holder, market=market.ingest.apply_read)
     index_worker = index_consumer(runtime.event_log, ingest, max_records=settings.index_batch)
     routers = [api.router, vocabulary_api.router, courses_api.router]  # taxonomy, enrichment, courses, growth (issue 16)
     course_ingest = IndexIngest(holder)  # talentflow.courses, in a group of its own
@@ -68,10 +69,8 @@ def create_app(
         reactive = ReactiveMatching(holder, uow, runtime.key_value, tuning, on_announced=relay.wake)
         reactive_worker = reactive_consumer(runtime.event_log, reactive)
         workers.append(reactive_worker)
-    # market: router and workers are added here
-    market_routers, market_workers = build_market(runtime, settings, market_settings=settings.market, wake=relay.wake)
-    routers += market_routers
-    workers += market_workers
+    routers += market.routers
+    workers += market.workers
     if settings.reactive_only:
         # reactive matching alone, in a process of its own: ingest, the relay and the market run in
         # the process that writes the index (started with MATCHING_REACTIVE=false); match.found
@@ -98,7 +97,7 @@ def create_app(
     app.state.runtime = runtime
     app.state.relay = relay
     app.state.uow = uow
-    app.state.shown_lists = next((w for w in market_workers if isinstance(w, ShownLists)), None)
+    app.state.shown_lists = market.shown
     app.state.settings = settings
     app.state.index = holder
     app.state.matching = api.MatchingContext(index=holder, tuning=tuning)

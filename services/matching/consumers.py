@@ -2,7 +2,8 @@
 `ConsumerWorker` commits).
 
 - `matching-index` reads `talentflow.workers` and `talentflow.postings` in batches and keeps the
-  index in step (version-guarded upserts, closings, erasures). No offset is committed before the
+  index and the market read model in step (version-guarded upserts, closings, erasures), each
+  record decoded once for both. No offset is committed before the
   index holds the batch durably: on the embedded index the handler returns the index's
   `CommitTicket` and the worker commits the batch's offsets once the committer thread has committed
   it, reading and indexing the next batches meanwhile (`pipeline`); on Elasticsearch it refreshes.
@@ -19,14 +20,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from services.common.consuming import ConsumerWorker
 from services.common.events import POSTINGS, WORKERS, decode
 from services.common.ports import EventLog, KeyValue, Record
-from services.common.uow import UnitOfWork
+from services.common.uow import StoreUnavailable, UnitOfWork, driver_errors
 from services.matching import handlers
 from services.matching.index import SearchIndexUnavailable
 from services.matching.index import SearchIndex
@@ -43,31 +44,44 @@ TOPICS = (WORKERS, POSTINGS)
 class IndexIngest:
     """The batch handler of the index consumer; counts what it did for /metrics and tests.
 
-    An index that cannot be reached (Elasticsearch restarting) is waited for up to
-    `unavailable_wait_s` inside the handler, so a short outage delays ingest instead of sending
-    every record of the moment to the DLQ.
+    Each record is fetched and decoded once (`handlers.read_record`) for both readers of the batch:
+    the index, and the market read model (`market`, `MarketIngest.apply_read`), whose transaction
+    commits before the index's commit ticket is handed back, so the offsets move only once both hold
+    the batch.
+
+    An index or a database that cannot be reached (Elasticsearch restarting, PostgreSQL failing
+    over) is waited for up to `unavailable_wait_s` inside the handler, so a short outage delays
+    ingest instead of sending every record of the moment to the DLQ.
     """
 
     index: Callable[[], SearchIndex]  # the current index (a replay may switch it)
     unavailable_wait_s: float = 20.0
+    market: Callable[[Sequence[Any]], None] | None = None  # the market read model's feed
     totals: handlers.IngestResult = field(default_factory=handlers.IngestResult)
 
     def __call__(self, records: list[Record]) -> CommitTicket | None:
         """Apply the batch; returns what its durability waits for (the embedded index's next commit),
         or None when it is durable already."""
-        changes = [handlers.change_of_record(r) for r in records]  # all decoded before anything is written
+        read = [handlers.read_record(r) for r in records]  # all decoded before anything is written
+        changes = [handlers.change_of_read(item, r) for item, r in zip(read, records, strict=True)]
+        market = self.market
         deadline = time.monotonic() + self.unavailable_wait_s
         delay = 0.2
         while True:
             try:
+                if market is not None:
+                    with driver_errors():
+                        market(read)
+                    market = None  # stored: a retry of the index below does not write it again
                 index = self.index()
                 deferred = isinstance(index, TantivyIndex) and not index.read_only
                 result = handlers.apply_changes(index, changes, refresh=not deferred)
                 break
-            except SearchIndexUnavailable:
+            except (SearchIndexUnavailable, StoreUnavailable) as exc:
                 if time.monotonic() + delay > deadline:
                     raise
-                log.warning("search index unavailable; retrying the batch in %.1f s", delay)
+                log.warning("%s; retrying the batch in %.1f s", "search index unavailable"
+                            if isinstance(exc, SearchIndexUnavailable) else "database unavailable", delay)
                 time.sleep(delay)
                 delay = min(delay * 2, 5.0)
         self.totals.upserted += result.upserted

@@ -582,7 +582,10 @@ def change_of(event: CloudEvent) -> Change | None:
     return None
 
 
-def read_worker_record(record: Record) -> tuple[int, dict[str, Any]] | None:
+WorkerRead = tuple[int, dict[str, Any]]  # (entityversion, data) of a worker.upserted read without the models
+
+
+def read_worker_record(record: Record) -> WorkerRead | None:
     """(entityversion, data) of a worker.upserted record read without the models — the data exactly
     as `WorkerUpserted.model_validate(d).model_dump(mode="json")` gives it — or None when the fast
     reader does not vouch for it (another type, a lenient form, an older schema, anything invalid):
@@ -607,17 +610,28 @@ def read_worker_record(record: Record) -> tuple[int, dict[str, Any]] | None:
         return None
 
 
-def change_of_record(record: Record) -> Change | None:
-    """`change_of(decode(record))`, with a worker.upserted read without the models (`read_worker_record`)."""
-    fast = read_worker_record(record)
-    if fast is None:
-        return change_of(decode(record))
-    version, data = fast
+def read_record(record: Record) -> WorkerRead | CloudEvent:
+    """A record as the index and the market take it, read once for both: a worker.upserted the fast
+    reader vouches for as (entityversion, data), anything else decoded by the models (raises when
+    it does not decode → DLQ)."""
+    return read_worker_record(record) or decode(record)
+
+
+def change_of_read(item: WorkerRead | CloudEvent, record: Record) -> Change | None:
+    """`change_of(decode(record))` for a record `read_record` gave `item` for."""
+    if type(item) is not tuple:
+        return change_of(item)
+    version, data = item
     try:
         doc = worker_doc_of(data)
     except Exception:  # noqa: BLE001 - the models decide
         return change_of(decode(record))
     return Change(Kind.workers, doc.id, version, "upsert", doc)
+
+
+def change_of_record(record: Record) -> Change | None:
+    """`change_of(decode(record))`, with a worker.upserted read without the models (`read_worker_record`)."""
+    return change_of_read(read_record(record), record)
 
 
 def apply_to_index(index: SearchIndex, events: Sequence[CloudEvent]) -> IngestResult:

@@ -33,10 +33,10 @@ def test_market_migrations_create_exactly_the_declared_tables_beside_matchings_o
         assert market_drift(runtime.engine) == []
         names = set(sa.inspect(runtime.engine).get_table_names())
         assert {"market_workers", "market_supply", "market_postings", "market_reports", "market_engagements",
-                "market_shown", "market_ranking_variants", VERSION_TABLE, "outbox"} <= names
+                "market_shown", "market_ranking_variants", "market_feed", VERSION_TABLE, "outbox"} <= names
         with runtime.engine.connect() as conn:
             head = conn.execute(sa.text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar_one()
-        assert head == "m0002"
+        assert head == "m0003"
     finally:
         runtime.close()
 

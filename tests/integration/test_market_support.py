@@ -19,12 +19,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.common import events
+from services.common.consuming import ConsumerWorker
 from services.common.ports import Record
 from services.common.store import OutboxRelay, run_migrations
 from services.common.web import create_service_app
 from services.matching import store as matching_store
 from services.matching.app import Settings
 from services.matching.market.app import MarketSettings, assemble_market
+from services.matching.market.consumers import market_consumer
 from services.matching.market.handlers import Market
 from tests.support import auth, runtime_for, settings_kwargs
 
@@ -91,6 +93,7 @@ def posting_closed(posting_id: str, version: int, status: str = "filled", org_id
 @dataclass
 class MarketHarness:
     market: Market
+    feed: ConsumerWorker  # the read model fed from the log alone (in the service, the index consumer feeds it)
     client: TestClient
     relay: OutboxRelay
     clock: FakeClock
@@ -103,7 +106,7 @@ class MarketHarness:
 
     def ingest(self) -> int:
         total = 0
-        while n := self.market.consumer.run_once():
+        while n := self.feed.run_once():
             total += n
         while n := self.market.engagements.run_once():
             total += n
@@ -138,14 +141,15 @@ def make_harness(backend, tmp_path: Path, now: dt.datetime, **market_options: An
                              token_issuer=runtime.token_issuer, key_value=runtime.key_value, routers=market.routers,
                              checks={}, workers=[], run_workers=False)
     app.state.relay = relay
-    return MarketHarness(market, TestClient(app), relay, clock, runtime)
+    feed = market_consumer(runtime.event_log, market.repository, poll_timeout_s=0.01, backoff_s=0.01)
+    return MarketHarness(market, feed, TestClient(app), relay, clock, runtime)
 
 
 @pytest.fixture
 def harness(store_backend, tmp_path):
     h = make_harness(store_backend, tmp_path, dt.datetime(2026, 3, 15, 4, 0, tzinfo=dt.UTC))
     yield h
-    h.market.consumer.stop()
+    h.feed.stop()
     h.market.engagements.stop()
     h.client.close()
     h.runtime.close()

@@ -1,5 +1,7 @@
 """Bootstrap of the market feature: its settings, migrations, and `build_market`, which matching's
-app.py calls to add the market's routes and workers (consumer `matching-market`, report scheduler)."""
+app.py calls to add the market's routes and loops (the handover from the old group `matching-market`,
+the engagements consumer, shown lists, report scheduler); the read model itself is fed by the index
+consumer's batches (`Market.ingest`)."""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from services.common.ports import EventLog
 from services.common.runtime import Runtime
 from services.common.settings import PlatformSettings
 from services.common.store import run_migrations
+from services.matching.consumers import INDEX_GROUP
 from services.matching.market.api import api_router, page_router
-from services.matching.market.consumers import ReportScheduler, market_consumer
+from services.matching.market.consumers import MarketHandover, MarketIngest, ReportScheduler
 from services.matching.market.domain import PeriodKind
 from services.matching.market.engagements import engagements_consumer
 from services.matching.market.outcomes import OutcomesRepository
@@ -59,7 +62,9 @@ def assemble_market(runtime: Runtime, settings: PlatformSettings, market_setting
     repository = MarketRepository(runtime.engine, OUTBOX, cache_s=market_settings.cache_s,
                                   wage_window_days=market_settings.wage_window_days)
     market = Market(repository, market_settings, settings.matching_url.rstrip("/"), clock, wake or (lambda: None))
-    market.consumer = market_consumer(event_log or runtime.event_log, repository, **(consumer_options or {}))
+    market.ingest = MarketIngest(repository)  # fed by the index consumer's batches (matching's app.py)
+    market.handover = MarketHandover(event_log or runtime.event_log, repository, index_group=INDEX_GROUP, clock=clock,
+                                     consumer_options=consumer_options)
     market.outcomes = OutcomesRepository(runtime.engine, market_settings.period_kind)
     market.engagements = engagements_consumer(event_log or runtime.event_log, market.outcomes,
                                               **(consumer_options or {}))
@@ -76,7 +81,7 @@ def assemble_market(runtime: Runtime, settings: PlatformSettings, market_setting
 
 
 def build_market(runtime: Runtime, settings: PlatformSettings, *, market_settings: MarketSettings | None = None,
-                 wake: Callable[[], None] | None = None) -> tuple[list[APIRouter], list[Any]]:
-    """The market's routers and workers (consumer `matching-market`, report scheduler) for app.py."""
-    market = assemble_market(runtime, settings, market_settings, wake=wake)
-    return market.routers, market.workers
+                 wake: Callable[[], None] | None = None) -> Market:
+    """The market feature for app.py: its routers, its loops (`workers`) and the read model's feed
+    (`ingest.apply_read`, given to the index consumer)."""
+    return assemble_market(runtime, settings, market_settings, wake=wake)

@@ -1,9 +1,11 @@
 """The market's background work: the read-model consumer and the report scheduler.
 
-- `MarketIngest.handle` is the batch handler of consumer group `matching-market` on
-  `talentflow.workers` and `talentflow.postings`: it keeps per entity only the newest event of the
-  batch and applies the batch in one transaction of version-guarded upserts; the consumer commits
-  the offsets after that (idempotent, at-least-once).
+- `MarketIngest.apply_read` is called by the index consumer (`matching-index`, consumers.py) with
+  each batch of `talentflow.workers` and `talentflow.postings` it decoded: it keeps per entity only
+  the newest event of the batch and applies the batch in one transaction of version-guarded
+  upserts, before the index consumer commits its offsets (idempotent, at-least-once).
+- `MarketHandover` catches the read model's former group `matching-market` up to where the index
+  group stood, once, so an upgrade loses nothing.
 - `ReportScheduler` publishes the report of each completed period once: a thread wakes every
   `check_every_s`, and the unique `schedule_key` makes a restarted (or second) scheduler harmless.
 """
@@ -12,14 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from services.common import events
 from services.common.consuming import ConsumerWorker
 from services.common.contracts import SkillLevel
 from services.common.loops import BackgroundLoop
-from services.common.ports import EventLog, Record
-from services.matching.handlers import read_worker_record
+from services.common.ports import EventLog, OffsetReporting, Record
+from services.matching.handlers import WorkerRead, read_record
 from services.matching.market.domain import Period, PeriodKind, monthly_wage
 from services.matching.market.store import (
     AlreadyPublished,
@@ -118,12 +120,20 @@ def posting_closure(event: events.CloudEvent) -> PostingClosure:
 
 
 class MarketIngest:
-    """Turns a batch of worker and posting events into one version-guarded write of the read model."""
+    """Turns a batch of worker and posting events into one version-guarded write of the read model.
+
+    Fed by the index consumer with the batch it decoded (`apply_read`: each record as
+    `handlers.read_record` gives it), so every event is fetched and decoded once for both; `handle`
+    decodes records itself (the old group's catch-up, `MarketHandover`, and tests).
+    """
 
     def __init__(self, repository: MarketRepository):
         self.repository = repository
 
     def handle(self, records: list[Record]) -> None:
+        self.apply_read([read_record(record) for record in records])
+
+    def apply_read(self, items: Sequence[WorkerRead | events.CloudEvent]) -> None:
         """Keep the newest event of each type per entity, then apply upserts before removals.
 
         A posting's newest upsert (or the posting a v2 closure carries) is applied first and its
@@ -131,16 +141,15 @@ class MarketIngest:
         a reopening upsert, or an upsert older than an erasure, changes nothing.
         """
         newest: dict[tuple[str, str], events.CloudEvent] = {}
-        fast_workers: dict[str, tuple[int, dict]] = {}  # worker.upserted read without the models
-        for record in records:
-            fast = read_worker_record(record)
-            if fast is not None:
-                version, data = fast
+        fast_workers: dict[str, WorkerRead] = {}  # worker.upserted read without the models
+        for item in items:
+            if type(item) is tuple:
+                version, data = item
                 held_fast = fast_workers.get(data["id"])
                 if held_fast is None or version >= held_fast[0]:
-                    fast_workers[data["id"]] = fast
+                    fast_workers[data["id"]] = item
                 continue
-            event = events.decode(record)
+            event = item
             if event.type not in HANDLED:
                 continue
             held = newest.get((event.type, event.subject))
@@ -169,8 +178,86 @@ class MarketIngest:
 
 
 def market_consumer(event_log: EventLog, repository: MarketRepository, **options) -> ConsumerWorker:
+    """The read model's own group `matching-market` (before the index consumer fed it; now its
+    catch-up, `MarketHandover`, and tests that feed the market alone)."""
     return ConsumerWorker(event_log, GROUP, TOPICS, MarketIngest(repository).handle, batch_handler=True,
                           name="market-consumer", **options)
+
+
+class MarketHandover(BackgroundLoop):
+    """Hands the feeding of the read model from the old group `matching-market` to the index
+    consumer, losing nothing, once per installation.
+
+    The index consumer's batches feed the read model from the moment this version runs. What the
+    old group had not read yet when the index group stood at its committed offsets (an upgrade
+    under load, or a read model that never consumed) is read by the old group up to there, then
+    `market_feed.handed_over` is written and the old group is read no more. Both feeds are
+    version-guarded upserts, so reading an event twice, or in another order, changes nothing.
+    A fresh installation (no committed offsets) is handed over at the first check.
+    """
+
+    kind = "market handover"
+
+    def __init__(self, event_log: EventLog, repository: MarketRepository, *, index_group: str,
+                 clock: Clock, consumer_options: dict | None = None):
+        super().__init__(name="market-handover", interval_s=60.0, backoff_s=1.0, backoff_max_s=30.0)
+        self.event_log = event_log
+        self.repository = repository
+        self.index_group = index_group
+        self.clock = clock
+        self.consumer_options = consumer_options or {}
+        self.done = False
+        self.caught_up = 0  # records the old group read during the catch-up
+        self._targets: dict[tuple[str, int], int] | None = None
+        self._consumer: ConsumerWorker | None = None
+
+    def run_once(self) -> int:
+        """One step of the catch-up; 0 when there is nothing (more) to do."""
+        if self.done:
+            return 0
+        if self.repository.handed_over():
+            return self._finish(None)
+        if not isinstance(self.event_log, OffsetReporting):
+            return self._finish("the event log cannot report group offsets: fed by the index consumer")
+        if self._targets is None:
+            self._targets = dict(self.event_log.committed_offsets(self.index_group, TOPICS))
+        old = self.event_log.committed_offsets(GROUP, TOPICS)
+        behind = {tp: target for tp, target in self._targets.items() if old.get(tp, 0) < target}
+        if not behind:
+            return self._finish(f"{GROUP} at or past {self.index_group}'s offsets {sorted(self._targets.items())}")
+        if self._consumer is None:
+            log.info("market read model: %s is behind %s on %d partitions; catching up", GROUP,
+                     self.index_group, len(behind))
+            self._consumer = market_consumer(self.event_log, self.repository, **self.consumer_options)
+        handled = self._consumer.run_once()
+        self.caught_up += handled
+        if not handled and self._read_to_the_end(behind):
+            # committed below the target, yet nothing is left to read: the records between were
+            # compacted away (an erasure's tombstone past its retention ends a partition)
+            return self._finish(f"{GROUP} read to the end of the log")
+        return handled or 1  # go on at once until handed over
+
+    def _read_to_the_end(self, behind: dict[tuple[str, int], int]) -> bool:
+        """True when this member holds every partition still behind and found nothing after its
+        position on any (another replica's member may hold the others: then it says so itself)."""
+        lags = self._consumer.lag_by_partition() if self._consumer is not None else {}
+        return set(behind) <= set(lags) and all(lags[tp] == 0 for tp in behind)
+
+    def _finish(self, note: str | None) -> int:
+        if note is not None:
+            self.repository.mark_handed_over(note, self.clock())
+            log.info("market read model handed over to %s (%d records caught up): %s", self.index_group,
+                     self.caught_up, note)
+        self.done = True
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            consumer.stop()
+        return 0
+
+    def on_exit(self) -> None:
+        consumer, self._consumer = self._consumer, None
+        if consumer is not None:
+            consumer.stop()
 
 
 class ReportScheduler(BackgroundLoop):

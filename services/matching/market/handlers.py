@@ -76,7 +76,8 @@ class Market:
     base_url: str
     clock: Clock = utc_now
     wake: Callable[[], None] = lambda: None
-    consumer: Any = None
+    ingest: Any = None  # MarketIngest: the read model's writes, fed by the index consumer
+    handover: Any = None  # MarketHandover: the old group `matching-market` caught up once
     scheduler: ReportScheduler | None = None
     outcomes: OutcomesRepository | None = None
     engagements: Any = None  # consumer matching-market-engagements
@@ -87,7 +88,7 @@ class Market:
 
     @property
     def workers(self) -> list[Any]:
-        return [w for w in (self.consumer, self.engagements, self.shown, self.scheduler) if w is not None]
+        return [w for w in (self.handover, self.engagements, self.shown, self.scheduler) if w is not None]
 
     def publish(self, period: Period, now: dt.datetime, *, trigger: str = "schedule", title: str | None = None,
                 requested_by: str | None = None) -> ReportMeta:

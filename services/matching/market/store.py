@@ -88,6 +88,16 @@ market_postings = sa.Table(
     # No secondary index: the figures read all postings in one sequential scan (compute_cells).
 )
 
+# Where the read model is fed from: a row `handed_over` once the old `matching-market` group's
+# backlog was caught up and the index consumer's batches feed it alone (market/consumers.py).
+market_feed = sa.Table(
+    "market_feed",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+)
+
 market_reports = sa.Table(
     "market_reports",
     metadata,
@@ -264,6 +274,19 @@ class MarketRepository:
         self._live: tuple[int, float, dt.date, MarketCells] | None = None
         self._snapshots: OrderedDict[str, MarketCells] = OrderedDict()
         self._snapshot_cache = snapshot_cache
+
+    # -- where the read model is fed from --------------------------------------------------------
+
+    def handed_over(self) -> bool:
+        """True once the old consumer group's backlog was caught up (`MarketHandover`)."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(market_feed.c.name).where(market_feed.c.name == "handed_over")).first() is not None
+
+    def mark_handed_over(self, note: str, at: dt.datetime) -> None:
+        """Record the handover once (a second caller, another replica, changes nothing)."""
+        with self.engine.begin() as conn:
+            stmt = _insert(conn, market_feed).values(name="handed_over", value=note[:200], at=at)
+            conn.execute(stmt.on_conflict_do_nothing(index_elements=[market_feed.c.name]))
 
     # -- read model writes ----------------------------------------------------------------------
 
