@@ -1,0 +1,23 @@
+"""`talentflow` caps glibc's malloc arenas (matching's RSS, issue 14), unless the operator chose a cap."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from services.common.cli import MALLOC_ARENAS, fewer_malloc_arenas
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's arenas: Linux only")
+
+
+def test_the_cap_is_set_for_this_process_and_the_ones_it_starts():
+    environ: dict[str, str] = {"PATH": "/usr/bin"}
+    assert fewer_malloc_arenas(environ) == MALLOC_ARENAS
+    assert environ["MALLOC_ARENA_MAX"] == str(MALLOC_ARENAS)  # uvicorn's HTTP processes and `up`'s services inherit it
+
+
+def test_an_operator_s_own_cap_is_kept():
+    environ = {"MALLOC_ARENA_MAX": "8"}
+    assert fewer_malloc_arenas(environ) is None
+    assert environ == {"MALLOC_ARENA_MAX": "8"}
