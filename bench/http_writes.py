@@ -84,11 +84,13 @@ def published_figures(created: int, head_before: int, head_after: int, backlog: 
                       group_lags: Mapping[str, int]) -> dict[str, Any]:
     """Whether every write's event reached the log and every reader: the verdict and its parts."""
     events = head_after - head_before
+    in_log = backlog == 0 and events >= created
     return {
         "events_in_log": events,
         "outbox_backlog": backlog,
         "consumer_lags": dict(group_lags),
-        "all_published": backlog == 0 and events >= created and all(lag <= 0 for lag in group_lags.values()),
+        "in_log": in_log,  # every write's event reached the log (the outbox is empty)
+        "all_published": in_log and all(lag <= 0 for lag in group_lags.values()),  # ... and every reader
     }
 
 

@@ -41,7 +41,7 @@ FIGURE_KEYS: tuple[str, ...] = (
     # the write phases (wrk), issue 15
     *(f"{phase}_{figure}" for phase in ("profile_writes", "posting_writes", "application_writes")
       for figure in ("per_s", "p50_ms", "p99_ms", "cpu_ms", "p99_at_rate_ms", "rate_reached_per_s", "all_published",
-                     "load_average", "processes") if f"{phase}_{figure}" != "profile_writes_per_s"),
+                     "in_log", "behind", "load_average", "processes") if f"{phase}_{figure}" != "profile_writes_per_s"),
 )
 TOP_LEVEL_KEYS: tuple[str, ...] = ("size", "dataset", "machine", "code", "figures", "details", "notes", "started_at", "elapsed_s")
 
@@ -177,8 +177,15 @@ def render_markdown(results: Mapping[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _published(value: bool | None) -> str:
-    return {True: "yes", False: "NO", None: "—"}[value]
+def _published(every: bool | None, in_log: bool | None = None, behind: Mapping[str, int] | None = None) -> str:
+    """"yes" when every event reached the log and every reader; else whether they reached the log,
+    and which readers were still behind when the wait ended (a lag is not a lost event)."""
+    if every is None or every:
+        return {True: "yes", None: "—"}[every]
+    said = {True: "yes", False: "NO", None: "NO"}[in_log]
+    if behind:
+        said += "; behind: " + ", ".join(f"{group} {lag:,}" for group, lag in sorted(behind.items()))
+    return said
 
 
 def write_section(figures: Mapping[str, Any]) -> list[str]:
@@ -186,7 +193,7 @@ def write_section(figures: Mapping[str, Any]) -> list[str]:
     lines = ["", "Writes through the API (wrk; rate = 201 answers per second; CPU = the service process's "
              "utime + stime per write, its HTTP processes included; p99 paced = wrk's delay() set for 1,000/s, the rate reached "
              "beside it):", "",
-             "| writes | HTTP processes | per s | p50 ms | p99 ms | CPU ms/write | p99 paced ms (rate reached) | all published | load |",
+             "| writes | HTTP processes | per s | p50 ms | p99 ms | CPU ms/write | p99 paced ms (rate reached) | published (readers behind at the end) | load |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |"]
     for phase, label in WRITE_ROWS:
         def get(figure: str) -> Any:
@@ -194,7 +201,7 @@ def write_section(figures: Mapping[str, Any]) -> list[str]:
         reached = get("rate_reached_per_s")
         lines.append(f"| {label} | {get('processes') or 1} | {_number(get('per_s'), '/s')} | {_number(get('p50_ms'))} | {_number(get('p99_ms'))} | "
                      f"{_number(get('cpu_ms'))} | {_number(get('p99_at_rate_ms'))} ({_number(reached, '/s')}/s) | "
-                     f"{_published(get('all_published'))} | {_number(get('load_average'))} |")
+                     f"{_published(get('all_published'), get('in_log'), get('behind'))} | {_number(get('load_average'))} |")
     lines += ["", "| write-path target (issue 15) | measured | target | verdict |", "| --- | ---: | --- | --- |"]
     for target in WRITE_TARGETS:
         value = figures.get(target.figure)

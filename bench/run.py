@@ -917,6 +917,9 @@ def write_figures_from(details: Mapping[str, Any]) -> dict[str, Any]:
             f"{phase}_p99_at_rate_ms": at_rate.get("p99_ms"),
             f"{phase}_rate_reached_per_s": at_rate.get("rate_reached_per_s"),
             f"{phase}_all_published": published.get("all_published"),
+            f"{phase}_in_log": published.get("in_log"),
+            f"{phase}_behind": {group: lag for group, lag in (published.get("consumer_lags") or {}).items()
+                                if lag > 0} or None,
             f"{phase}_load_average": measured.get("load_average"),
             f"{phase}_processes": measured.get("http_processes"),
         })

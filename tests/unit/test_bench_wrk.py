@@ -172,6 +172,10 @@ def test_published_only_when_the_outbox_is_empty_the_log_has_every_event_and_rea
     assert published_figures(100, 50, 150, 1.0, {"matching-index": 0})["all_published"] is False
     assert published_figures(100, 50, 150, 0.0, {"matching-index": 4})["all_published"] is False
     assert published_figures(100, 50, 150, None, {})["all_published"] is False  # no metric: not proven
+    # a reader behind is not an event lost: the log holds them all
+    behind = published_figures(100, 50, 150, 0.0, {"matching-reactive": 7})
+    assert (behind["in_log"], behind["all_published"]) == (True, False)
+    assert published_figures(100, 50, 149, 0.0, {})["in_log"] is False
 
 
 class FakeProgress:
@@ -193,14 +197,18 @@ def test_write_figures_are_picked_per_phase_and_reported_with_the_issue_targets(
     details = {"profile_writes": {"writes_per_s": 812.3, "p50_ms": 9.1, "p99_ms": 40.2, "server_cpu_ms_per_write": 1.2,
                                   "load_average": 2.5, "published": {"all_published": True},
                                   "at_rate": {"p99_ms": 30.1, "rate_reached_per_s": 790.0}},
-               "posting_writes": {"writes_per_s": 1600.0, "server_cpu_ms_per_write": 0.8, "published": {"all_published": False}}}
+               "posting_writes": {"writes_per_s": 1600.0, "server_cpu_ms_per_write": 0.8, "published": {"all_published": False}},
+               "application_writes": {"published": {"all_published": False, "in_log": True,
+                                                    "consumer_lags": {"matching-index": 0, "matching-reactive": 11208}}}}
     figures = write_figures_from(details)
     assert figures["profile_writes_per_s"] == 812.3 and figures["posting_writes_cpu_ms"] == 0.8
     assert figures["application_writes_per_s"] is None
+    assert figures["application_writes_behind"] == {"matching-reactive": 11208}
     assert set(figures) <= set(FIGURE_KEYS) <= set(figures_from({}))  # every write figure is a reported key
     text = "\n".join(write_section(figures))
     assert "| profiles `POST /v1/workers` (agency) | 1 | 812 | 9.10 | 40.2 | 1.20 | 30.1 (790/s) | yes | 2.50 |" in text
     assert "| jobs `POST /v1/postings` (employer) | 1 | 1,600 |" in text and "| NO |" in text
+    assert "| yes; behind: matching-reactive 11,208 |" in text  # in the log, one reader still catching up
     # 30 ms at 790/s is not "p99 < 50 ms at 1,000/s"
     assert "| profile writes p99 at 1,000/s | 30.1 ms | < 50 ms | MISSED (the rate reached was 790/s) |" in text
     assert "| CPU per posting write (jobs process) | 0.80 ms | ≤ 1 ms | met |" in text
