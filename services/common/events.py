@@ -213,6 +213,10 @@ class MatchFound(_Data):
     score: float = Field(ge=0, le=1)
     summary: str
     found_at: dt.datetime
+    # The worker's profile version the match was found with, when a worker's change found it (None:
+    # found from a posting's side, or an older producer). A reader that holds the worker as erased
+    # at a lower version knows the person came back (notify: the marker is lifted, the match told).
+    worker_version: int | None = Field(None, ge=0)
 
 
 class MarketReportPublished(_Data):

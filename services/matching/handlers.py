@@ -745,6 +745,7 @@ class Pair:
     score: float
     summary: str
     version: int  # the changed document's version (the event's entityversion)
+    worker_version: int | None = None  # the worker's version, when the worker's change found the pair
 
 
 def announce(uow: UnitOfWork[store.MatchingStore], key_value: KeyValue, tuning: Tuning, pairs: Sequence[Pair],
@@ -769,7 +770,7 @@ def announce(uow: UnitOfWork[store.MatchingStore], key_value: KeyValue, tuning: 
             "match.found",
             MatchFound(recipient_kind=pair.recipient_kind, recipient_id=recipient, worker_id=pair.worker_id,
                        posting_id=pair.posting_id, org_id=pair.org_id, score=pair.score, summary=pair.summary,
-                       found_at=now),
+                       found_at=now, worker_version=pair.worker_version),
             subject=recipient,
             source=SOURCE,
             entityversion=pair.version,
@@ -865,7 +866,7 @@ def _pairs_for_worker(index: SearchIndex, hit: IndexHit, tuning: Tuning, now: dt
         return []
     best = rank_recommendations(index, worker, tuning, now, limit=tuning.match_top_n, min_score=tuning.match_threshold)
     return [Pair(hit.id, h["posting_id"], h["posting"]["org_id"], side, h["score"], h["explanation"]["summary"],
-                 hit.version)
+                 hit.version, worker_version=hit.version)
             for h in best for side in ("org", "worker")]
 
 

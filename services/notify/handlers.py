@@ -138,7 +138,10 @@ def handle_event(deps: NotifyDeps, event: CloudEvent) -> Effects:
 def _apply_event(uow: Tx, deps: NotifyDeps, event: CloudEvent) -> Effects:
     data = event.parsed()
     if isinstance(data, MatchFound):
-        if uow.store.is_erased(data.worker_id):
+        # A match for the profile of a person who came back (found at a version above their erasure)
+        # may arrive before notify reads that profile on the other topic: it lifts the marker itself.
+        if uow.store.is_erased(data.worker_id) and not (
+                data.worker_version is not None and uow.store.lift_erasure_for_version(data.worker_id, data.worker_version)):
             return Effects()
         names = uow.store.names_for(posting_id=data.posting_id, worker_id=data.worker_id)
         return notify(uow, deps, event.id, match_notice(data, names))
@@ -173,7 +176,7 @@ def _apply_event(uow: Tx, deps: NotifyDeps, event: CloudEvent) -> Effects:
             # an old erasure delivered again after the person came back (versions go on across
             # lives): the new profile's inbox and preferences stay
             return Effects()
-        erase_worker(uow, deps, data.id, data.erased_at)
+        erase_worker(uow, deps, data.id, data.erased_at, event.entityversion)
         return Effects()
     if isinstance(data, ImportCompleted):
         if data.org_id is None:
@@ -270,8 +273,9 @@ def market_report(uow: Tx, deps: NotifyDeps, event_id: str, report: MarketReport
     return effects
 
 
-def erase_worker(uow: Tx, deps: NotifyDeps, worker_id: str, erased_at: dt.datetime) -> store.ErasureCounts:
-    counts = uow.store.erase_worker(worker_id, erased_at)
+def erase_worker(uow: Tx, deps: NotifyDeps, worker_id: str, erased_at: dt.datetime,
+                 version: int | None = None) -> store.ErasureCounts:
+    counts = uow.store.erase_worker(worker_id, erased_at, version)
     try:
         deps.key_value.delete(_email_bucket(Recipient(RecipientKind.worker, worker_id)))
     except Exception as exc:  # noqa: BLE001 — the bucket holds no personal data and expires by itself

@@ -218,6 +218,7 @@ erased_workers = sa.Table(
     metadata,
     sa.Column("worker_id", sa.String(64), primary_key=True),
     sa.Column("erased_at", _TS, nullable=False),
+    sa.Column("version", sa.BigInteger, nullable=True),  # the erasure's version (None: erased before 0005)
 )
 
 
@@ -910,7 +911,20 @@ def lift_erasure(conn: Connection, worker_id: str, *, created_at: dt.datetime) -
     return conn.execute(t.delete().where(t.c.worker_id == worker_id, t.c.erased_at < created_at)).rowcount > 0
 
 
-def erase_worker(conn: Connection, worker_id: str, erased_at: dt.datetime) -> ErasureCounts:
+def erased_version(conn: Connection, worker_id: str) -> int | None:
+    """The version of the erasure notify holds for a worker (None: not erased, or erased before it was kept)."""
+    t = erased_workers
+    return conn.execute(sa.select(t.c.version).where(t.c.worker_id == worker_id)).scalar()
+
+
+def lift_erasure_for_version(conn: Connection, worker_id: str, version: int) -> bool:
+    """Forget that a worker was erased when something about their profile at `version`, newer than
+    the erasure, arrived first (a match found for the person who came back)."""
+    t = erased_workers
+    return conn.execute(t.delete().where(t.c.worker_id == worker_id, t.c.version < version)).rowcount > 0
+
+
+def erase_worker(conn: Connection, worker_id: str, erased_at: dt.datetime, version: int | None = None) -> ErasureCounts:
     """Remove a worker's inbox, preferences, e-mails and engagements; scrub other inboxes' mentions of
     them; blank the payloads of deliveries that mention them (their status stays, for audit); and
     remember the id, so a late or replayed event about them creates nothing new."""
@@ -941,8 +955,12 @@ def erase_worker(conn: Connection, worker_id: str, erased_at: dt.datetime) -> Er
                 claim=None, last_error="payload erased")
     ).rowcount
     engagements = conn.execute(posting_engagements.delete().where(posting_engagements.c.worker_id == worker_id)).rowcount
-    conn.execute(_insert(conn, erased_workers).values(worker_id=worker_id, erased_at=erased_at)
-                 .on_conflict_do_nothing(index_elements=["worker_id"]))
+    marker = _insert(conn, erased_workers).values(worker_id=worker_id, erased_at=erased_at, version=version)
+    # a newer erasure of a marker still held moves it up; an older one redelivered leaves it
+    conn.execute(marker.on_conflict_do_update(
+        index_elements=["worker_id"], set_={"erased_at": marker.excluded.erased_at, "version": marker.excluded.version},
+        where=sa.and_(marker.excluded.version.is_not(None),
+                      sa.or_(erased_workers.c.version.is_(None), erased_workers.c.version < marker.excluded.version))))
     return ErasureCounts(inbox, mentions, blanked, engagements)
 
 
@@ -1050,8 +1068,14 @@ class NotifyStore:
     def engaged_workers(self, posting_id: str) -> list[str]:
         return engaged_workers(self.conn, posting_id)
 
-    def erase_worker(self, worker_id: str, erased_at: dt.datetime) -> ErasureCounts:
-        return erase_worker(self.conn, worker_id, erased_at)
+    def erase_worker(self, worker_id: str, erased_at: dt.datetime, version: int | None = None) -> ErasureCounts:
+        return erase_worker(self.conn, worker_id, erased_at, version)
+
+    def erased_version(self, worker_id: str) -> int | None:
+        return erased_version(self.conn, worker_id)
+
+    def lift_erasure_for_version(self, worker_id: str, version: int) -> bool:
+        return lift_erasure_for_version(self.conn, worker_id, version)
 
     def finish_email(
         self,

@@ -242,9 +242,11 @@ def _now() -> dt.datetime:
 
 
 def match_found(recipient_kind: str, recipient_id: str, *, worker_id: str, posting_id: str, org_id: str,
-                score: float = 0.9, summary: str = "氩弧焊 5/5, 技师 ≥ 高级工") -> CloudEvent:
+                score: float = 0.9, summary: str = "氩弧焊 5/5, 技师 ≥ 高级工",
+                worker_version: int | None = None) -> CloudEvent:
     data = MatchFound(recipient_kind=recipient_kind, recipient_id=recipient_id, worker_id=worker_id,
-                      posting_id=posting_id, org_id=org_id, score=score, summary=summary, found_at=_now())
+                      posting_id=posting_id, org_id=org_id, score=score, summary=summary, found_at=_now(),
+                      worker_version=worker_version)
     return make_event("match.found", data, subject=recipient_id, source=SOURCE, entityversion=1)
 
 

@@ -231,6 +231,7 @@ def test_a_new_posting_announces_its_best_workers_once(matching):
     assert event.subject == strong["id"] and event.data["score"] >= 0.6
     assert "匹配必需技能" in event.data["summary"]
     assert "王建国" not in json.dumps(event.data, ensure_ascii=False)
+    assert event.data.get("worker_version") is None  # found from the posting's side: the worker's version is not known here
 
     # the same posting again (a replay, or an edit) announces nothing new
     publish(matching, posting_upserted(posting_data(posting["id"], 2)))
@@ -251,6 +252,8 @@ def test_a_changed_worker_announces_to_the_owners_of_the_best_postings(matching)
     found = [e for e in announcements(matching) if e.data["worker_id"] == worker["id"]]
     assert sorted((e.data["recipient_kind"], e.data["recipient_id"], e.data["posting_id"]) for e in found) == [
         ("org", "org-a", posting["id"]), ("worker", worker["id"], posting["id"])]
+    # found from the worker's change: both sides carry the worker's version (notify lifts an older erasure with it)
+    assert [e.data["worker_version"] for e in found] == [worker["version"]] * 2
 
 
 def test_a_restart_with_an_empty_key_value_store_does_not_announce_again(matching):

@@ -258,6 +258,39 @@ def test_a_worker_who_comes_back_after_an_erasure_is_notified_again(notify):
     assert _inbox_types(notify, worker) == ["match.found"]
 
 
+def test_a_match_for_the_returning_person_that_arrives_before_their_profile_is_told(notify):
+    """match.found travels on talentflow.matches, the new profile on talentflow.workers: notify may read
+    the match first. Found at a version above the erasure's, it lifts the marker itself; a match of the
+    old life (at or below the erasure's version, or with no version) still finds the person erased."""
+    worker, org = random_id("w"), random_id("org")
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    erasure = make_event("worker.erased", WorkerErased(id=worker, erased_at=long_ago + dt.timedelta(days=1)),
+                         subject=worker, source="/tests/notify", entityversion=2)
+    notify.publish(worker_upserted(worker, version=1, created_at=long_ago), erasure)
+    notify.consume()
+    for old_life in (1, 2, None):
+        notify.publish(match_found("worker", worker, worker_id=worker, posting_id=random_id("p"), org_id=org,
+                                   worker_version=old_life))
+        notify.consume()
+        assert _inbox_types(notify, worker) == [], old_life
+    # the match of the new profile (version 3) first, the profile itself after it
+    notify.publish(match_found("worker", worker, worker_id=worker, posting_id=random_id("p"), org_id=org,
+                               worker_version=3))
+    notify.consume()
+    assert _inbox_types(notify, worker) == ["match.found"]
+    notify.publish(worker_upserted(worker, version=3, created_at=dt.datetime.now(dt.UTC)))
+    notify.consume()
+    assert _inbox_types(notify, worker) == ["match.found"]
+    # erased again (version 4): a late match of version 3 finds the newer marker
+    notify.publish(make_event("worker.erased", WorkerErased(id=worker, erased_at=dt.datetime.now(dt.UTC)),
+                              subject=worker, source="/tests/notify", entityversion=4))
+    notify.consume()
+    notify.publish(match_found("worker", worker, worker_id=worker, posting_id=random_id("p"), org_id=org,
+                               worker_version=3))
+    notify.consume()
+    assert _inbox_types(notify, worker) == []
+
+
 def test_an_old_erasure_delivered_again_after_the_person_came_back_is_a_no_op(notify):
     worker, org = random_id("w"), random_id("org")
     long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)

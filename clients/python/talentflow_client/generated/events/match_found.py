@@ -6,12 +6,16 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 
 class RecipientKind(StrEnum):
     worker = 'worker'
     org = 'org'
+
+
+class WorkerVersion(RootModel[int]):
+    root: Annotated[int, Field(ge=0, title='Worker Version')] = None
 
 
 class Data(BaseModel):
@@ -30,6 +34,9 @@ class Data(BaseModel):
     score: Annotated[float, Field(ge=0.0, le=1.0, title='Score')]
     summary: Annotated[str, Field(title='Summary')]
     found_at: Annotated[AwareDatetime, Field(title='Found At')]
+    worker_version: Annotated[WorkerVersion | None, Field(title='Worker Version')] = (
+        None
+    )
 
 
 class MatchFoundEvent(BaseModel):
