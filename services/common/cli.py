@@ -501,8 +501,9 @@ def fewer_malloc_arenas(environ: dict[str, str] | None = None) -> int | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    fewer_malloc_arenas()
     args = build_parser(argv).parse_args(argv)
+    if getattr(args, "func", None) in (cmd_up, cmd_serve, cmd_work, cmd_replay):
+        fewer_malloc_arenas()  # the services' processes; the partner commands are clients and keep glibc's default
     return args.func(args) or 0
 
 

@@ -21,3 +21,16 @@ def test_an_operator_s_own_cap_is_kept():
     environ = {"MALLOC_ARENA_MAX": "8"}
     assert fewer_malloc_arenas(environ) is None
     assert environ == {"MALLOC_ARENA_MAX": "8"}
+
+
+def test_only_the_commands_that_run_services_set_it(monkeypatch):
+    from services.common import cli
+
+    calls: list[str] = []
+    monkeypatch.setattr(cli, "fewer_malloc_arenas", lambda: calls.append("capped"))
+    monkeypatch.setattr(cli, "cmd_schemas", lambda args: 0)
+    monkeypatch.setattr(cli, "cmd_work", lambda args: 0)
+    assert cli.main(["schemas", "--out", "/nonexistent"]) == 0
+    assert calls == []
+    assert cli.main(["work", "profiles"]) == 0
+    assert calls == ["capped"]
