@@ -477,7 +477,8 @@ MALLOC_ARENAS = 2
 
 
 def fewer_malloc_arenas(environ: dict[str, str] | None = None) -> int | None:
-    """Cap glibc's malloc arenas at `MALLOC_ARENAS`, in this process and the ones it starts.
+    """Cap glibc's malloc arenas at `MALLOC_ARENAS`, in this process and the ones it starts (called by
+    `main` for the commands that run services).
 
     glibc gives threads that allocate at once arenas of their own (up to 8 per core), and each
     keeps what was freed in it: matching's ingest (tantivy's indexing threads, the consumers, the
